@@ -1,0 +1,105 @@
+"""A decision: what was decided, for which policy, at which stage, by whom and how.
+
+Decisions are never edited. Later issues add corrections as new events that name this one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import Problems
+from domain.vocabulary import DECISION_METHODS, is_citizen
+
+
+@dataclass(frozen=True)
+class VoteTally:
+    votes_for: int
+    votes_against: int
+    abstentions: int
+
+
+class Decision(Aggregate):
+    @event("Recorded")
+    def __init__(
+        self,
+        policy_id: UUID,
+        meeting_id: UUID | None,
+        stage: str,
+        cycle: int,
+        text: str,
+        proposed_by: UUID,
+        decided_by: list[UUID],
+        decision_maker_groups: list[str],
+        method: str,
+        votes: dict[str, int] | None,
+        happened_on: date,
+        recorded_by: UUID,
+    ):
+        self.policy_id = policy_id
+        self.meeting_id = meeting_id
+        self.stage = stage
+        self.cycle = cycle
+        self.text = text
+        self.proposed_by = proposed_by
+        self.decided_by = list(decided_by)
+        self.decision_maker_groups = list(decision_maker_groups)
+        self.method = method
+        self.votes = votes
+        self.happened_on = happened_on
+
+
+def check_decision(
+    problems: Problems,
+    text: str,
+    proposed_by: UUID | None,
+    decided_by: list[UUID],
+    groups: dict[UUID, str],
+    method: str,
+    votes: VoteTally | None,
+) -> None:
+    """The rules a decision keeps whatever meeting it was taken at."""
+    if not text.strip():
+        problems.add("text", "Enter what was decided")
+    elif len(text) > 5000:
+        problems.add("text", "What was decided must be 5,000 characters or fewer")
+    if proposed_by is None:
+        problems.add("proposed_by", "Choose who proposed the decision")
+    if not decided_by:
+        problems.add("decided_by", "Choose at least one decision maker")
+    if method not in DECISION_METHODS:
+        problems.add("method", "Choose how the decision was made")
+        return
+    if method == "vote":
+        _check_votes(problems, votes, len(decided_by))
+    elif method == "delegated" and len(decided_by) > 1:
+        problems.add("decided_by", "A delegated decision is made by one person: choose one")
+    elif method == "authority_only" and any(is_citizen(groups[p]) for p in decided_by if p in groups):
+        problems.add(
+            "method",
+            "An authority-only decision has no citizen among its decision makers: "
+            "choose another method or change the decision makers",
+        )
+
+
+def _check_votes(problems: Problems, votes: VoteTally | None, decision_makers: int) -> None:
+    if votes is None:
+        problems.add("votes_for", "Enter the number of votes for, against and abstaining")
+        return
+    counts = (votes.votes_for, votes.votes_against, votes.abstentions)
+    if any(count < 0 for count in counts):
+        problems.add("votes_for", "Vote counts must be 0 or more")
+    elif sum(counts) != decision_makers:
+        problems.add(
+            "votes_for",
+            f"The votes add up to {sum(counts)} but {decision_makers} decision makers were chosen: "
+            "each decision maker votes for, against or abstains",
+        )
+    elif votes.votes_for <= votes.votes_against:
+        problems.add(
+            "votes_for",
+            "A vote carries only with more votes for than against: check the tallies",
+        )

@@ -1,0 +1,55 @@
+"""A meeting held by a partnership: when, where, and who was there."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.dates import check_meeting_date, format_date
+from domain.errors import Problems
+
+
+class Meeting(Aggregate):
+    @event("Scheduled")
+    def __init__(
+        self, partnership_id: UUID, title: str, held_on: date, place: str, recorded_by: UUID
+    ):
+        self.partnership_id = partnership_id
+        self.title = title
+        self.held_on = held_on
+        self.place = place
+        self.present: list[UUID] = []
+        self.apologies: list[UUID] = []
+
+    @staticmethod
+    def check_scheduling(title: str, held_on: date, place: str, today: date) -> None:
+        problems = Problems()
+        if not title.strip():
+            problems.add("title", "Enter a title for the meeting, for example 'Partnership meeting'")
+        check_meeting_date(problems, "held_on", held_on, today)
+        problems.raise_if_any()
+
+    @event("AttendanceRecorded")
+    def record_attendance(
+        self, present: list[UUID], apologies: list[UUID], recorded_by: UUID
+    ) -> None:
+        # Each record of attendance replaces the last: the trail keeps every version.
+        self.present = list(present)
+        self.apologies = list(apologies)
+
+    def check_has_taken_place(self, problems: Problems, field: str, today: date, what: str) -> None:
+        if self.held_on > today:
+            problems.add(
+                field,
+                f"This meeting is on {format_date(self.held_on)}: {what} once it has taken place",
+            )
+
+    def check_present(self, problems: Problems, field: str, people: list[UUID], role: str) -> None:
+        absent = [person for person in people if person not in self.present]
+        if absent:
+            problems.add(
+                field,
+                f"Choose {role} from the people recorded as present at this meeting",
+            )

@@ -1,0 +1,46 @@
+"""The people Cotrace knows: participants (who co-produce) and operators (who record).
+
+Personal data, a participant's name, lives only in these aggregates.
+"""
+
+from __future__ import annotations
+
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import Problems
+from domain.vocabulary import STAKEHOLDER_GROUPS
+
+LOCAL_OPERATOR_ID = uuid5(NAMESPACE_URL, "cotrace:operator:local")
+
+
+class Participant(Aggregate):
+    @event("Registered")
+    def __init__(self, name: str, stakeholder_group: str, recorded_by: UUID):
+        self.name = name
+        self.stakeholder_group = stakeholder_group
+
+    @staticmethod
+    def check_registration(name: str, stakeholder_group: str) -> None:
+        problems = Problems()
+        if not name.strip():
+            problems.add("name", "Enter the participant's name or a pseudonym")
+        elif len(name) > 200:
+            problems.add("name", "Name must be 200 characters or fewer")
+        if stakeholder_group not in STAKEHOLDER_GROUPS:
+            problems.add("stakeholder_group", "Choose the participant's stakeholder group")
+        problems.raise_if_any()
+
+
+class Operator(Aggregate):
+    """Someone who records events. Until accounts exist there is one: the local operator."""
+
+    @event("Created")
+    def __init__(self, name: str, recorded_by: UUID):
+        self.name = name
+
+    @staticmethod
+    def create_id(name: str, recorded_by: UUID) -> UUID:
+        # Every operator so far is the local one; a fixed id lets `cotrace` create it exactly once.
+        return recorded_by

@@ -1,0 +1,116 @@
+"""A policy being co-produced, and its walk through the Iriss cycle, cycle after cycle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.dates import check_not_in_future, format_date
+from domain.errors import Problems
+from domain.vocabulary import INITIATORS, STAGES, next_stage, stage_label
+
+
+@dataclass(frozen=True)
+class StageEntry:
+    cycle: int
+    stage: str
+    entered_on: date
+
+
+class Policy(Aggregate):
+    @event("Started")
+    def __init__(
+        self,
+        partnership_id: UUID,
+        title: str,
+        initiated_by: str,
+        started_on: date,
+        recorded_by: UUID,
+    ):
+        self.partnership_id = partnership_id
+        self.title = title
+        self.initiated_by = initiated_by
+        self.started_on = started_on
+        self.stages: list[StageEntry] = []
+
+    @staticmethod
+    def check_start(title: str, initiated_by: str, started_on: date, today: date) -> None:
+        problems = Problems()
+        if not title.strip():
+            problems.add("title", "Enter the policy's title")
+        if initiated_by not in INITIATORS:
+            problems.add("initiated_by", "Choose who initiated the policy")
+        check_not_in_future(problems, "started_on", started_on, today, "The start date")
+        problems.raise_if_any()
+
+    @event("StageEntered")
+    def enter_stage(self, stage: str, cycle: int, entered_on: date, recorded_by: UUID) -> None:
+        self.stages.append(StageEntry(cycle, stage, entered_on))
+
+    @property
+    def current(self) -> StageEntry | None:
+        return self.stages[-1] if self.stages else None
+
+    def following_stage(self) -> tuple[str, int]:
+        if self.current is None:
+            return STAGES[0], 1
+        return next_stage(self.current.stage, self.current.cycle)
+
+    def check_next_stage(
+        self, problems: Problems, field: str, stage: str, entered_on: date, today: date
+    ) -> None:
+        """Stages are entered in Iriss order, none skipped, none before the one it follows."""
+        expected, _ = self.following_stage()
+        if stage not in STAGES:
+            problems.add(field, "Choose a stage of the co-production cycle")
+        elif stage != expected:
+            problems.add(
+                field,
+                f"The next stage of this policy is {stage_label(expected)}: "
+                "stages follow the cycle in order",
+            )
+        check_not_in_future(problems, "entered_on", entered_on, today, "The date the stage began")
+        earliest = self.current.entered_on if self.current else self.started_on
+        if entered_on < earliest:
+            problems.add(
+                "entered_on",
+                f"The stage cannot begin before {format_date(earliest)}, "
+                "when the policy's previous step began",
+            )
+
+    def check_decision_stage(
+        self, problems: Problems, field: str, stage: str, happened_on: date
+    ) -> None:
+        """A decision belongs to the policy's current stage, or opens the next one.
+
+        Deciding at an earlier stage, or skipping one, would put the trail out of order.
+        """
+        current = self.current
+        assert current is not None, "a started policy is always in a stage"
+        upcoming, _ = self.following_stage()
+        if stage not in STAGES:
+            problems.add(field, "Choose the stage this decision belongs to")
+        elif stage not in (current.stage, upcoming):
+            problems.add(
+                field,
+                f"This policy is at {stage_label(current.stage)}: a decision can be at "
+                f"{stage_label(current.stage)} or open the next stage, {stage_label(upcoming)}",
+            )
+        elif happened_on < current.entered_on:
+            problems.add(
+                field,
+                f"This meeting was before the policy entered {stage_label(current.stage)} "
+                f"on {format_date(current.entered_on)}: a decision cannot come before its stage",
+            )
+
+    def stage_for_decision(self, stage: str) -> tuple[str, int, bool]:
+        """The stage and cycle of a decision at `stage`, and whether it opens that stage."""
+        current = self.current
+        assert current is not None
+        if stage == current.stage:
+            return stage, current.cycle, False
+        upcoming, cycle = self.following_stage()
+        return upcoming, cycle, True

@@ -1,0 +1,95 @@
+"""Cotrace's web layer: a Flask app factory, one blueprint per area, htmx served from our own files."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, render_template
+from htmx_flask import Htmx
+
+from domain.dates import format_date
+from domain.errors import NotFound
+from domain.vocabulary import (
+    ATTENDANCE,
+    DECISION_METHODS,
+    INITIATORS,
+    STAGE_LABELS,
+    STAGES,
+    STAKEHOLDER_GROUPS,
+)
+from web import csrf
+from web.services import Services, database_url, open_services
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_prefixed_env("COTRACE")
+    app.config.from_mapping(config or {})
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.secret_key = app.config.get("SECRET_KEY") or _instance_secret(Path(app.instance_path))
+
+    configured = app.config.get("DATABASE_URL") or os.environ.get("DATABASE_URL")
+    url = database_url(configured, app.instance_path)
+    today = app.config.get("TODAY")  # tests fix the calendar; everyone else lives in the present
+    services = open_services(url, today=today) if today else open_services(url)
+    app.extensions["cotrace"] = services
+
+    Htmx(app)
+    csrf.init_app(app)
+    _register_template_helpers(app)
+
+    from web import meetings, partnerships, policies
+
+    app.register_blueprint(partnerships.bp)
+    app.register_blueprint(policies.bp)
+    app.register_blueprint(meetings.bp)
+
+    @app.errorhandler(NotFound)
+    @app.errorhandler(404)
+    def not_found(error: Exception):  # noqa: ANN202
+        return render_template("not_found.html"), 404
+
+    @app.after_request
+    def security_headers(response):  # noqa: ANN001, ANN202
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    from web.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def services_of(app: Flask) -> Services:
+    return app.extensions["cotrace"]
+
+
+def _instance_secret(instance: Path) -> str:
+    # One secret per installation, kept beside the database, so sessions survive restarts.
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["date"] = lambda day: format_date(day) if day else ""
+    app.jinja_env.filters["recorded"] = lambda at: f"{format_date(at)}, {at:%H:%M} UTC" if at else ""
+    app.jinja_env.globals.update(
+        STAGES=STAGES,
+        STAGE_LABELS=STAGE_LABELS,
+        GROUPS=STAKEHOLDER_GROUPS,
+        METHODS=DECISION_METHODS,
+        INITIATORS=INITIATORS,
+        ATTENDANCE=ATTENDANCE,
+    )

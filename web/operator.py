@@ -1,0 +1,14 @@
+"""Who is acting. Until accounts exist, every request acts as the single local operator.
+
+This is the one place that answers the question; accounts will replace it.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from flask import current_app
+
+
+def current_actor() -> UUID:
+    return current_app.extensions["cotrace"].operator_id
