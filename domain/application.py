@@ -60,9 +60,7 @@ class Cotrace(Application):
 
     def register_participant(self, actor: UUID, name: str, stakeholder_group: str) -> UUID:
         Participant.check_registration(name, stakeholder_group)
-        participant = Participant(
-            name=name.strip(), stakeholder_group=stakeholder_group, recorded_by=actor
-        )
+        participant = Participant(name=name.strip(), stakeholder_group=stakeholder_group, recorded_by=actor)
         self.save(participant)
         return participant.id
 
@@ -74,9 +72,7 @@ class Cotrace(Application):
         self.save(partnership)
         return partnership.id
 
-    def add_member(
-        self, actor: UUID, partnership_id: UUID, participant_id: UUID, joined_on: date
-    ) -> None:
+    def add_member(self, actor: UUID, partnership_id: UUID, participant_id: UUID, joined_on: date) -> None:
         partnership = self._get(Partnership, partnership_id)
         participant = self._get(Participant, participant_id)
         if not partnership.is_member(participant_id):
@@ -159,9 +155,7 @@ class Cotrace(Application):
         if set(present) & set(apologies):
             problems.add("apologies", "Someone cannot be both present and sending apologies")
         problems.raise_if_any()
-        meeting.record_attendance(
-            present=_unique(present), apologies=_unique(apologies), recorded_by=actor
-        )
+        meeting.record_attendance(present=_unique(present), apologies=_unique(apologies), recorded_by=actor)
         self.save(meeting)
 
     # Decisions --------------------------------------------------------------------------------
@@ -184,9 +178,7 @@ class Cotrace(Application):
         problems = Problems()
         policy = self._policy_of_partnership(problems, policy_id, partnership.id)
         meeting.check_has_taken_place(problems, "text", self.today(), "record its decisions")
-        check_decision(
-            problems, text, proposed_by, decided_by, partnership.members, method, votes
-        )
+        check_decision(problems, text, proposed_by, decided_by, partnership.members, method, votes)
         if proposed_by is not None:
             meeting.check_present(problems, "proposed_by", [proposed_by], "the proposer")
         if not problems.has("decided_by"):
@@ -198,9 +190,7 @@ class Cotrace(Application):
 
         stage, cycle, opens_stage = policy.stage_for_decision(stage)
         if opens_stage:
-            policy.enter_stage(
-                stage=stage, cycle=cycle, entered_on=meeting.held_on, recorded_by=actor
-            )
+            policy.enter_stage(stage=stage, cycle=cycle, entered_on=meeting.held_on, recorded_by=actor)
         decision = Decision(
             policy_id=policy.id,
             meeting_id=meeting.id,

@@ -13,9 +13,7 @@ from domain.errors import Problems
 
 class Meeting(Aggregate):
     @event("Scheduled")
-    def __init__(
-        self, partnership_id: UUID, title: str, held_on: date, place: str, recorded_by: UUID
-    ):
+    def __init__(self, partnership_id: UUID, title: str, held_on: date, place: str, recorded_by: UUID):
         self.partnership_id = partnership_id
         self.title = title
         self.held_on = held_on
@@ -32,9 +30,7 @@ class Meeting(Aggregate):
         problems.raise_if_any()
 
     @event("AttendanceRecorded")
-    def record_attendance(
-        self, present: list[UUID], apologies: list[UUID], recorded_by: UUID
-    ) -> None:
+    def record_attendance(self, present: list[UUID], apologies: list[UUID], recorded_by: UUID) -> None:
         # Each record of attendance replaces the last: the trail keeps every version.
         self.present = list(present)
         self.apologies = list(apologies)

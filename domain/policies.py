@@ -69,8 +69,7 @@ class Policy(Aggregate):
         elif stage != expected:
             problems.add(
                 field,
-                f"The next stage of this policy is {stage_label(expected)}: "
-                "stages follow the cycle in order",
+                f"The next stage of this policy is {stage_label(expected)}: stages follow the cycle in order",
             )
         check_not_in_future(problems, "entered_on", entered_on, today, "The date the stage began")
         earliest = self.current.entered_on if self.current else self.started_on
@@ -81,9 +80,7 @@ class Policy(Aggregate):
                 "when the policy's previous step began",
             )
 
-    def check_decision_stage(
-        self, problems: Problems, field: str, stage: str, happened_on: date
-    ) -> None:
+    def check_decision_stage(self, problems: Problems, field: str, stage: str, happened_on: date) -> None:
         """A decision belongs to the policy's current stage, or opens the next one.
 
         Deciding at an earlier stage, or skipping one, would put the trail out of order.

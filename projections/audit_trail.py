@@ -99,9 +99,7 @@ class AuditTrail:
     @_on.register
     def _(self, event: Meeting.Scheduled, session: Session, position: int) -> None:
         session.execute(
-            insert(meetings).values(
-                id=event.originator_id, title=event.title, held_on=event.held_on
-            )
+            insert(meetings).values(id=event.originator_id, title=event.title, held_on=event.held_on)
         )
 
     @_on.register
@@ -112,8 +110,7 @@ class AuditTrail:
             position,
             policy_id=event.originator_id,
             kind="policy_started",
-            what=f"Policy started: {event.title}. Initiated by "
-            f"{INITIATORS[event.initiated_by].lower()}.",
+            what=f"Policy started: {event.title}. Initiated by {INITIATORS[event.initiated_by].lower()}.",
             happened_on=event.started_on,
         )
 

@@ -33,15 +33,9 @@ def _one(conn: Connection, query: Any) -> Row | None:
 
 def all_partnerships(conn: Connection) -> list[Row]:
     policy_count = (
-        select(func.count())
-        .where(policies.c.partnership_id == partnerships.c.id)
-        .scalar_subquery()
+        select(func.count()).where(policies.c.partnership_id == partnerships.c.id).scalar_subquery()
     )
-    member_count = (
-        select(func.count())
-        .where(members.c.partnership_id == partnerships.c.id)
-        .scalar_subquery()
-    )
+    member_count = select(func.count()).where(members.c.partnership_id == partnerships.c.id).scalar_subquery()
     query = select(
         partnerships.c.id,
         partnerships.c.name,
@@ -66,9 +60,7 @@ def partnership_members(conn: Connection, partnership_id: UUID) -> list[Row]:
 
 
 def partnership_policies(conn: Connection, partnership_id: UUID) -> list[Row]:
-    query = (
-        select(policies).where(policies.c.partnership_id == partnership_id).order_by(policies.c.title)
-    )
+    query = select(policies).where(policies.c.partnership_id == partnership_id).order_by(policies.c.title)
     return _rows(conn, query)
 
 

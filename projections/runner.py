@@ -45,9 +45,7 @@ class LostRace(Exception):
 
 
 class ReadModels:
-    def __init__(
-        self, app: Application, projections: Iterable[Projection], batch_size: int = 500
-    ) -> None:
+    def __init__(self, app: Application, projections: Iterable[Projection], batch_size: int = 500) -> None:
         self.app = app
         self.projections = list(projections)
         self.batch_size = batch_size
@@ -108,8 +106,7 @@ class ReadModels:
     def _apply_next_batch(self) -> int:
         with self.datastore.transaction(commit=True) as session:
             positions = {
-                row.projection: row.position
-                for row in session.execute(select(projection_positions)).all()
+                row.projection: row.position for row in session.execute(select(projection_positions)).all()
             }
             start = min(positions[p.name] for p in self.projections)
             notifications = self.app.recorder.select_notifications(

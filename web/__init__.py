@@ -21,11 +21,12 @@ from domain.vocabulary import (
     STAKEHOLDER_GROUPS,
 )
 from web import csrf
+from web.commands import Conflict
 from web.services import Services, database_url, open_services
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+def create_app(config: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     app.config.from_prefixed_env("COTRACE")
     app.config.from_mapping(config or {})
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -51,6 +52,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     @app.errorhandler(404)
     def not_found(error: Exception):  # noqa: ANN202
         return render_template("not_found.html"), 404
+
+    @app.errorhandler(400)
+    def bad_request(error: Exception):  # noqa: ANN202
+        message = getattr(error, "description", "") or "Go back, reload the page and try again."
+        return render_template("problem.html", heading="Nothing was saved", message=message), 400
+
+    @app.errorhandler(Conflict)
+    def conflict(error: Exception):  # noqa: ANN202
+        message = (
+            "Someone else was changing the same record at the same moment, so nothing you entered "
+            "was saved. Go back, reload the page and try again."
+        )
+        return render_template("problem.html", heading="Nothing was saved", message=message), 409
 
     @app.after_request
     def security_headers(response):  # noqa: ANN001, ANN202

@@ -22,5 +22,6 @@ def init_app(app: Flask) -> None:
         if request.method in ("GET", "HEAD", "OPTIONS") or app.config.get("CSRF_DISABLED"):
             return
         sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token", "")
-        if not hmac.compare_digest(sent, session.get("csrf", "")):
+        expected = session.get("csrf")
+        if not expected or not hmac.compare_digest(sent, expected):
             abort(400, "The form has expired: go back, reload the page and try again.")

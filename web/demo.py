@@ -63,6 +63,10 @@ def load_demo(app: Cotrace, actor: UUID, today: date) -> UUID:
         apologies=[people["Tom Ellis"]],
     )
     app.schedule_meeting(
-        actor, partnership, "Co-design workshop", today + timedelta(days=21), "Riverside Community Hall"
+        actor,
+        partnership,
+        "Co-design workshop",
+        today + timedelta(days=21),
+        "Riverside Community Hall",
     )
     return partnership

@@ -30,9 +30,7 @@ def record_attendance(meeting_id: UUID):  # noqa: ANN201
     present = forms.uuids(form, "present")
     apologies = forms.uuids(form, "apologies")
     try:
-        commands.run(
-            lambda app, actor: app.record_attendance(actor, meeting_id, present, apologies)
-        )
+        commands.run(lambda app, actor: app.record_attendance(actor, meeting_id, present, apologies))
     except RulesBroken as broken:
         return _respond_with_errors(meeting_id, "attendance", form, broken)
     return _respond_with_success(meeting_id, "Attendance recorded.", "attendance")

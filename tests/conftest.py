@@ -1,0 +1,98 @@
+"""Fixtures shared by every layer: the fixed calendar, real databases, the Flask app and client.
+
+Databases are real. SQLite is a file in the test's temporary folder. PostgreSQL is the server on
+127.0.0.1:5432: each test gets a database of its own, dropped afterwards. Without a server the
+PostgreSQL tests skip, except in CI (`CI` set), where they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from domain.application import Cotrace
+from tests.story import Riverside
+from web import create_app
+from web.services import Services, open_services
+
+TODAY = date(2026, 6, 15)
+POSTGRES_DSN = os.environ.get("COTRACE_TEST_POSTGRES", "host=127.0.0.1 port=5432 user=postgres dbname=test")
+
+
+def _postgres_or_skip():  # noqa: ANN202 - a psycopg connection
+    import psycopg
+
+    try:
+        return psycopg.connect(POSTGRES_DSN, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL must answer in CI: {error}")
+        pytest.skip(f"no PostgreSQL server answers ({error}); CI runs these")
+
+
+@pytest.fixture
+def postgresql_url() -> Iterator[str]:
+    admin = _postgres_or_skip()
+    name = f"cotrace_test_{uuid.uuid4().hex[:12]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    info = admin.info
+    try:
+        yield f"postgresql+psycopg://{info.user}@{info.host}:{info.port}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:  # noqa: ANN001
+    return f"sqlite:///{tmp_path / 'cotrace.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request) -> str:  # noqa: ANN001
+    """Runs a test twice: on a SQLite file and on PostgreSQL."""
+    return request.getfixturevalue(f"{request.param}_url")
+
+
+@pytest.fixture
+def services(database_url: str) -> Iterator[Services]:
+    opened = open_services(database_url, today=lambda: TODAY)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def memory_app() -> Cotrace:
+    """The application on the library's in-memory store: for the domain's rules, in milliseconds."""
+    app = Cotrace(today=lambda: TODAY)
+    app.create_local_operator()
+    return app
+
+
+@pytest.fixture
+def riverside(memory_app: Cotrace) -> Riverside:
+    return Riverside.set_up(memory_app, today=TODAY)
+
+
+@pytest.fixture
+def flask_app(database_url: str, tmp_path):  # noqa: ANN001, ANN201
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "TODAY": lambda: TODAY,
+            "SECRET_KEY": "tests",
+        },
+        instance_path=str(tmp_path / "instance"),
+    )
+    yield app
+    app.extensions["cotrace"].close()
+
+
+@pytest.fixture
+def client(flask_app):  # noqa: ANN001, ANN201
+    return flask_app.test_client()

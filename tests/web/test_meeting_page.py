@@ -1,0 +1,144 @@
+"""A chair records attendance and a decision on the meeting page, with and without htmx."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import TODAY
+from tests.story import Riverside
+
+HTMX = {"HX-Request": "true", "HX-Current-URL": "http://localhost/"}
+
+
+@pytest.fixture
+def story(flask_app) -> Riverside:  # noqa: ANN001
+    services = flask_app.extensions["cotrace"]
+    story = Riverside.set_up(services.app, TODAY)
+    services.read_models.catch_up()
+    return story
+
+
+def post(client, url: str, data: dict, headers: dict | None = None):  # noqa: ANN001, ANN201
+    with client.session_transaction() as session:
+        session["csrf"] = "token"
+    return client.post(url, data={**data, "csrf_token": "token"}, headers=headers or {})
+
+
+def good_decision(story: Riverside, **changes) -> dict:  # noqa: ANN003
+    data = {
+        "policy_id": str(story.policy),
+        "stage": "co_commission",
+        "text": "Write the principles with home educators first",
+        "proposed_by": str(story.people["tom"]),
+        "decided_by": [str(story.people["amira"]), str(story.people["daniel"])],
+        "method": "consensus",
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_meeting_page_lists_who_can_decide(client, story):
+    page = client.get(f"/meetings/{story.meeting}").get_data(as_text=True)
+    assert "<h1>Partnership meeting</h1>" in page
+    assert f'name="decided_by" value="{story.people["amira"]}"' in page
+    # Grace sent apologies: she can be marked present, but cannot be chosen to decide.
+    assert f'name="decided_by" value="{story.people["grace"]}"' not in page
+
+
+def test_without_javascript_a_decision_redirects_and_shows_in_the_audit_trail(client, story):
+    response = post(client, f"/meetings/{story.meeting}/decisions", good_decision(story))
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/meetings/{story.meeting}#decisions")
+
+    meeting_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Decision recorded." in meeting_page
+    assert "Write the principles with home educators first" in meeting_page
+
+    trail = client.get(f"/policies/{story.policy}").get_data(as_text=True)
+    assert "Write the principles with home educators first" in trail
+    assert "Home educator, Local authority" in trail  # the decision makers' groups
+    assert "15 June 2026" in trail  # happened: the meeting's date
+    assert "by Local operator" in trail
+
+
+def test_with_htmx_the_decision_appears_in_place(client, story):
+    response = post(client, f"/meetings/{story.meeting}/decisions", good_decision(story), HTMX)
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert body.lstrip().startswith('<div id="meeting-record">')
+    assert "<html" not in body
+    assert "Decision recorded." in body
+    assert "Write the principles with home educators first" in body
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["full page", "htmx"])
+def test_bad_input_gets_messages_next_to_the_fields_and_writes_nothing(client, story, headers):
+    before = story.notifications()
+    bad = good_decision(
+        story,
+        text="",
+        decided_by=[str(story.people["grace"])],  # sent apologies
+        stage="co_deliver",  # skips co-design
+    )
+    response = post(client, f"/meetings/{story.meeting}/decisions", bad, headers)
+
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "There is a problem" in body
+    for field, message in [
+        ("text", "Enter what was decided"),
+        ("decided_by", "Choose the decision makers from the people recorded as present"),
+        ("stage", "a decision can be at Co-commission or open the next stage"),
+    ]:
+        assert f'href="#decision-{field}"' in body  # the summary links to the field
+        assert re.search(rf'id="decision-{field}-error">.*{re.escape(message)}', body), field
+    assert story.notifications() == before
+    assert ("<html" in body) == (headers == {})
+
+
+def test_a_vote_with_unreadable_tallies_is_explained(client, story):
+    data = good_decision(story, method="vote", votes_for="two", votes_against="0", abstentions="0")
+    response = post(client, f"/meetings/{story.meeting}/decisions", data)
+    assert response.status_code == 422
+    assert "Enter the votes for as a whole number" in response.get_data(as_text=True)
+
+
+def test_a_vote_is_recorded_with_its_tallies(client, story):
+    data = good_decision(story, method="vote", votes_for="2", votes_against="0", abstentions="0")
+    assert post(client, f"/meetings/{story.meeting}/decisions", data).status_code == 303
+    trail = client.get(f"/policies/{story.policy}").get_data(as_text=True)
+    assert "Vote: 2 for, 0 against, 0 abstaining" in trail
+
+
+def test_attendance_is_recorded_and_the_decision_form_follows_it(client, story):
+    grace = str(story.people["grace"])
+    response = post(client, f"/meetings/{story.meeting}/attendance", {"present": [grace]}, HTMX)
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "Attendance recorded." in body
+    assert f'name="decided_by" value="{grace}"' in body
+    assert f'name="decided_by" value="{story.people["amira"]}"' not in body
+
+
+def test_someone_both_present_and_sending_apologies_is_refused(client, story):
+    amira = str(story.people["amira"])
+    response = post(
+        client, f"/meetings/{story.meeting}/attendance", {"present": [amira], "apologies": [amira]}
+    )
+    assert response.status_code == 422
+    assert "both present and sending apologies" in response.get_data(as_text=True)
+
+
+def test_a_post_without_the_form_token_is_refused(client, story):
+    before = story.notifications()
+    response = client.post(f"/meetings/{story.meeting}/decisions", data=good_decision(story))
+    assert response.status_code == 400
+    assert story.notifications() == before
+
+
+def test_an_unknown_meeting_is_a_plain_not_found(client, story):
+    response = client.get(f"/meetings/{story.policy}")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)

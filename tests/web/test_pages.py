@@ -1,0 +1,74 @@
+"""The partnership and policy pages, scheduling a meeting, and what every page promises."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TODAY
+from tests.story import Riverside
+from tests.web.test_meeting_page import post
+
+
+@pytest.fixture
+def story(flask_app) -> Riverside:  # noqa: ANN001
+    services = flask_app.extensions["cotrace"]
+    story = Riverside.set_up(services.app, TODAY)
+    return story
+
+
+def test_the_home_page_lists_partnerships(client, story):
+    page = client.get("/").get_data(as_text=True)
+    assert "Riverside EHE Policy Partnership" in page  # read after writes made outside the web
+
+
+def test_the_policy_page_shows_the_stage_timeline(client, story):
+    story.decide(stage="co_design")
+    page = client.get(f"/policies/{story.policy}").get_data(as_text=True)
+    assert "Cycle 1" in page
+    assert "from 17 March 2026" in page  # co-commission began when the policy started
+    assert "from 15 June 2026 (current stage)" in page  # co-design, opened by the decision
+    assert page.count("not yet") == 2
+
+
+def test_scheduling_a_meeting_opens_its_page(client, story):
+    data = {"title": "Co-design workshop", "held_on": "2026-07-01", "place": "Hall"}
+    response = post(client, f"/partnerships/{story.partnership}/meetings", data)
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<h1>Co-design workshop</h1>" in page and "1 July 2026" in page
+
+
+@pytest.mark.parametrize(
+    "held_on, message",
+    [
+        ("2062-07-01", "within a year from today"),
+        ("", "Enter the date of the meeting"),
+        ("2026-02-31", "as a real date"),
+    ],
+)
+def test_a_meeting_date_that_cannot_be_right_is_explained(client, story, held_on, message):
+    before = story.notifications()
+    data = {"title": "Workshop", "held_on": held_on, "place": ""}
+    response = post(client, f"/partnerships/{story.partnership}/meetings", data)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert message in body and 'href="#meeting-held_on"' in body
+    assert story.notifications() == before
+
+
+def test_pages_forbid_scripts_from_elsewhere(client, story):
+    response = client.get("/")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "unpkg" not in response.get_data(as_text=True)
+
+
+def test_htmx_is_served_from_our_own_files_with_its_recorded_checksum(client):
+    vendor = Path(__file__).parents[2] / "web" / "static" / "vendor"
+    recorded = (vendor / "README.md").read_text()
+    response = client.get("/static/vendor/htmx-2.0.11.min.js")
+    assert response.status_code == 200
+    assert hashlib.sha256(response.get_data()).hexdigest() in recorded
+    response.close()
