@@ -4,8 +4,8 @@ For each database (a temporary SQLite file; a fresh PostgreSQL database on 127.0
 it answers):
 
 1. decisions/s through the application: for each of N decisions, the path a web request takes,
-   `app.record_decision(...)` (loads meeting, partnership and policy, checks the rules, saves
-   policy and decision atomically) then `read_models.catch_up()` (the projections caught up);
+   `services.run(record_decision)`: one unit of work that loads the meeting, partnership and
+   policy, checks the rules, saves policy and decision, and brings the projections up to date;
 2. raw appends/s: `app.recorder.insert_events([stored_event])`, one event per call, N calls, in
    a separate fresh database, the stored events mapped from real `Decision` aggregates' events;
 3. their ratio (target: at least 50 %), and the median and 95th percentile latency per decision.
@@ -57,17 +57,19 @@ def bench_application(url: str, n: int) -> tuple[float, list[float]]:
         started = time.perf_counter()
         for i in range(n):
             t0 = time.perf_counter()
-            app.record_decision(
+            services.run(
+                lambda app, actor, i=i: app.record_decision(
+                    actor,
+                    meeting,
+                    policy,
+                    text=f"Decision {i}",
+                    stage="co_commission",
+                    proposed_by=a,
+                    decided_by=[a, b],
+                    method="consensus",
+                ),
                 actor,
-                meeting,
-                policy,
-                text=f"Decision {i}",
-                stage="co_commission",
-                proposed_by=a,
-                decided_by=[a, b],
-                method="consensus",
             )
-            services.read_models.catch_up()
             latencies.append(time.perf_counter() - t0)
         return n / (time.perf_counter() - started), latencies
     finally:

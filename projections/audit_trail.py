@@ -14,6 +14,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Column,
+    Connection,
     Date,
     DateTime,
     Integer,
@@ -25,7 +26,6 @@ from sqlalchemy import (
     insert,
     select,
 )
-from sqlalchemy.orm import Session
 
 from domain.decisions import Decision
 from domain.meetings import Meeting
@@ -75,20 +75,20 @@ class AuditTrail:
     name = "audit_trail"
     metadata = metadata
 
-    def apply(self, session: Session, event: Any, position: int) -> None:
-        self._on(event, session, position)
+    def apply(self, conn: Connection, event: Any, position: int) -> None:
+        self._on(event, conn, position)
 
     @singledispatchmethod
-    def _on(self, event: Any, session: Session, position: int) -> None:
+    def _on(self, event: Any, conn: Connection, position: int) -> None:
         """Events that are not part of a policy's trail are passed over."""
 
     @_on.register
-    def _(self, event: Operator.Created, session: Session, position: int) -> None:
-        session.execute(insert(people).values(id=event.originator_id, name=event.name))
+    def _(self, event: Operator.Created, conn: Connection, position: int) -> None:
+        conn.execute(insert(people).values(id=event.originator_id, name=event.name))
 
     @_on.register
-    def _(self, event: Participant.Registered, session: Session, position: int) -> None:
-        session.execute(
+    def _(self, event: Participant.Registered, conn: Connection, position: int) -> None:
+        conn.execute(
             insert(people).values(
                 id=event.originator_id,
                 name=event.name,
@@ -97,15 +97,15 @@ class AuditTrail:
         )
 
     @_on.register
-    def _(self, event: Meeting.Scheduled, session: Session, position: int) -> None:
-        session.execute(
+    def _(self, event: Meeting.Scheduled, conn: Connection, position: int) -> None:
+        conn.execute(
             insert(meetings).values(id=event.originator_id, title=event.title, held_on=event.held_on)
         )
 
     @_on.register
-    def _(self, event: Policy.Started, session: Session, position: int) -> None:
+    def _(self, event: Policy.Started, conn: Connection, position: int) -> None:
         self._row(
-            session,
+            conn,
             event,
             position,
             policy_id=event.originator_id,
@@ -115,9 +115,9 @@ class AuditTrail:
         )
 
     @_on.register
-    def _(self, event: Policy.StageEntered, session: Session, position: int) -> None:
+    def _(self, event: Policy.StageEntered, conn: Connection, position: int) -> None:
         self._row(
-            session,
+            conn,
             event,
             position,
             policy_id=event.originator_id,
@@ -129,13 +129,13 @@ class AuditTrail:
         )
 
     @_on.register
-    def _(self, event: Decision.Recorded, session: Session, position: int) -> None:
+    def _(self, event: Decision.Recorded, conn: Connection, position: int) -> None:
         meeting = None
         if event.meeting_id is not None:
-            found = session.execute(select(meetings).where(meetings.c.id == event.meeting_id)).one()
-            meeting = found.title
+            meeting = conn.scalar(select(meetings.c.title).where(meetings.c.id == event.meeting_id))
+        named = _people(conn, {event.recorded_by, event.proposed_by, *event.decided_by})
         self._row(
-            session,
+            conn,
             event,
             position,
             policy_id=event.policy_id,
@@ -147,25 +147,27 @@ class AuditTrail:
             meeting=meeting,
             decision_id=event.originator_id,
             method=DECISION_METHODS[event.method],
-            proposer=_person(session, event.proposed_by),
-            decision_makers=[_person(session, p) for p in event.decided_by],
+            recorded_by_name=named[event.recorded_by]["name"],
+            proposer=named[event.proposed_by],
+            decision_makers=[named[p] for p in event.decided_by],
             decision_maker_groups=[group_label(g) for g in event.decision_maker_groups],
             votes=event.votes,
         )
 
     @staticmethod
-    def _row(session: Session, event: Any, position: int, **values: Any) -> None:
-        session.execute(
-            insert(trail).values(
-                position=position,
-                recorded_at=event.timestamp,
-                recorded_by_name=_person(session, event.recorded_by)["name"],
-                **values,
-            )
-        )
+    def _row(conn: Connection, event: Any, position: int, **values: Any) -> None:
+        if "recorded_by_name" not in values:
+            values["recorded_by_name"] = _people(conn, {event.recorded_by})[event.recorded_by]["name"]
+        conn.execute(insert(trail).values(position=position, recorded_at=event.timestamp, **values))
 
 
-def _person(session: Session, person_id: UUID) -> dict[str, str | None]:
-    row = session.execute(select(people).where(people.c.id == person_id)).one()
-    group = group_label(row.stakeholder_group) if row.stakeholder_group else None
-    return {"name": row.name, "group": group}
+def _people(conn: Connection, ids: set[UUID]) -> dict[UUID, dict[str, str | None]]:
+    """Names and group labels of the people named by an event, in one query."""
+    rows = conn.execute(select(people).where(people.c.id.in_(ids))).all()
+    return {
+        row.id: {
+            "name": row.name,
+            "group": group_label(row.stakeholder_group) if row.stakeholder_group else None,
+        }
+        for row in rows
+    }

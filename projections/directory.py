@@ -13,6 +13,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Column,
+    Connection,
     Date,
     DateTime,
     Integer,
@@ -25,7 +26,6 @@ from sqlalchemy import (
     insert,
     update,
 )
-from sqlalchemy.orm import Session
 
 from domain.decisions import Decision
 from domain.meetings import Meeting
@@ -125,20 +125,20 @@ class Directory:
     name = "directory"
     metadata = metadata
 
-    def apply(self, session: Session, event: Any, position: int) -> None:
-        self._on(event, session, position)
+    def apply(self, conn: Connection, event: Any, position: int) -> None:
+        self._on(event, conn, position)
 
     @singledispatchmethod
-    def _on(self, event: Any, session: Session, position: int) -> None:
+    def _on(self, event: Any, conn: Connection, position: int) -> None:
         """Events the directory does not show are passed over."""
 
     @_on.register
-    def _(self, event: Operator.Created, session: Session, position: int) -> None:
-        session.execute(insert(operators).values(id=event.originator_id, name=event.name))
+    def _(self, event: Operator.Created, conn: Connection, position: int) -> None:
+        conn.execute(insert(operators).values(id=event.originator_id, name=event.name))
 
     @_on.register
-    def _(self, event: Participant.Registered, session: Session, position: int) -> None:
-        session.execute(
+    def _(self, event: Participant.Registered, conn: Connection, position: int) -> None:
+        conn.execute(
             insert(participants).values(
                 id=event.originator_id,
                 name=event.name,
@@ -147,12 +147,12 @@ class Directory:
         )
 
     @_on.register
-    def _(self, event: Partnership.Formed, session: Session, position: int) -> None:
-        session.execute(insert(partnerships).values(id=event.originator_id, name=event.name))
+    def _(self, event: Partnership.Formed, conn: Connection, position: int) -> None:
+        conn.execute(insert(partnerships).values(id=event.originator_id, name=event.name))
 
     @_on.register
-    def _(self, event: Partnership.MemberJoined, session: Session, position: int) -> None:
-        session.execute(
+    def _(self, event: Partnership.MemberJoined, conn: Connection, position: int) -> None:
+        conn.execute(
             insert(members).values(
                 partnership_id=event.originator_id,
                 participant_id=event.participant_id,
@@ -162,16 +162,16 @@ class Directory:
         )
 
     @_on.register
-    def _(self, event: Partnership.ChairAppointed, session: Session, position: int) -> None:
-        session.execute(
+    def _(self, event: Partnership.ChairAppointed, conn: Connection, position: int) -> None:
+        conn.execute(
             update(partnerships)
             .where(partnerships.c.id == event.originator_id)
             .values(chair_id=event.participant_id)
         )
 
     @_on.register
-    def _(self, event: Policy.Started, session: Session, position: int) -> None:
-        session.execute(
+    def _(self, event: Policy.Started, conn: Connection, position: int) -> None:
+        conn.execute(
             insert(policies).values(
                 id=event.originator_id,
                 partnership_id=event.partnership_id,
@@ -182,8 +182,8 @@ class Directory:
         )
 
     @_on.register
-    def _(self, event: Policy.StageEntered, session: Session, position: int) -> None:
-        session.execute(
+    def _(self, event: Policy.StageEntered, conn: Connection, position: int) -> None:
+        conn.execute(
             insert(stages).values(
                 policy_id=event.originator_id,
                 cycle=event.cycle,
@@ -192,15 +192,15 @@ class Directory:
                 position=position,
             )
         )
-        session.execute(
+        conn.execute(
             update(policies)
             .where(policies.c.id == event.originator_id)
             .values(stage=event.stage, cycle=event.cycle)
         )
 
     @_on.register
-    def _(self, event: Meeting.Scheduled, session: Session, position: int) -> None:
-        session.execute(
+    def _(self, event: Meeting.Scheduled, conn: Connection, position: int) -> None:
+        conn.execute(
             insert(meetings).values(
                 id=event.originator_id,
                 partnership_id=event.partnership_id,
@@ -211,19 +211,19 @@ class Directory:
         )
 
     @_on.register
-    def _(self, event: Meeting.AttendanceRecorded, session: Session, position: int) -> None:
-        session.execute(delete(attendance).where(attendance.c.meeting_id == event.originator_id))
+    def _(self, event: Meeting.AttendanceRecorded, conn: Connection, position: int) -> None:
+        conn.execute(delete(attendance).where(attendance.c.meeting_id == event.originator_id))
         rows = [
             {"meeting_id": event.originator_id, "participant_id": person, "status": status}
             for status, people in (("present", event.present), ("apologies", event.apologies))
             for person in people
         ]
         if rows:
-            session.execute(insert(attendance), rows)
+            conn.execute(insert(attendance), rows)
 
     @_on.register
-    def _(self, event: Decision.Recorded, session: Session, position: int) -> None:
-        session.execute(
+    def _(self, event: Decision.Recorded, conn: Connection, position: int) -> None:
+        conn.execute(
             insert(decisions).values(
                 id=event.originator_id,
                 policy_id=event.policy_id,

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError, OperationalError
-from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, select, update
+from eventsourcing.persistence import IntegrityError, OperationalError, Recording
+from sqlalchemy import BigInteger, Column, Connection, Integer, MetaData, String, Table, select, update
 from sqlalchemy.orm import Session
 
 positions_metadata = MetaData()
@@ -37,7 +37,7 @@ class Projection(Protocol):
     name: str
     metadata: MetaData
 
-    def apply(self, session: Session, event: Any, position: int) -> None: ...
+    def apply(self, conn: Connection, event: Any, position: int) -> None: ...
 
 
 class LostRace(Exception):
@@ -75,24 +75,52 @@ class ReadModels:
         return max(0, head - min(self.positions().values(), default=0))
 
     def catch_up(self, progress: Progress | None = None) -> int:
-        """Applies every notification not yet applied; returns how many were applied."""
+        """Applies every notification not yet applied, in transactions of its own.
+
+        Returns how many were applied. A lost race (another process applied the batch first) or a
+        busy SQLite file is retried: the positions are read again.
+        """
+        total = self.pending() if progress else 0
         applied = 0
-        total = self.pending()
         retries = 0
         while True:
             try:
                 count = self._apply_next_batch()
             except (LostRace, IntegrityError, OperationalError):
-                # Someone else moved a position (or SQLite was busy): read the positions again.
                 retries += 1
                 if retries > MAX_RETRIES:
                     raise
                 continue
-            if count == 0:
-                return applied
             applied += count
-            if progress:
+            if progress and count:
                 progress(applied, max(total, applied))
+            if count < self.batch_size:
+                return applied
+
+    def apply_recorded(self, recordings: list[Recording], head_before: int) -> int:
+        """Applies, inside the caller's transaction, the events the caller has just recorded, so
+        its writes and the projections' rows commit together. Returns the new head of the log.
+
+        When every projection stood at `head_before` and the recordings follow on from it, the
+        events are applied as they are, without reading them back. Otherwise (a projection was
+        behind, another process wrote) it catches up from the log. A lost race is raised for the
+        caller to retry the whole unit of work.
+        """
+        if not recordings:
+            return head_before
+        first, last = recordings[0].notification.id, recordings[-1].notification.id
+        with self.datastore.transaction(commit=True) as session:
+            positions = self._read_positions(session)
+            if first == head_before + 1 and set(positions.values()) == {head_before}:
+                self._move_positions(session, self.projections, head_before, last)
+                connection = session.connection()
+                for recording in recordings:
+                    for projection in self.projections:
+                        projection.apply(connection, recording.domain_event, recording.notification.id)
+                return last
+        while self._apply_next_batch() == self.batch_size:
+            pass
+        return last
 
     def rebuild(self, progress: Progress | None = None) -> int:
         """Drops every projection's tables, recreates them, and applies the whole log again."""
@@ -105,10 +133,8 @@ class ReadModels:
 
     def _apply_next_batch(self) -> int:
         with self.datastore.transaction(commit=True) as session:
-            positions = {
-                row.projection: row.position for row in session.execute(select(projection_positions)).all()
-            }
-            start = min(positions[p.name] for p in self.projections)
+            positions = self._read_positions(session)
+            start = min(positions.values())
             notifications = self.app.recorder.select_notifications(
                 start, self.batch_size, inclusive_of_start=False
             )
@@ -116,23 +142,32 @@ class ReadModels:
                 return 0
             last = notifications[-1].id
             behind = [p for p in self.projections if positions[p.name] < last]
-            for projection in behind:
-                self._move_position(session, projection.name, positions[projection.name], last)
+            for position in {positions[p.name] for p in behind}:
+                moving = [p for p in behind if positions[p.name] == position]
+                self._move_positions(session, moving, position, last)
+            connection = session.connection()
             for notification in notifications:
                 event = self.app.mapper.to_domain_event(notification)
                 for projection in behind:
                     if notification.id > positions[projection.name]:
-                        projection.apply(session, event, notification.id)
+                        projection.apply(connection, event, notification.id)
             return len(notifications)
 
+    def _read_positions(self, session: Session) -> dict[str, int]:
+        rows = session.execute(select(projection_positions)).all()
+        found = {row.projection: row.position for row in rows}
+        return {p.name: found[p.name] for p in self.projections}
+
     @staticmethod
-    def _move_position(session: Session, name: str, start: int, end: int) -> None:
-        # Taken first, so a concurrent catch-up waits on this row and then finds it moved.
+    def _move_positions(session: Session, projections: list[Projection], start: int, end: int) -> None:
+        # Compare-and-set, taken before any row is written: a concurrent catch-up waits on these
+        # rows, then finds them moved and rolls back.
+        names = [p.name for p in projections]
         moved = session.execute(
             update(projection_positions)
-            .where(projection_positions.c.projection == name)
+            .where(projection_positions.c.projection.in_(names))
             .where(projection_positions.c.position == start)
             .values(position=end)
         )
-        if moved.rowcount != 1:
-            raise LostRace(name)
+        if moved.rowcount != len(names):
+            raise LostRace(", ".join(names))

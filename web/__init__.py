@@ -21,8 +21,7 @@ from domain.vocabulary import (
     STAKEHOLDER_GROUPS,
 )
 from web import csrf
-from web.commands import Conflict
-from web.services import Services, database_url, open_services
+from web.services import Conflict, Services, database_url, open_services
 
 
 def create_app(config: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:

@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from typing import TypeVar
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError
 from flask import current_app
 from sqlalchemy import Connection
 
@@ -19,26 +18,10 @@ from domain.application import Cotrace
 from web.operator import current_actor
 
 T = TypeVar("T")
-ATTEMPTS = 3
-
-
-class Conflict(Exception):
-    """Someone else kept changing the same record while this command ran."""
 
 
 def run(command: Callable[[Cotrace, UUID], T]) -> T:
-    services = current_app.extensions["cotrace"]
-    for attempt in range(ATTEMPTS):
-        try:
-            result = command(services.app, current_actor())
-            break
-        except IntegrityError:
-            # Another save to the same aggregate came first. The command reloads and rechecks
-            # every rule, so running it again is safe.
-            if attempt == ATTEMPTS - 1:
-                raise Conflict() from None
-    services.read_models.catch_up()
-    return result
+    return current_app.extensions["cotrace"].run(command, current_actor())
 
 
 @contextmanager

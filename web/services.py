@@ -6,16 +6,29 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
 from uuid import UUID
+
+from eventsourcing.application import LRUCache
+from eventsourcing.persistence import IntegrityError, OperationalError, Recording
 
 from domain.application import Cotrace
 from projections.audit_trail import AuditTrail
 from projections.directory import Directory
-from projections.runner import ReadModels
+from projections.runner import LostRace, ReadModels
+
+T = TypeVar("T")
+ATTEMPTS = 5
+CACHED_AGGREGATES = 5000
+
+
+class Conflict(Exception):
+    """Someone else kept changing the same records while a command ran: nothing was saved."""
 
 
 def database_url(configured: str | None, instance_path: str | Path) -> str:
@@ -28,15 +41,69 @@ def database_url(configured: str | None, instance_path: str | Path) -> str:
     return configured
 
 
+class ServedCotrace(Cotrace):
+    """The application as served: it hands the recordings of a unit of work to the projections."""
+
+    def __init__(self, env: Any = None, today: Callable[[], date] = date.today) -> None:
+        super().__init__(env, today)
+        self.recordings: list[Recording] | None = None  # a list while a unit of work runs
+
+    def _notify(self, recordings: list[Recording]) -> None:
+        super()._notify(recordings)
+        if self.recordings is not None:
+            self.recordings.extend(recordings)
+
+
 @dataclass
 class Services:
-    app: Cotrace
+    app: ServedCotrace
     read_models: ReadModels
     operator_id: UUID
+    # The log's last notification id as this process last knew it: while the log has not moved
+    # past it, no other process has written, and the cached aggregates are the stored ones.
+    known_head: int | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def engine(self):  # noqa: ANN201 - a SQLAlchemy Engine
         return self.read_models.engine
+
+    def run(self, command: Callable[[Cotrace, UUID], T], actor: UUID) -> T:
+        """Runs one command as one unit of work: its reads, its events and the projections' rows
+        commit together or not at all, so the next page read already shows it (read-your-writes).
+
+        A conflict (another save to the same aggregate came first, or another process moved a
+        projection) rolls everything back and runs the command again: it reloads its aggregates
+        and checks every rule afresh, so running it again is safe.
+        """
+        with self.lock:  # one unit of work at a time in a process keeps the aggregate cache true
+            for _ in range(ATTEMPTS):
+                try:
+                    return self._run_once(command, actor)
+                except (IntegrityError, OperationalError, LostRace):
+                    continue
+            raise Conflict()
+
+    def _run_once(self, command: Callable[[Cotrace, UUID], T], actor: UUID) -> T:
+        self.app.recordings = []
+        try:
+            with self.read_models.datastore.transaction(commit=True):
+                head = self.app.recorder.max_notification_id() or 0
+                if head != self.known_head:
+                    self._forget_cached_aggregates()
+                result = command(self.app, actor)
+                self.known_head = self.read_models.apply_recorded(self.app.recordings, head)
+            return result
+        except BaseException:
+            # The cache took this unit's aggregates as saved; the rollback unsaved them.
+            self._forget_cached_aggregates()
+            raise
+        finally:
+            self.app.recordings = None
+
+    def _forget_cached_aggregates(self) -> None:
+        self.known_head = None
+        self.app.repository.cache = LRUCache(maxsize=CACHED_AGGREGATES)
 
     def close(self) -> None:
         self.app.close()
@@ -46,8 +113,15 @@ class Services:
 def open_services(url: str, today: Callable[[], date] = date.today) -> Services:
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    app = Cotrace(
-        env={"PERSISTENCE_MODULE": "eventsourcing_sqlalchemy", "SQLALCHEMY_URL": url},
+    app = ServedCotrace(
+        env={
+            "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
+            "SQLALCHEMY_URL": url,
+            # Aggregates are cached between commands; `Services.run` drops the cache whenever the
+            # log has moved in a way this process did not see, so no command decides on stale state.
+            "AGGREGATE_CACHE_MAXSIZE": str(CACHED_AGGREGATES),
+            "AGGREGATE_CACHE_FASTFORWARD": "n",
+        },
         today=today,
     )
     read_models = ReadModels(app, [Directory(), AuditTrail()])

@@ -9,5 +9,5 @@
     }
   }
   document.addEventListener("DOMContentLoaded", function () { focusFirst(document); });
-  document.addEventListener("htmx:afterSettle", function (event) { focusFirst(event.detail.elt.parentNode || document); });
+  document.addEventListener("htmx:afterSettle", function () { focusFirst(document); });
 })();

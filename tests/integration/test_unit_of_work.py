@@ -1,0 +1,82 @@
+"""A command through the served application is one unit of work: its events and the projections'
+rows commit together, and it never decides on state another process has since changed."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from domain.errors import RulesBroken
+from projections import audit_trail, directory
+from tests.conftest import TODAY
+from tests.story import Riverside
+from web.services import open_services
+
+
+def decide(story: Riverside, **changes):  # noqa: ANN003, ANN201
+    """The story's decision as a command for `Services.run` (the story holds the same app)."""
+    return lambda app, actor: story.decide(**changes)
+
+
+def count(services, table) -> int:  # noqa: ANN001
+    with services.engine.connect() as conn:
+        return conn.scalar(select(func.count()).select_from(table))
+
+
+def test_the_projections_show_a_command_as_soon_as_it_returns(services):
+    story = Riverside.set_up(services.app, TODAY)
+    services.read_models.catch_up()
+
+    decision_id = services.run(decide(story), story.actor)
+
+    # No catch-up called: the rows were committed with the events.
+    with services.engine.connect() as conn:
+        row = conn.execute(
+            select(audit_trail.trail).where(audit_trail.trail.c.decision_id == decision_id)
+        ).one()
+    assert row.what == "Start from a blank page"
+    head = services.app.recorder.max_notification_id()
+    assert services.read_models.positions() == {"directory": head, "audit_trail": head}
+
+
+def test_a_broken_rule_writes_nothing_anywhere(services):
+    story = Riverside.set_up(services.app, TODAY)
+    services.run(decide(story), story.actor)
+    head = services.app.recorder.max_notification_id()
+
+    with pytest.raises(RulesBroken):
+        services.run(decide(story, text=""), story.actor)
+
+    assert services.app.recorder.max_notification_id() == head
+    assert count(services, directory.decisions) == 1
+    assert services.run(decide(story, text="Next"), story.actor)  # and the next command works
+
+
+def test_a_command_sees_what_another_process_changed(database_url, services):
+    story = Riverside.set_up(services.app, TODAY)
+    services.run(decide(story), story.actor)  # this process now has the meeting cached
+
+    other = open_services(database_url, today=lambda: TODAY)
+    try:
+        # Elsewhere, the attendance is corrected: Daniel was not there after all.
+        other.run(
+            lambda app, actor: app.record_attendance(actor, story.meeting, [story.people["amira"]], []),
+            story.actor,
+        )
+    finally:
+        other.close()
+
+    with pytest.raises(RulesBroken) as error:
+        services.run(decide(story), story.actor)  # Daniel among the decision makers
+    assert "present" in error.value.by_field()["decided_by"]
+
+
+def test_a_projection_left_behind_is_caught_up_within_the_next_command(services):
+    story = Riverside.set_up(services.app, TODAY)  # written straight to the log, not projected
+    assert count(services, audit_trail.trail) == 0
+
+    services.run(decide(story), story.actor)
+
+    assert count(services, audit_trail.trail) == 3
+    head = services.app.recorder.max_notification_id()
+    assert set(services.read_models.positions().values()) == {head}
