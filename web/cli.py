@@ -6,7 +6,7 @@ import time
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 from werkzeug.serving import run_simple
 
 from web.demo import load_demo
@@ -19,6 +19,7 @@ def register_commands(app: Flask) -> None:
 
 
 @click.command()
+@with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
 def serve(host: str, port: int) -> None:
@@ -29,6 +30,7 @@ def serve(host: str, port: int) -> None:
 
 
 @click.command()
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Load only into a database with no partnership.")
 def demo(if_empty: bool) -> None:
     """Load the demonstration partnership."""
@@ -46,6 +48,7 @@ def demo(if_empty: bool) -> None:
 
 
 @click.command()
+@with_appcontext
 def rebuild() -> None:
     """Drop every projection and rebuild it from the event log."""
     services = current_app.extensions["cotrace"]

@@ -12,7 +12,7 @@ DECISION = "Write the principles with home educators before any officer drafts"
 
 
 def fill_good_decision(page) -> None:  # noqa: ANN001
-    page.get_by_label("Co-commission").check()
+    assert page.get_by_label("Co-commission").is_checked()  # the policy's current stage, chosen already
     page.get_by_label("What was decided").fill(DECISION)
     page.get_by_label("Proposed by").select_option(label="Tom (Home educator)")
     decision_makers = page.get_by_role("group", name="Decision makers")
@@ -54,7 +54,11 @@ def test_mistakes_are_summarised_and_focused_without_losing_what_was_typed(serve
 
     summary = page.get_by_role("alert")
     summary.wait_for()
-    assert "Choose the stage this decision belongs to" in summary.inner_text()
+    assert summary.get_by_role("listitem").all_inner_texts() == [
+        "Choose who proposed the decision",
+        "Choose at least one decision maker",
+        "Choose how the decision was made",
+    ]  # in the order of the form
     page.wait_for_function("document.activeElement.className === 'error-summary'", timeout=2000)
     assert page.get_by_label("What was decided").input_value() == DECISION
     assert_accessible(page, "meeting-with-errors")

@@ -72,3 +72,22 @@ def test_htmx_is_served_from_our_own_files_with_its_recorded_checksum(client):
     assert response.status_code == 200
     assert hashlib.sha256(response.get_data()).hexdigest() in recorded
     response.close()
+
+
+def test_cotrace_demo_loads_once_and_rebuild_gives_the_same_rows(flask_app):
+    from tests.integration.test_projections import snapshot
+
+    runner = flask_app.test_cli_runner()
+    loaded = runner.invoke(args=["demo", "--if-empty"])
+    assert "Loaded the Riverside EHE Policy Partnership" in loaded.output
+    again = runner.invoke(args=["demo", "--if-empty"])
+    assert "demo data not loaded" in again.output
+
+    services = flask_app.extensions["cotrace"]
+    before = snapshot(services)
+    rebuilt = runner.invoke(args=["rebuild"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    events = services.app.recorder.max_notification_id()
+    assert f"Applied {events} events" in rebuilt.output
+    assert snapshot(services) == before
+    assert len(before["directory_decisions"]) == 1
