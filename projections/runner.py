@@ -17,7 +17,19 @@ from typing import Any, Protocol
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, OperationalError, Recording
-from sqlalchemy import BigInteger, Column, Connection, Integer, MetaData, String, Table, select, update
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    exists,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 positions_metadata = MetaData()
@@ -110,9 +122,7 @@ class ReadModels:
             return head_before
         first, last = recordings[0].notification.id, recordings[-1].notification.id
         with self.datastore.transaction(commit=True) as session:
-            positions = self._read_positions(session)
-            if first == head_before + 1 and set(positions.values()) == {head_before}:
-                self._move_positions(session, self.projections, head_before, last)
+            if first == head_before + 1 and self._move_all_positions(session, head_before, last):
                 connection = session.connection()
                 for recording in recordings:
                     for projection in self.projections:
@@ -121,6 +131,12 @@ class ReadModels:
         while self._apply_next_batch() == self.batch_size:
             pass
         return last
+
+    def head(self) -> int:
+        """The id of the log's last notification, read in the caller's transaction if there is one."""
+        events = self.app.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
+        with self.datastore.transaction(commit=False) as session:
+            return session.scalar(select(func.max(events.c.id))) or 0
 
     def rebuild(self, progress: Progress | None = None) -> int:
         """Drops every projection's tables, recreates them, and applies the whole log again."""
@@ -157,6 +173,26 @@ class ReadModels:
         rows = session.execute(select(projection_positions)).all()
         found = {row.projection: row.position for row in rows}
         return {p.name: found[p.name] for p in self.projections}
+
+    def _move_all_positions(self, session: Session, start: int, end: int) -> bool:
+        """Moves every projection from `start` to `end` in one statement, if all stand at `start`.
+
+        False when one does not (it is behind or ahead): then none has moved.
+        """
+        names = [p.name for p in self.projections]
+        other = projection_positions.alias("other")
+        moved = session.execute(
+            update(projection_positions)
+            .where(projection_positions.c.projection.in_(names))
+            .where(projection_positions.c.position == start)
+            .where(~exists().where(other.c.projection.in_(names)).where(other.c.position != start))
+            .values(position=end)
+        )
+        if moved.rowcount == 0:
+            return False
+        if moved.rowcount != len(names):
+            raise LostRace(", ".join(names))  # another process moved one meanwhile
+        return True
 
     @staticmethod
     def _move_positions(session: Session, projections: list[Projection], start: int, end: int) -> None:

@@ -88,7 +88,7 @@ class Services:
         self.app.recordings = []
         try:
             with self.read_models.datastore.transaction(commit=True):
-                head = self.app.recorder.max_notification_id() or 0
+                head = self.read_models.head()
                 if head != self.known_head:
                     self._forget_cached_aggregates()
                 result = command(self.app, actor)
