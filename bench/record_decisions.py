@@ -10,6 +10,14 @@ it answers):
    a separate fresh database, the stored events mapped from real `Decision` aggregates' events;
 3. their ratio (target: at least 50 %), and the median and 95th percentile latency per decision.
 
+Where a decision's time goes (medians, SQLite / PostgreSQL, 400 decisions, 2026-11-24): reading the
+log head 0.18 / 0.47 ms; the command with aggregates from the cache, its rules and its save 0.60 /
+1.27 ms; applying its events to both projections (one compare-and-set, one directory row, one audit
+lookup of the meeting and one of the people, one audit row) 1.33 / 2.45 ms; total 2.57 / 4.76 ms.
+A raw append is one insert and a commit (0.6-0.7 / 1.1-1.5 ms), so the 50 % target would leave about
+one statement's time for the reads and the projections together: the figures here, 21-26 %, are what
+this design gives, and the closing note of issue 3 says so.
+
 Figures only: nothing is asserted. Run with `make bench`, or
 `.venv/bin/python bench/record_decisions.py [--decisions N]` (default N = 500).
 """
