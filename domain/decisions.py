@@ -1,6 +1,7 @@
-"""A decision: what was decided, for which policy, at which stage, by whom and how.
+"""A decision: what was decided, for which policy, at which stage, by whom and how, on whose input.
 
-Decisions are never edited. Later issues add corrections as new events that name this one.
+Decisions are never edited. A correction, a reversal or a supersession is a new event, with a reason,
+and the pages show both the original and what came after.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.dates import check_not_in_future, format_date
 from domain.errors import Problems
 from domain.vocabulary import DECISION_METHODS, is_citizen
 
@@ -38,6 +40,11 @@ class Decision(Aggregate):
         votes: dict[str, int] | None,
         happened_on: date,
         recorded_by: UUID,
+        cites: list[UUID] | None = None,
+        consulted: list[UUID] | None = None,
+        informed: list[UUID] | None = None,
+        dissent: list[dict] | None = None,
+        supersedes: UUID | None = None,
     ):
         self.policy_id = policy_id
         self.meeting_id = meeting_id
@@ -50,6 +57,48 @@ class Decision(Aggregate):
         self.method = method
         self.votes = votes
         self.happened_on = happened_on
+        self.cites = list(cites or [])
+        self.consulted = list(consulted or [])
+        self.informed = list(informed or [])
+        self.dissent = list(dissent or [])  # [{"by": participant id or None, "note": text}]
+        self.supersedes = supersedes
+        self.status = "standing"  # or corrected (still standing), reversed, superseded
+        self.superseded_by: UUID | None = None
+
+    @property
+    def taken_outside_meeting(self) -> bool:
+        return self.meeting_id is None
+
+    @event("Corrected")
+    def correct(self, text: str, reason: str, happened_on: date, recorded_by: UUID) -> None:
+        """The record was wrong (a slip in the wording); the decision itself stands."""
+        self.text = text
+
+    @event("Reversed")
+    def reverse(self, reason: str, meeting_id: UUID | None, happened_on: date, recorded_by: UUID) -> None:
+        self.status = "reversed"
+
+    @event("Superseded")
+    def supersede(self, superseded_by: UUID, reason: str, happened_on: date, recorded_by: UUID) -> None:
+        self.status = "superseded"
+        self.superseded_by = superseded_by
+
+    def check_amendable(
+        self, problems: Problems, field: str, reason: str, happened_on: date, today: date
+    ) -> None:
+        if self.status != "standing":
+            problems.add(
+                field,
+                f"This decision was {self.status}: record a new decision instead",
+            )
+        if not reason.strip():
+            problems.add("reason", "Give the reason, so the trail explains the change")
+        check_not_in_future(problems, "happened_on", happened_on, today, "The date")
+        if happened_on < self.happened_on:
+            problems.add(
+                "happened_on",
+                f"This cannot come before the decision itself, on {format_date(self.happened_on)}",
+            )
 
 
 def check_decision(

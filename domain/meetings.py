@@ -20,6 +20,10 @@ class Meeting(Aggregate):
         self.place = place
         self.present: list[UUID] = []
         self.apologies: list[UUID] = []
+        self.agenda: list[dict] = []  # {"title", "policy_id"}
+        self.adjustments: list[dict] = []  # {"kind", "description"}
+        self.actions: dict[UUID, dict] = {}  # action id -> {"description", "owner_id", "due_on", "done_on"}
+        self.minutes_approved_on: date | None = None
 
     @staticmethod
     def check_scheduling(title: str, held_on: date, place: str, today: date) -> None:
@@ -34,6 +38,34 @@ class Meeting(Aggregate):
         # Each record of attendance replaces the last: the trail keeps every version.
         self.present = list(present)
         self.apologies = list(apologies)
+
+    @event("AgendaItemAdded")
+    def add_agenda_item(self, title: str, policy_id: UUID | None, recorded_by: UUID) -> None:
+        self.agenda.append({"title": title, "policy_id": policy_id})
+
+    @event("AccessAdjustmentMade")
+    def record_access_adjustment(self, kind: str, description: str, recorded_by: UUID) -> None:
+        """Access adjustments made so people could take part: evidence of an inclusive meeting."""
+        self.adjustments.append({"kind": kind, "description": description})
+
+    @event("ActionAgreed")
+    def agree_action(
+        self, action_id: UUID, description: str, owner_id: UUID, due_on: date, recorded_by: UUID
+    ) -> None:
+        self.actions[action_id] = {
+            "description": description,
+            "owner_id": owner_id,
+            "due_on": due_on,
+            "done_on": None,
+        }
+
+    @event("ActionCompleted")
+    def complete_action(self, action_id: UUID, done_on: date, recorded_by: UUID) -> None:
+        self.actions[action_id]["done_on"] = done_on
+
+    @event("MinutesApproved")
+    def approve_minutes(self, approved_by: list[UUID], approved_on: date, recorded_by: UUID) -> None:
+        self.minutes_approved_on = approved_on
 
     def check_has_taken_place(self, problems: Problems, field: str, today: date, what: str) -> None:
         if self.held_on > today:

@@ -20,6 +20,23 @@ class Participant(Aggregate):
     def __init__(self, name: str, stakeholder_group: str, recorded_by: UUID):
         self.name = name
         self.stakeholder_group = stakeholder_group
+        self.email: str | None = None
+        self.email_consent = False
+
+    @event("ContactPreferencesSet")
+    def set_contact_preferences(self, email: str | None, email_consent: bool, recorded_by: UUID) -> None:
+        """Follow-up by email only to an address given, with the participant's agreement."""
+        self.email = email
+        self.email_consent = email_consent
+
+    @staticmethod
+    def check_contact(email: str | None, email_consent: bool) -> None:
+        problems = Problems()
+        if email and (len(email) > 254 or not _looks_like_email(email)):
+            problems.add("email", "Enter an email address in the correct format, like name@example.com")
+        if email_consent and not email:
+            problems.add("email", "Enter an email address to be told about responses by email")
+        problems.raise_if_any()
 
     @staticmethod
     def check_registration(name: str, stakeholder_group: str) -> None:
@@ -44,3 +61,8 @@ class Operator(Aggregate):
     def create_id(name: str, recorded_by: UUID) -> UUID:
         # Every operator so far is the local one; a fixed id lets `cotrace` create it exactly once.
         return recorded_by
+
+
+def _looks_like_email(address: str) -> bool:
+    local, at, domain = address.rpartition("@")
+    return bool(at and local and "." in domain and " " not in address)

@@ -35,6 +35,9 @@ class Policy(Aggregate):
         self.initiated_by = initiated_by
         self.started_on = started_on
         self.stages: list[StageEntry] = []
+        self.versions: list[dict] = []  # published document versions
+        self.adopted_on: date | None = None
+        self.retired_on: date | None = None
 
     @staticmethod
     def check_start(title: str, initiated_by: str, started_on: date, today: date) -> None:
@@ -49,6 +52,59 @@ class Policy(Aggregate):
     @event("StageEntered")
     def enter_stage(self, stage: str, cycle: int, entered_on: date, recorded_by: UUID) -> None:
         self.stages.append(StageEntry(cycle, stage, entered_on))
+
+    @event("Rated")
+    def rate(
+        self,
+        aspect: str,
+        rating: str,
+        comment: str,
+        meeting_id: UUID | None,
+        happened_on: date,
+        recorded_by: UUID,
+    ) -> None:
+        """A RAG rating of the existing policy or strategy, as at Buckinghamshire's open meeting."""
+
+    @event("VersionPublished")
+    def publish_version(
+        self,
+        title: str,
+        version_label: str,
+        content_hash: str,
+        link: str,
+        happened_on: date,
+        recorded_by: UUID,
+    ) -> None:
+        self.versions.append({"version_label": version_label, "content_hash": content_hash})
+
+    @event("Adopted")
+    def adopt(self, happened_on: date, recorded_by: UUID) -> None:
+        self.adopted_on = happened_on
+
+    @event("Retired")
+    def retire(self, reason: str, happened_on: date, recorded_by: UUID) -> None:
+        self.retired_on = happened_on
+
+    @event("ParticipationLevelClaimed")
+    def claim_participation_level(
+        self,
+        activity: str,
+        stage: str,
+        cycle: int,
+        ladder: str,
+        rung: str,
+        claimed_by: UUID,
+        happened_on: date,
+        recorded_by: UUID,
+    ) -> None:
+        """A rung claimed for an activity: a claim, which the evidence engine checks, never a verdict."""
+
+    def entered(self, stage: str, cycle: int) -> StageEntry | None:
+        return next((s for s in self.stages if s.stage == stage and s.cycle == cycle), None)
+
+    def check_in_force(self, problems: Problems, field: str) -> None:
+        if self.retired_on is not None:
+            problems.add(field, f"This policy was retired on {format_date(self.retired_on)}")
 
     @property
     def current(self) -> StageEntry | None:

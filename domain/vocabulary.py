@@ -58,6 +58,85 @@ ATTENDANCE: dict[str, str] = {
 }
 
 
+CONTRIBUTION_KINDS: dict[str, str] = {
+    "view": "View",
+    "suggestion": "Suggestion",
+    "concern": "Concern",
+}
+
+CHANNELS: dict[str, str] = {
+    "meeting": "At a meeting",
+    "survey": "Survey",
+    "workshop": "Workshop",
+    "email": "Email",
+    "other": "Other",
+}
+
+# "You said, we did": how a contribution was answered.
+RESPONSES: dict[str, str] = {
+    "adopted": "Adopted",
+    "adapted": "Adapted",
+    "not_adopted": "Not adopted",
+}
+
+ACCESS_ADJUSTMENTS: dict[str, str] = {
+    "time": "Time",
+    "place": "Place",
+    "format": "Format",
+    "support": "Support",
+}
+
+RAG_RATINGS: dict[str, str] = {"red": "Red", "amber": "Amber", "green": "Green"}
+
+
+@dataclass(frozen=True)
+class Rung:
+    code: str
+    label: str
+    group: str  # on the Wokingham ladder: doing to, doing for, doing with
+    height: int  # 1 is the lowest rung
+
+
+# Wokingham's co-production ladder (seed 004, after TLAP): the default.
+WOKINGHAM_LADDER: tuple[Rung, ...] = (
+    Rung("coercing", "Coercing", "doing to", 1),
+    Rung("instructing", "Instructing", "doing to", 2),
+    Rung("informing", "Informing", "doing for", 3),
+    Rung("consulting", "Consulting", "doing for", 4),
+    Rung("engaging", "Engaging", "doing for", 5),
+    Rung("co_designing", "Co-designing", "doing with", 6),
+    Rung("co_producing", "Co-producing", "doing with", 7),
+)
+
+# Hart's ladder of children's participation (seed 001): for children and young people.
+# The lowest three rungs are non-participation.
+HART_LADDER: tuple[Rung, ...] = (
+    Rung("manipulation", "Manipulation", "non-participation", 1),
+    Rung("decoration", "Decoration", "non-participation", 2),
+    Rung("tokenism", "Tokenism", "non-participation", 3),
+    Rung("assigned_but_informed", "Assigned but informed", "participation", 4),
+    Rung("consulted_and_informed", "Consulted and informed", "participation", 5),
+    Rung("adult_initiated_shared", "Adult-initiated, shared decisions with young people", "participation", 6),
+    Rung("young_people_initiated", "Young people initiated and directed", "participation", 7),
+    Rung(
+        "young_people_initiated_shared",
+        "Young people initiated, shared decisions with adults",
+        "participation",
+        8,
+    ),
+)
+
+LADDERS: dict[str, tuple[Rung, ...]] = {"wokingham": WOKINGHAM_LADDER, "hart": HART_LADDER}
+LADDER_LABELS: dict[str, str] = {
+    "wokingham": "Wokingham co-production ladder",
+    "hart": "Hart's ladder of participation (children and young people)",
+}
+
+
+def rung(ladder: str, code: str) -> Rung:
+    return next(r for r in LADDERS[ladder] if r.code == code)
+
+
 def is_citizen(group_code: str) -> bool:
     return STAKEHOLDER_GROUPS[group_code].is_citizen
 

@@ -1,0 +1,109 @@
+"""Commands about contributions: a participant's input, and the response it gets."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from domain.commands.base import Commands
+from domain.contributions import Contribution
+from domain.errors import Problems
+from domain.meetings import Meeting
+from domain.partnerships import Partnership
+from domain.people import Participant
+from domain.policies import Policy
+from domain.vocabulary import STAGES
+
+
+class ContributionCommands(Commands):
+    def submit_contribution(
+        self,
+        actor: UUID,
+        policy_id: UUID,
+        contributor_id: UUID | None,
+        kind: str,
+        text: str,
+        channel: str,
+        happened_on: date | None = None,
+        meeting_id: UUID | None = None,
+        stage: str | None = None,
+        pseudonym: str | None = None,
+    ) -> UUID:
+        """Input on a policy at a stage of its current cycle; made at a meeting, it takes the
+        meeting's date and its contributor must have been there."""
+        policy = self._get(Policy, policy_id)
+        partnership = self._get(Partnership, policy.partnership_id)
+        problems = Problems()
+        policy.check_in_force(problems, "text")
+        if contributor_id is None or not partnership.is_member(contributor_id):
+            problems.add("contributor_id", "Choose the contributor from the partnership's members")
+        meeting = None
+        if meeting_id is not None:
+            meeting = self._find(
+                problems, "meeting_id", Meeting, meeting_id, "Choose a meeting of this partnership"
+            )
+        if meeting is not None:
+            if meeting.partnership_id != partnership.id:
+                problems.add("meeting_id", "Choose a meeting of this partnership")
+            meeting.check_has_taken_place(problems, "meeting_id", self.today(), "record what was said")
+            if contributor_id is not None:
+                meeting.check_present(problems, "contributor_id", [contributor_id], "the contributor")
+            happened_on = meeting.held_on
+        current = policy.current
+        assert current is not None
+        stage = stage or current.stage
+        if stage not in STAGES or policy.entered(stage, current.cycle) is None:
+            problems.add("stage", f"Choose a stage this policy has reached in cycle {current.cycle}")
+        if happened_on is None:
+            problems.add("happened_on", "Enter the date of the contribution")
+        else:
+            Contribution.check_submission(
+                problems, kind, text, channel, meeting_id, pseudonym, happened_on, self.today()
+            )
+        problems.raise_if_any()
+        assert contributor_id is not None and happened_on is not None
+        contribution = Contribution(
+            policy_id=policy.id,
+            contributor_id=contributor_id,
+            stage=stage,
+            cycle=current.cycle,
+            kind=kind,
+            text=text.strip(),
+            channel=channel,
+            meeting_id=meeting_id,
+            pseudonym=(pseudonym or "").strip() or None,
+            happened_on=happened_on,
+            recorded_by=actor,
+        )
+        self.save(contribution)
+        return contribution.id
+
+    def respond_to_contribution(
+        self,
+        actor: UUID,
+        contribution_id: UUID,
+        response: str,
+        reason: str,
+        responded_by: UUID | None,
+        happened_on: date,
+    ) -> None:
+        contribution = self._get(Contribution, contribution_id)
+        policy = self._get(Policy, contribution.policy_id)
+        partnership = self._get(Partnership, policy.partnership_id)
+        problems = Problems()
+        contribution.check_response(problems, response, reason, happened_on, self.today())
+        if responded_by is None or not partnership.is_member(responded_by):
+            problems.add("responded_by", "Choose who gave the response from the partnership's members")
+        problems.raise_if_any()
+        assert responded_by is not None
+        contribution.respond(
+            response=response,
+            reason=reason.strip(),
+            responded_by=responded_by,
+            happened_on=happened_on,
+            recorded_by=actor,
+        )
+        self.save(contribution)
+
+
+__all__ = ["ContributionCommands", "Participant"]

@@ -1,0 +1,134 @@
+"""Commands about meetings: scheduling, attendance, agenda, access adjustments, actions, minutes."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID, uuid4
+
+from domain.commands.base import Commands, unique
+from domain.dates import check_not_in_future, format_date
+from domain.errors import Problems
+from domain.meetings import Meeting
+from domain.partnerships import Partnership
+from domain.policies import Policy
+from domain.vocabulary import ACCESS_ADJUSTMENTS
+
+
+class MeetingCommands(Commands):
+    def schedule_meeting(
+        self, actor: UUID, partnership_id: UUID, title: str, held_on: date, place: str
+    ) -> UUID:
+        self._get(Partnership, partnership_id)
+        Meeting.check_scheduling(title, held_on, place, self.today())
+        meeting = Meeting(
+            partnership_id=partnership_id,
+            title=title.strip(),
+            held_on=held_on,
+            place=place.strip(),
+            recorded_by=actor,
+        )
+        self.save(meeting)
+        return meeting.id
+
+    def record_attendance(
+        self, actor: UUID, meeting_id: UUID, present: list[UUID], apologies: list[UUID]
+    ) -> None:
+        meeting = self._get(Meeting, meeting_id)
+        partnership = self._get(Partnership, meeting.partnership_id)
+        problems = Problems()
+        meeting.check_has_taken_place(problems, "present", self.today(), "record attendance")
+        if any(not partnership.is_member(p) for p in [*present, *apologies]):
+            problems.add("present", "Choose people who are members of this partnership")
+        if set(present) & set(apologies):
+            problems.add("apologies", "Someone cannot be both present and sending apologies")
+        problems.raise_if_any()
+        meeting.record_attendance(present=unique(present), apologies=unique(apologies), recorded_by=actor)
+        self.save(meeting)
+
+    def add_agenda_item(
+        self, actor: UUID, meeting_id: UUID, title: str, policy_id: UUID | None = None
+    ) -> None:
+        meeting = self._get(Meeting, meeting_id)
+        problems = Problems()
+        if not title.strip():
+            problems.add("title", "Enter the agenda item")
+        if policy_id is not None:
+            policy = self._find(
+                problems, "policy_id", Policy, policy_id, "Choose one of this partnership's policies"
+            )
+            if policy is not None and policy.partnership_id != meeting.partnership_id:
+                problems.add("policy_id", "Choose one of this partnership's policies")
+        problems.raise_if_any()
+        meeting.add_agenda_item(title=title.strip(), policy_id=policy_id, recorded_by=actor)
+        self.save(meeting)
+
+    def record_access_adjustment(self, actor: UUID, meeting_id: UUID, kind: str, description: str) -> None:
+        meeting = self._get(Meeting, meeting_id)
+        problems = Problems()
+        if kind not in ACCESS_ADJUSTMENTS:
+            problems.add("kind", "Choose time, place, format or support")
+        if not description.strip():
+            problems.add("description", "Describe the adjustment, for example 'Held after school hours'")
+        problems.raise_if_any()
+        meeting.record_access_adjustment(kind=kind, description=description.strip(), recorded_by=actor)
+        self.save(meeting)
+
+    def agree_action(
+        self, actor: UUID, meeting_id: UUID, description: str, owner_id: UUID | None, due_on: date
+    ) -> UUID:
+        meeting = self._get(Meeting, meeting_id)
+        partnership = self._get(Partnership, meeting.partnership_id)
+        problems = Problems()
+        if not description.strip():
+            problems.add("description", "Enter the action agreed")
+        if owner_id is None or not partnership.is_member(owner_id):
+            problems.add("owner_id", "Choose who owns the action from the partnership's members")
+        if due_on < meeting.held_on:
+            problems.add(
+                "due_on", f"The due date cannot be before the meeting, on {format_date(meeting.held_on)}"
+            )
+        problems.raise_if_any()
+        action_id = uuid4()
+        meeting.agree_action(
+            action_id=action_id,
+            description=description.strip(),
+            owner_id=owner_id,
+            due_on=due_on,
+            recorded_by=actor,
+        )
+        self.save(meeting)
+        return action_id
+
+    def complete_action(self, actor: UUID, meeting_id: UUID, action_id: UUID, done_on: date) -> None:
+        meeting = self._get(Meeting, meeting_id)
+        problems = Problems()
+        action = meeting.actions.get(action_id)
+        if action is None:
+            problems.add("action_id", "Choose one of this meeting's actions")
+        elif action["done_on"] is not None:
+            problems.add("action_id", f"This action was done on {format_date(action['done_on'])}")
+        check_not_in_future(problems, "done_on", done_on, self.today(), "The date it was done")
+        if done_on < meeting.held_on:
+            problems.add("done_on", "An action cannot be done before the meeting that agreed it")
+        problems.raise_if_any()
+        meeting.complete_action(action_id=action_id, done_on=done_on, recorded_by=actor)
+        self.save(meeting)
+
+    def approve_minutes(
+        self, actor: UUID, meeting_id: UUID, approved_by: list[UUID], approved_on: date
+    ) -> None:
+        meeting = self._get(Meeting, meeting_id)
+        partnership = self._get(Partnership, meeting.partnership_id)
+        problems = Problems()
+        if meeting.minutes_approved_on is not None:
+            problems.add(
+                "approved_by", f"The minutes were approved on {format_date(meeting.minutes_approved_on)}"
+            )
+        if not approved_by or any(not partnership.is_member(p) for p in approved_by):
+            problems.add("approved_by", "Choose who approved the minutes from the partnership's members")
+        check_not_in_future(problems, "approved_on", approved_on, self.today(), "The approval date")
+        if approved_on < meeting.held_on:
+            problems.add("approved_on", "Minutes cannot be approved before the meeting took place")
+        problems.raise_if_any()
+        meeting.approve_minutes(approved_by=unique(approved_by), approved_on=approved_on, recorded_by=actor)
+        self.save(meeting)

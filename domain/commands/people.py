@@ -1,0 +1,65 @@
+"""Commands about people and partnerships."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+
+from domain.commands.base import Commands
+from domain.errors import Problems
+from domain.partnerships import Partnership
+from domain.people import LOCAL_OPERATOR_ID, Operator, Participant
+
+
+class PeopleCommands(Commands):
+    def create_local_operator(self, name: str = "Local operator") -> UUID:
+        """The single operator the web acts as until accounts exist; created once, then found."""
+        try:
+            self.repository.get(LOCAL_OPERATOR_ID)
+        except AggregateNotFoundError:
+            self.save(Operator(name=name, recorded_by=LOCAL_OPERATOR_ID))
+        return LOCAL_OPERATOR_ID
+
+    def register_participant(self, actor: UUID, name: str, stakeholder_group: str) -> UUID:
+        Participant.check_registration(name, stakeholder_group)
+        participant = Participant(name=name.strip(), stakeholder_group=stakeholder_group, recorded_by=actor)
+        self.save(participant)
+        return participant.id
+
+    def set_contact_preferences(
+        self, actor: UUID, participant_id: UUID, email: str | None, email_consent: bool
+    ) -> None:
+        participant = self._get(Participant, participant_id)
+        email = (email or "").strip() or None
+        Participant.check_contact(email, email_consent)
+        participant.set_contact_preferences(email=email, email_consent=email_consent, recorded_by=actor)
+        self.save(participant)
+
+    def form_partnership(self, actor: UUID, name: str) -> UUID:
+        Partnership.check_name(name)
+        partnership = Partnership(name=name.strip(), recorded_by=actor)
+        self.save(partnership)
+        return partnership.id
+
+    def add_member(self, actor: UUID, partnership_id: UUID, participant_id: UUID, joined_on: date) -> None:
+        partnership = self._get(Partnership, partnership_id)
+        participant = self._get(Participant, participant_id)
+        if not partnership.is_member(participant_id):
+            partnership.add_member(
+                participant_id=participant_id,
+                stakeholder_group=participant.stakeholder_group,
+                joined_on=joined_on,
+                recorded_by=actor,
+            )
+            self.save(partnership)
+
+    def appoint_chair(self, actor: UUID, partnership_id: UUID, participant_id: UUID) -> None:
+        partnership = self._get(Partnership, partnership_id)
+        problems = Problems()
+        if not partnership.is_member(participant_id):
+            problems.add("chair", "Choose the chair from the partnership's members")
+        problems.raise_if_any()
+        partnership.appoint_chair(participant_id=participant_id, recorded_by=actor)
+        self.save(partnership)

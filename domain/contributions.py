@@ -1,0 +1,106 @@
+"""A contribution: a participant's input on a policy at a stage, and the response it got.
+
+The response is "you said, we did": adopted, adapted, or not adopted with a reason. Decisions cite
+contributions; the contribution does not need to know which (the projections join them).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.dates import check_not_in_future, format_date
+from domain.errors import Problems
+from domain.vocabulary import CHANNELS, CONTRIBUTION_KINDS, RESPONSES
+
+
+class Contribution(Aggregate):
+    @event("Submitted")
+    def __init__(
+        self,
+        policy_id: UUID,
+        contributor_id: UUID,
+        stage: str,
+        cycle: int,
+        kind: str,
+        text: str,
+        channel: str,
+        meeting_id: UUID | None,
+        pseudonym: str | None,
+        happened_on: date,
+        recorded_by: UUID,
+    ):
+        self.policy_id = policy_id
+        self.contributor_id = contributor_id
+        self.stage = stage
+        self.cycle = cycle
+        self.kind = kind
+        self.text = text
+        self.channel = channel
+        self.meeting_id = meeting_id
+        self.pseudonym = pseudonym
+        self.happened_on = happened_on
+        self.response: str | None = None
+        self.reason: str | None = None
+        self.responded_on: date | None = None
+
+    @staticmethod
+    def check_submission(
+        problems: Problems,
+        kind: str,
+        text: str,
+        channel: str,
+        meeting_id: UUID | None,
+        pseudonym: str | None,
+        happened_on: date,
+        today: date,
+    ) -> None:
+        if kind not in CONTRIBUTION_KINDS:
+            problems.add("kind", "Choose whether this is a view, a suggestion or a concern")
+        if not text.strip():
+            problems.add("text", "Enter what the participant said")
+        elif len(text) > 10000:
+            problems.add("text", "The contribution must be 10,000 characters or fewer")
+        if channel not in CHANNELS:
+            problems.add("channel", "Choose how the contribution came in")
+        elif channel == "meeting" and meeting_id is None:
+            problems.add("meeting_id", "Choose the meeting where the contribution was made")
+        elif channel != "meeting" and meeting_id is not None:
+            problems.add("channel", "A contribution made at a meeting has the channel 'At a meeting'")
+        if pseudonym is not None and len(pseudonym) > 100:
+            problems.add("pseudonym", "The pseudonym must be 100 characters or fewer")
+        check_not_in_future(problems, "happened_on", happened_on, today, "The date of the contribution")
+
+    @event("Responded")
+    def respond(
+        self, response: str, reason: str, responded_by: UUID, happened_on: date, recorded_by: UUID
+    ) -> None:
+        self.response = response
+        self.reason = reason
+        self.responded_on = happened_on
+
+    def check_response(
+        self, problems: Problems, response: str, reason: str, happened_on: date, today: date
+    ) -> None:
+        if self.response is not None:
+            problems.add(
+                "response",
+                f"This contribution was already answered on {format_date(self.responded_on)}: "
+                "a response is never changed",
+            )
+            return
+        if response not in RESPONSES:
+            problems.add("response", "Choose adopted, adapted or not adopted")
+        elif response != "adopted" and not reason.strip():
+            problems.add(
+                "reason",
+                "Say why it was not adopted" if response == "not_adopted" else "Say how it was adapted",
+            )
+        check_not_in_future(problems, "happened_on", happened_on, today, "The date of the response")
+        if happened_on < self.happened_on:
+            problems.add(
+                "happened_on",
+                f"The response cannot come before the contribution, made on {format_date(self.happened_on)}",
+            )
