@@ -16,6 +16,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(serve)
     app.cli.add_command(demo)
     app.cli.add_command(rebuild)
+    app.cli.add_command(level)
 
 
 @click.command()
@@ -65,6 +66,47 @@ def rebuild() -> None:
         applied = services.read_models.rebuild(progress)
     seconds = time.perf_counter() - started
     click.echo(f"Applied {applied} events in {seconds:.2f} s.")
+
+
+@click.command()
+@click.argument("policy")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="The day to judge as of.")
+@click.option("--json", "as_json", is_flag=True, help="Print the verdicts as JSON (see docs/evidence.md).")
+@with_appcontext
+def level(policy: str, as_of, as_json: bool) -> None:  # noqa: ANN001
+    """The evidenced level of co-production of POLICY (an id, or part of its title)."""
+    import json
+
+    from projections import evidence
+    from web import levels
+
+    services = current_app.extensions["cotrace"]
+    services.read_models.catch_up()
+    today = services.app.today()
+    day = as_of.date() if as_of else today
+    with services.engine.connect() as conn:
+        try:
+            policy_id = levels.find_policy(conn, policy)
+        except levels.PolicyNotFound as error:
+            raise click.ClickException(str(error)) from None
+        title = evidence.policy_facts(conn, policy_id).title
+        found = levels.assessments(conn, policy_id, today, day)
+    if as_json:
+        click.echo(json.dumps(levels.as_json(policy_id, title, day, found), indent=2))
+        return
+    click.echo(f"{title}: as of {day.isoformat()}")
+    for assessment in found:
+        click.echo(f"\n{assessment.scope.label}: {assessment.level.upper()}")
+        for reason in assessment.reasons:
+            click.echo(f"  because {reason}")
+        for verdict in assessment.verdicts:
+            click.echo(f"  [{verdict.status.replace('_', ' ')}] {verdict.title}")
+            for figure in verdict.figures:
+                click.echo(f"      {figure}")
+            for flag in verdict.flags:
+                click.echo(f"      FLAG: {flag}")
+            if verdict.refs:
+                click.echo(f"      events: {', '.join(str(r) for r in verdict.refs)}")
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ from eventsourcing.persistence import IntegrityError, OperationalError, Recordin
 from domain.application import Cotrace
 from projections.audit_trail import AuditTrail
 from projections.directory import Directory
+from projections.evidence import Evidence
 from projections.runner import LostRace, ReadModels
 
 T = TypeVar("T")
@@ -43,6 +44,8 @@ def database_url(configured: str | None, instance_path: str | Path) -> str:
 
 class ServedCotrace(Cotrace):
     """The application as served: it hands the recordings of a unit of work to the projections."""
+
+    name = Cotrace.name  # the name picks the tables: a subclass must keep its parent's log
 
     def __init__(self, env: Any = None, today: Callable[[], date] = date.today) -> None:
         super().__init__(env, today)
@@ -124,7 +127,7 @@ def open_services(url: str, today: Callable[[], date] = date.today) -> Services:
         },
         today=today,
     )
-    read_models = ReadModels(app, [Directory(), AuditTrail()])
+    read_models = ReadModels(app, [Directory(), AuditTrail(), Evidence()])
     read_models.create_tables()
     operator_id = app.create_local_operator()
     read_models.catch_up()
