@@ -272,37 +272,30 @@ def whole_cycle(facts: PolicyFacts, scope: Scope) -> Verdict:
 
     Seed 000: the Iriss cycle, "from the initial concept, through design, implementation and
     assessment"; co-production is continual. In progress while a cycle is open; failed when a cycle
-    was closed (the policy retired) before its co-assess stage.
+    was closed (the policy retired) before its co-assess stage. `facts` are the whole policy's, so a
+    cycle can be seen to have been followed by the next.
     """
     title = "The whole cycle"
     if scope.stage is not None:
         return Verdict("whole_cycle", title, NOT_APPLICABLE, ("Judged per cycle",))
-    cycles = sorted({s.cycle for s in facts.stages})
-    figures, refs, open_cycle = [], [s.ref for s in facts.stages], False
+    if not facts.stages:
+        return Verdict("whole_cycle", title, IN_PROGRESS, ("No stage recorded yet",))
     last_cycle = max((s.cycle for s in facts.stages), default=1)
+    cycles = [scope.cycle] if scope.cycle else sorted({s.cycle for s in facts.stages})
+    figures: list[str] = []
+    refs = tuple(s.ref for s in facts.stages if s.cycle in cycles)
     for cycle in cycles:
         reached = [s.stage for s in facts.stages if s.cycle == cycle]
         figures.append(f"Cycle {cycle}: {', '.join(stage_label(s) for s in reached)}")
         if reached != list(STAGES[: len(reached)]):
+            return Verdict("whole_cycle", title, FAIL, (f"Cycle {cycle} skipped a stage", *figures), refs)
+        if cycle == last_cycle and facts.retired_on and len(reached) < len(STAGES):
             return Verdict(
-                "whole_cycle", title, FAIL, (f"Cycle {cycle} skipped a stage", *figures), tuple(refs)
+                "whole_cycle", title, FAIL, (f"Cycle {cycle} was closed before co-assess", *figures), refs
             )
-        complete = len(reached) == len(STAGES)
-        if cycle == last_cycle:
-            if facts.retired_on and not complete:
-                return Verdict(
-                    "whole_cycle",
-                    title,
-                    FAIL,
-                    (f"Cycle {cycle} was closed before co-assess", *figures),
-                    tuple(refs),
-                )
-            open_cycle = not facts.retired_on
-    if open_cycle:
-        return Verdict(
-            "whole_cycle", title, IN_PROGRESS, (f"Cycle {last_cycle} is open", *figures), tuple(refs)
-        )
-    return Verdict("whole_cycle", title, PASS, tuple(figures), tuple(refs))
+    if last_cycle in cycles and not facts.retired_on:
+        return Verdict("whole_cycle", title, IN_PROGRESS, (f"Cycle {last_cycle} is open", *figures), refs)
+    return Verdict("whole_cycle", title, PASS, tuple(figures), refs)
 
 
 def evidenced_rung(facts: PolicyFacts, cycle: int, stage: str) -> str:
@@ -398,7 +391,7 @@ def assess(facts: PolicyFacts, scope: Scope, today: date) -> Assessment:
         not_after_the_fact(scoped, scope),
         influence(scoped, scope, today),
         balance(scoped, scope),
-        whole_cycle(scoped, scope),
+        whole_cycle(facts, scope),
         no_doing_to(scoped, scope),
     )
     any_input = (

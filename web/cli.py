@@ -90,7 +90,7 @@ def level(policy: str, as_of, as_json: bool) -> None:  # noqa: ANN001
         except levels.PolicyNotFound as error:
             raise click.ClickException(str(error)) from None
         title = evidence.policy_facts(conn, policy_id).title
-        found = levels.assessments(conn, policy_id, today, day)
+        found = levels.assessments(conn, policy_id, today, as_of.date() if as_of else None)
     if as_json:
         click.echo(json.dumps(levels.as_json(policy_id, title, day, found), indent=2))
         return
