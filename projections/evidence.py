@@ -224,11 +224,13 @@ class Evidence:
 
     @_on.register
     def _(self, event: Decision.Recorded, conn: Connection, position: int) -> None:
-        present: list[str] = []
+        present_ids: list[UUID] = []
         if event.meeting_id is not None:
             ids = conn.scalar(select(meetings.c.present).where(meetings.c.id == event.meeting_id)) or []
-            present = [_group(conn, UUID(p)) for p in ids]
-        makers = [_group(conn, p) for p in event.decided_by]
+            present_ids = [UUID(p) for p in ids]
+        groups = _groups(conn, {*present_ids, *event.decided_by})
+        present = [groups[p] for p in present_ids]
+        makers = [groups[p] for p in event.decided_by]
         conn.execute(
             insert(decisions).values(
                 id=event.originator_id,
@@ -249,6 +251,12 @@ class Evidence:
 
 def _group(conn: Connection, participant_id: UUID) -> str:
     return conn.scalar(select(people.c.stakeholder_group).where(people.c.id == participant_id))
+
+
+def _groups(conn: Connection, ids: set[UUID]) -> dict[UUID, str]:
+    """Stakeholder groups of several people in one query."""
+    rows = conn.execute(select(people.c.id, people.c.stakeholder_group).where(people.c.id.in_(ids)))
+    return {row.id: row.stakeholder_group for row in rows}
 
 
 def policy_facts(conn: Connection, policy_id: UUID) -> PolicyFacts | None:
