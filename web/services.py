@@ -18,6 +18,7 @@ from eventsourcing.application import LRUCache
 from eventsourcing.persistence import IntegrityError, OperationalError, Recording
 
 from domain.application import Cotrace
+from domain.errors import Problem, RulesBroken
 from projections.audit_trail import AuditTrail
 from projections.directory import Directory
 from projections.evidence import Evidence
@@ -26,6 +27,10 @@ from projections.runner import LostRace, ReadModels
 T = TypeVar("T")
 ATTEMPTS = 5
 CACHED_AGGREGATES = 5000
+
+
+class _TriedOnly(Exception):
+    """Raised to roll back a command that was only being checked."""
 
 
 class Conflict(Exception):
@@ -86,6 +91,20 @@ class Services:
                 except (IntegrityError, OperationalError, LostRace):
                     continue
             raise Conflict()
+
+    def problems_of(self, command: Callable[[Cotrace, UUID], Any], actor: UUID) -> list[Problem]:
+        """The problems a command would raise, found by running it and rolling everything back."""
+        with self.lock:
+            try:
+                with self.read_models.datastore.transaction(commit=True):
+                    command(self.app, actor)
+                    raise _TriedOnly()
+            except RulesBroken as broken:
+                return broken.problems
+            except _TriedOnly:
+                return []
+            finally:
+                self._forget_cached_aggregates()
 
     def _run_once(self, command: Callable[[Cotrace, UUID], T], actor: UUID) -> T:
         self.app.recordings = []
