@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import time
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -10,12 +12,14 @@ from flask.cli import FlaskGroup, with_appcontext
 from werkzeug.serving import run_simple
 
 from web.demo import load_demo
+from web.importer import HistoryInvalid, import_history, load_history
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(serve)
     app.cli.add_command(demo)
     app.cli.add_command(rebuild)
+    app.cli.add_command(import_file)
 
 
 @click.command()
@@ -65,6 +69,30 @@ def rebuild() -> None:
         applied = services.read_models.rebuild(progress)
     seconds = time.perf_counter() - started
     click.echo(f"Applied {applied} events in {seconds:.2f} s.")
+
+
+@click.command("import")
+@with_appcontext
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and try every rule; record nothing.")
+def import_file(file: Path, dry_run: bool) -> None:
+    """Bring in a partnership's history from FILE (see docs/import-format.md): all of it, or nothing."""
+    services = current_app.extensions["cotrace"]
+    try:
+        history = load_history(file.read_text(encoding="utf-8"))
+        with click.progressbar(
+            length=len(history.records), label="Recording", file=sys.stderr, show_pos=True
+        ) as bar:
+            imported = import_history(services, history, dry_run=dry_run, progress=lambda: bar.update(1))
+    except HistoryInvalid as invalid:
+        for problem in invalid.problems:
+            click.echo(f"{file}:{problem.line or 1}: {problem.path or 'file'}: {problem.message}", err=True)
+        click.echo(f"Nothing was recorded: {len(invalid.problems)} problem(s) to fix in {file}.", err=True)
+        raise SystemExit(1) from None
+    if dry_run:
+        click.echo(f"{file} is ready: {imported.records} records would be recorded; nothing was recorded.")
+    else:
+        click.echo(f"Recorded {imported.records} records of {history.partnership} from {file}.")
 
 
 def main() -> None:
