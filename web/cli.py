@@ -46,9 +46,9 @@ def demo(if_empty: bool) -> None:
     if if_empty and existing:
         click.echo("The database already has partnerships: demo data not loaded.")
         return
-    load_demo(services.app, services.operator_id, services.app.today())
-    services.read_models.catch_up()
-    click.echo("Loaded the Riverside EHE Policy Partnership.")
+    # One unit of work: the demo is all there, or (a file broken by a change to the rules) not at all.
+    services.run(lambda app, actor: load_demo(app, actor, app.today()), services.operator_id)
+    click.echo("Loaded the Riverside EHE Policy Partnership and the Elmsford SEND Partnership.")
 
 
 @click.command()

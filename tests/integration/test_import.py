@@ -12,8 +12,10 @@ from sqlalchemy import select
 
 from domain.vocabulary import STAGES, STAKEHOLDER_GROUPS
 from projections import directory
-from projections.reads import policy_trail
+from projections.reads import meeting_attendance, meeting_decisions, partnership_meetings, policy_trail
+from web.demo import DEMO_FOLDER, HISTORIES, load_demo
 from web.importer import SCHEMA_PATH, HistoryInvalid, import_history, load_history
+from web.services import open_services
 
 HISTORY = """\
 cotrace: history/1
@@ -191,6 +193,37 @@ def test_the_schema_is_valid_and_speaks_the_domains_words():
     definitions = schema["$defs"]
     assert definitions["participant"]["properties"]["group"]["enum"] == list(STAKEHOLDER_GROUPS)
     assert definitions["stage"]["enum"] == list(STAGES)
+
+
+@pytest.mark.parametrize("name", HISTORIES)
+def test_the_demo_histories_import(database_url, name):
+    services = open_services(database_url, today=lambda: date(2026, 11, 24))
+    try:
+        history = load_history((DEMO_FOLDER / name).read_text())
+        imported = import_history(services, history)
+        with services.engine.connect() as conn:
+            decided = conn.execute(
+                select(directory.decisions).where(directory.decisions.c.id.in_(imported.ids.values()))
+            ).all()
+        assert len(decided) == sum(1 for r in history.records if r["type"] == "decision" and "key" in r)
+    finally:
+        services.close()
+
+
+def test_the_demo_adds_a_meeting_held_today_ready_for_a_decision(database_url):
+    today = date(2026, 11, 24)
+    services = open_services(database_url, today=lambda: today)
+    try:
+        riverside = services.run(lambda app, actor: load_demo(app, actor, app.today()), services.operator_id)
+        with services.engine.connect() as conn:
+            meetings = {m["held_on"]: m for m in partnership_meetings(conn, riverside)}
+            tonight = meetings[today]
+            assert tonight["title"] == "Partnership meeting"
+            assert list(meeting_attendance(conn, tonight["id"]).values()).count("present") == 4
+            assert meeting_decisions(conn, tonight["id"]) == []
+            assert meetings[date(2026, 12, 15)]["title"] == "Co-design workshop"
+    finally:
+        services.close()
 
 
 def test_the_import_command_prints_every_problem_and_fails(flask_app, tmp_path):
