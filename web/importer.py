@@ -21,6 +21,7 @@ import yaml
 
 from domain.application import Cotrace
 from domain.errors import CotraceError, RulesBroken
+from projections.reads import all_partnerships
 from web.history_commands import COMMANDS, FIELD_NAMES
 from web.services import Services
 
@@ -171,7 +172,18 @@ def import_history(
     dry_run: bool = False,
     progress: Callable[[], None] | None = None,
 ) -> Imported:
-    """Records the history as one unit of work; a dry run tries every command, then rolls back."""
+    """Records the history as one unit of work; a dry run tries every command, then rolls back.
+
+    A partnership of the same name already recorded is refused: importing a file twice would
+    otherwise record its whole history twice.
+    """
+    with services.engine.connect() as conn:
+        if any(p["name"] == history.partnership.strip() for p in all_partnerships(conn)):
+            message = (
+                f"A partnership called '{history.partnership.strip()}' is recorded already: "
+                "this file may have been imported before. To import it as another partnership, rename it"
+            )
+            raise HistoryInvalid([ImportProblem(history.line_of(("partnership",)), "partnership", message)])
 
     def run(app: Cotrace, actor: UUID) -> Imported:
         imported = record_history(app, actor, history, progress)

@@ -131,6 +131,18 @@ def test_one_broken_rule_late_in_the_file_writes_nothing(services):
     assert "present" in problem.message
 
 
+def test_a_file_imported_twice_is_refused_the_second_time(services):
+    import_history(services, load_history(HISTORY))
+    before = events(services)
+
+    with pytest.raises(HistoryInvalid) as invalid:
+        import_history(services, load_history(HISTORY))
+
+    [problem] = invalid.value.problems
+    assert problem.line == 2 and "recorded already" in problem.message
+    assert events(services) == before
+
+
 def test_every_problem_in_a_file_is_reported_with_its_line(services):
     text = (
         HISTORY.replace("group: parent_carer", "group: parent")
