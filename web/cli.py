@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import time
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -10,6 +12,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from werkzeug.serving import run_simple
 
 from web.demo import load_demo
+from web.importer import HistoryInvalid, import_history, load_history
 
 
 def register_commands(app: Flask) -> None:
@@ -17,6 +20,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(rebuild)
     app.cli.add_command(level)
+    app.cli.add_command(import_file)
 
 
 @click.command()
@@ -43,9 +47,9 @@ def demo(if_empty: bool) -> None:
     if if_empty and existing:
         click.echo("The database already has partnerships: demo data not loaded.")
         return
-    load_demo(services.app, services.operator_id, services.app.today())
-    services.read_models.catch_up()
-    click.echo("Loaded the Riverside EHE Policy Partnership.")
+    # One unit of work: the demo is all there, or (a file broken by a change to the rules) not at all.
+    services.run(lambda app, actor: load_demo(app, actor, app.today()), services.operator_id)
+    click.echo("Loaded the Riverside EHE Policy Partnership and the Elmsford SEND Partnership.")
 
 
 @click.command()
@@ -107,6 +111,30 @@ def level(policy: str, as_of, as_json: bool) -> None:  # noqa: ANN001
                 click.echo(f"      FLAG: {flag}")
             if verdict.refs:
                 click.echo(f"      events: {', '.join(str(r) for r in verdict.refs)}")
+
+
+@click.command("import")
+@with_appcontext
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and try every rule; record nothing.")
+def import_file(file: Path, dry_run: bool) -> None:
+    """Bring in a partnership's history from FILE (see docs/import-format.md): all of it, or nothing."""
+    services = current_app.extensions["cotrace"]
+    try:
+        history = load_history(file.read_text(encoding="utf-8"))
+        with click.progressbar(
+            length=len(history.records), label="Recording", file=sys.stderr, show_pos=True
+        ) as bar:
+            imported = import_history(services, history, dry_run=dry_run, progress=lambda: bar.update(1))
+    except HistoryInvalid as invalid:
+        for problem in invalid.problems:
+            click.echo(f"{file}:{problem.line or 1}: {problem.path or 'file'}: {problem.message}", err=True)
+        click.echo(f"Nothing was recorded: {len(invalid.problems)} problem(s) to fix in {file}.", err=True)
+        raise SystemExit(1) from None
+    if dry_run:
+        click.echo(f"{file} is ready: {imported.records} records would be recorded; nothing was recorded.")
+    else:
+        click.echo(f"Recorded {imported.records} records of {history.partnership} from {file}.")
 
 
 def main() -> None:
