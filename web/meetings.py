@@ -21,8 +21,18 @@ from web import commands, forms
 
 bp = Blueprint("meetings", __name__)
 
-# Every form on the page, by the name its errors and typed values are kept under.
-FORMS = ("attendance", "agenda", "adjustment", "contribution", "decision", "action", "done", "minutes")
+# Every form on the page, by the name its errors and typed values are kept under, and the section
+# a plain (no JavaScript) success returns to.
+SECTIONS = {
+    "attendance": "attendance",
+    "agenda": "agenda",
+    "adjustment": "adjustments",
+    "contribution": "contributions",
+    "decision": "decisions",
+    "action": "actions",
+    "done": "actions",
+    "minutes": "minutes",
+}
 
 
 @bp.get("/meetings/<uuid:meeting_id>")
@@ -120,7 +130,6 @@ def record_decision(meeting_id: UUID):  # noqa: ANN201
             dissent=[{"by": None, "note": dissent}] if dissent else [],
         ),
         problems,
-        anchor="decisions",
     )
 
 
@@ -141,7 +150,6 @@ def agree_action(meeting_id: UUID):  # noqa: ANN201
             due_on,
         ),
         problems,
-        anchor="actions",
     )
 
 
@@ -153,7 +161,6 @@ def complete_action(meeting_id: UUID, action_id: UUID):  # noqa: ANN201
         "done",
         "Action marked as done.",
         lambda app, actor: app.complete_action(actor, meeting_id, action_id, app.today()),
-        anchor="actions",
     )
 
 
@@ -195,7 +202,6 @@ def _command(  # noqa: ANN202
     message: str,
     command: Callable[[Any, UUID], Any],
     problems: Problems | None = None,
-    anchor: str | None = None,
 ):
     """Runs one form's command; problems found reading the form are reported with the command's own."""
     try:
@@ -204,7 +210,7 @@ def _command(  # noqa: ANN202
         commands.run(command)
     except RulesBroken as broken:
         return _respond_with_errors(meeting_id, form_name, request.form, broken)
-    return _respond_with_success(meeting_id, message, anchor or form_name)
+    return _respond_with_success(meeting_id, message, SECTIONS[form_name])
 
 
 def _respond_with_success(meeting_id: UUID, message: str, anchor: str):  # noqa: ANN202
@@ -249,8 +255,8 @@ def _render(  # noqa: ANN202
             actions=reads.meeting_actions(conn, meeting_id),
             names=reads.names(conn),
             today=current_app.extensions["cotrace"].app.today(),
-            errors={name: {} for name in FORMS} | (errors or {}),
-            values={name: MultiDict() for name in FORMS} | (values or {}),
+            errors={name: {} for name in SECTIONS} | (errors or {}),
+            values={name: MultiDict() for name in SECTIONS} | (values or {}),
             status_message=status_message,
         )
     template = "_meeting_record.html" if partial else "meeting.html"

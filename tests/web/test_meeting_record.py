@@ -122,8 +122,10 @@ def test_each_part_of_the_record_is_saved_and_shown(client, story, headers, name
         assert body.lstrip().startswith('<div id="meeting-record">')
     else:
         assert response.status_code == 303
-        assert f"/meetings/{story.meeting}#" in response.headers["Location"]
+        assert response.headers["Location"].startswith(f"/meetings/{story.meeting}#")
         body = client.get(response.headers["Location"]).get_data(as_text=True)
+        section = response.headers["Location"].split("#")[1]
+        assert f'id="{section}"' in body  # the page opens at the section just saved
     for shown in form["shows"]:
         assert shown in body, shown
 
