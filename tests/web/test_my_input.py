@@ -117,3 +117,14 @@ def test_agreeing_to_email_without_an_address_is_explained_and_nothing_is_writte
     assert re.search(r'id="contact-email-error">.*Enter an email address to be told about responses', body)
     assert story.notifications() == before
     assert ("<html" in body) == (headers == {})
+
+
+def test_the_policy_is_shown_adopted_and_then_retired(client, flask_app, story):
+    said_in_the_room(story)
+    link = link_for(flask_app, story, "amira")
+    story.app.adopt_policy(story.actor, story.policy, TODAY)
+    assert "Adopted on 15 June 2026; now at Co-commission, cycle 1." in client.get(link).get_data(
+        as_text=True
+    )
+    story.app.retire_policy(story.actor, story.policy, "Replaced by the 2027 policy", TODAY)
+    assert "Retired on 15 June 2026." in client.get(link).get_data(as_text=True)
