@@ -103,3 +103,30 @@ def test_without_javascript_a_contribution_is_recorded_with_a_full_page_load(ser
     assert page.url.endswith(f"/meetings/{story.meeting}#contributions")
     assert page.get_by_role("status").inner_text() == "Contribution recorded."
     assert page.get_by_role("link", name="Concern from Amira").is_visible()
+
+
+def test_a_contribution_with_mistakes_is_summarised_and_the_lists_are_accessible(served, page):
+    base, story = served
+    page.goto(f"{base}/meetings/{story.meeting}")
+    page.get_by_label("What they said").fill(SAID)
+    page.get_by_role("button", name="Record contribution").click()
+
+    summary = page.get_by_role("alert")
+    summary.wait_for()
+    assert summary.get_by_role("listitem").all_inner_texts() == [
+        "Choose the contributor from the partnership's members",
+        "Choose whether this is a view, a suggestion or a concern",
+    ]  # in the order of the form
+    page.wait_for_function("document.activeElement.className === 'error-summary'", timeout=2000)
+    assert page.get_by_label("What they said").input_value() == SAID
+    assert_accessible(page, "meeting-contribution-errors")
+
+    # The forms kept in <details> open by keyboard, and stay usable.
+    page.get_by_text("Agree an action").focus()
+    page.keyboard.press("Enter")
+    assert page.get_by_label("Action", exact=True).is_visible()
+    assert_accessible(page, "meeting-details-open")
+
+    page.goto(f"{base}/partnerships/{story.partnership}/contributions")
+    assert page.get_by_role("heading", name="Contributions and responses").is_visible()
+    assert_accessible(page, "partnership-contributions")
