@@ -1,4 +1,6 @@
-"""The directory: partnerships, their members, policies and stages, meetings, attendance, decisions.
+"""The directory: partnerships, their members, policies and stages, meetings and their record
+(attendance, agenda, access adjustments, actions, minutes), contributions and their responses, and
+decisions with what they cite and what became of them.
 
 Pages list and look up things from here; the audit trail has tables of its own so each projection
 can be rebuilt alone.
@@ -12,6 +14,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     Connection,
     Date,
@@ -24,9 +27,11 @@ from sqlalchemy import (
     Uuid,
     delete,
     insert,
+    select,
     update,
 )
 
+from domain.contributions import Contribution
 from domain.decisions import Decision
 from domain.meetings import Meeting
 from domain.partnerships import Partnership
@@ -48,6 +53,8 @@ participants = Table(
     Column("id", Uuid, primary_key=True),
     Column("name", String(200), nullable=False),
     Column("stakeholder_group", String(32), nullable=False),
+    Column("email", String(254)),
+    Column("email_consent", Boolean, nullable=False, default=False),
 )
 partnerships = Table(
     "directory_partnerships",
@@ -74,6 +81,18 @@ policies = Table(
     Column("started_on", Date, nullable=False),
     Column("stage", String(32)),
     Column("cycle", Integer),
+    Column("adopted_on", Date),
+    Column("retired_on", Date),
+)
+versions = Table(
+    "directory_versions",
+    metadata,
+    Column("position", _position, primary_key=True),
+    Column("policy_id", Uuid, nullable=False, index=True),
+    Column("title", String(300), nullable=False),
+    Column("version_label", String(100), nullable=False),
+    Column("link", String(2000), nullable=False),
+    Column("published_on", Date, nullable=False),
 )
 stages = Table(
     "directory_stages",
@@ -92,6 +111,8 @@ meetings = Table(
     Column("title", String(300), nullable=False),
     Column("held_on", Date, nullable=False),
     Column("place", String(300), nullable=False),
+    Column("minutes_approved_on", Date),
+    Column("minutes_approved_by", JSON),
 )
 attendance = Table(
     "directory_attendance",
@@ -118,6 +139,79 @@ decisions = Table(
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("recorded_by", Uuid, nullable=False),
     Column("position", _position, nullable=False),
+    Column("consulted", JSON, nullable=False),
+    Column("informed", JSON, nullable=False),
+    Column("dissent", JSON, nullable=False),  # [{"by": participant id as text or None, "note": text}]
+    Column("supersedes", Uuid),
+    # standing, corrected (still standing, wording put right), reversed or superseded
+    Column("status", String(16), nullable=False),
+    Column("superseded_by", Uuid),
+)
+# What happened to a decision after it was recorded: the decision's row shows where it stands now.
+decision_changes = Table(
+    "directory_decision_changes",
+    metadata,
+    Column("position", _position, primary_key=True),
+    Column("decision_id", Uuid, nullable=False, index=True),
+    Column("kind", String(16), nullable=False),  # corrected, reversed, superseded
+    Column("reason", Text, nullable=False),
+    Column("happened_on", Date, nullable=False),
+    Column("previous_text", Text),  # a correction: the wording it replaced
+    Column("superseded_by", Uuid),
+)
+citations = Table(
+    "directory_citations",
+    metadata,
+    Column("decision_id", Uuid, primary_key=True),
+    Column("contribution_id", Uuid, primary_key=True, index=True),
+)
+contributions = Table(
+    "directory_contributions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("policy_id", Uuid, nullable=False, index=True),
+    Column("contributor_id", Uuid, nullable=False, index=True),
+    Column("stage", String(32), nullable=False),
+    Column("cycle", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("meeting_id", Uuid, index=True),
+    Column("pseudonym", String(100)),
+    Column("happened_on", Date, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("position", _position, nullable=False),
+    Column("response", String(16)),
+    Column("reason", Text),
+    Column("responded_by", Uuid),
+    Column("responded_on", Date),
+)
+agenda = Table(
+    "directory_agenda",
+    metadata,
+    Column("position", _position, primary_key=True),
+    Column("meeting_id", Uuid, nullable=False, index=True),
+    Column("title", Text, nullable=False),
+    Column("policy_id", Uuid),
+)
+adjustments = Table(
+    "directory_adjustments",
+    metadata,
+    Column("position", _position, primary_key=True),
+    Column("meeting_id", Uuid, nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("description", Text, nullable=False),
+)
+actions = Table(
+    "directory_actions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("meeting_id", Uuid, nullable=False, index=True),
+    Column("description", Text, nullable=False),
+    Column("owner_id", Uuid, nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("done_on", Date),
+    Column("position", _position, nullable=False),
 )
 
 
@@ -143,7 +237,16 @@ class Directory:
                 id=event.originator_id,
                 name=event.name,
                 stakeholder_group=event.stakeholder_group,
+                email_consent=False,
             )
+        )
+
+    @_on.register
+    def _(self, event: Participant.ContactPreferencesSet, conn: Connection, position: int) -> None:
+        conn.execute(
+            update(participants)
+            .where(participants.c.id == event.originator_id)
+            .values(email=event.email, email_consent=event.email_consent)
         )
 
     @_on.register
@@ -240,5 +343,164 @@ class Directory:
                 recorded_at=event.timestamp,
                 recorded_by=event.recorded_by,
                 position=position,
+                consulted=[str(p) for p in event.consulted or []],
+                informed=[str(p) for p in event.informed or []],
+                dissent=[
+                    {"by": str(n["by"]) if n.get("by") else None, "note": n["note"]}
+                    for n in event.dissent or []
+                ],
+                supersedes=event.supersedes,
+                status="standing",
+            )
+        )
+        cited = list(dict.fromkeys(event.cites or []))
+        if cited:
+            conn.execute(
+                insert(citations),
+                [{"decision_id": event.originator_id, "contribution_id": c} for c in cited],
+            )
+
+    @_on.register
+    def _(self, event: Decision.Corrected, conn: Connection, position: int) -> None:
+        previous = conn.scalar(select(decisions.c.text).where(decisions.c.id == event.originator_id))
+        self._change(conn, event, position, "corrected", previous_text=previous)
+        conn.execute(
+            update(decisions)
+            .where(decisions.c.id == event.originator_id)
+            .values(text=event.text, status="corrected")
+        )
+
+    @_on.register
+    def _(self, event: Decision.Reversed, conn: Connection, position: int) -> None:
+        self._change(conn, event, position, "reversed")
+        conn.execute(update(decisions).where(decisions.c.id == event.originator_id).values(status="reversed"))
+
+    @_on.register
+    def _(self, event: Decision.Superseded, conn: Connection, position: int) -> None:
+        self._change(conn, event, position, "superseded", superseded_by=event.superseded_by)
+        conn.execute(
+            update(decisions)
+            .where(decisions.c.id == event.originator_id)
+            .values(status="superseded", superseded_by=event.superseded_by)
+        )
+
+    @staticmethod
+    def _change(conn: Connection, event: Any, position: int, kind: str, **values: Any) -> None:
+        conn.execute(
+            insert(decision_changes).values(
+                position=position,
+                decision_id=event.originator_id,
+                kind=kind,
+                reason=event.reason,
+                happened_on=event.happened_on,
+                **values,
+            )
+        )
+
+    @_on.register
+    def _(self, event: Policy.VersionPublished, conn: Connection, position: int) -> None:
+        conn.execute(
+            insert(versions).values(
+                position=position,
+                policy_id=event.originator_id,
+                title=event.title,
+                version_label=event.version_label,
+                link=event.link,
+                published_on=event.happened_on,
+            )
+        )
+
+    @_on.register
+    def _(self, event: Policy.Adopted, conn: Connection, position: int) -> None:
+        conn.execute(
+            update(policies).where(policies.c.id == event.originator_id).values(adopted_on=event.happened_on)
+        )
+
+    @_on.register
+    def _(self, event: Policy.Retired, conn: Connection, position: int) -> None:
+        conn.execute(
+            update(policies).where(policies.c.id == event.originator_id).values(retired_on=event.happened_on)
+        )
+
+    @_on.register
+    def _(self, event: Meeting.AgendaItemAdded, conn: Connection, position: int) -> None:
+        conn.execute(
+            insert(agenda).values(
+                position=position,
+                meeting_id=event.originator_id,
+                title=event.title,
+                policy_id=event.policy_id,
+            )
+        )
+
+    @_on.register
+    def _(self, event: Meeting.AccessAdjustmentMade, conn: Connection, position: int) -> None:
+        conn.execute(
+            insert(adjustments).values(
+                position=position,
+                meeting_id=event.originator_id,
+                kind=event.kind,
+                description=event.description,
+            )
+        )
+
+    @_on.register
+    def _(self, event: Meeting.ActionAgreed, conn: Connection, position: int) -> None:
+        conn.execute(
+            insert(actions).values(
+                id=event.action_id,
+                meeting_id=event.originator_id,
+                description=event.description,
+                owner_id=event.owner_id,
+                due_on=event.due_on,
+                position=position,
+            )
+        )
+
+    @_on.register
+    def _(self, event: Meeting.ActionCompleted, conn: Connection, position: int) -> None:
+        conn.execute(update(actions).where(actions.c.id == event.action_id).values(done_on=event.done_on))
+
+    @_on.register
+    def _(self, event: Meeting.MinutesApproved, conn: Connection, position: int) -> None:
+        conn.execute(
+            update(meetings)
+            .where(meetings.c.id == event.originator_id)
+            .values(
+                minutes_approved_on=event.approved_on,
+                minutes_approved_by=[str(p) for p in event.approved_by],
+            )
+        )
+
+    @_on.register
+    def _(self, event: Contribution.Submitted, conn: Connection, position: int) -> None:
+        conn.execute(
+            insert(contributions).values(
+                id=event.originator_id,
+                policy_id=event.policy_id,
+                contributor_id=event.contributor_id,
+                stage=event.stage,
+                cycle=event.cycle,
+                kind=event.kind,
+                text=event.text,
+                channel=event.channel,
+                meeting_id=event.meeting_id,
+                pseudonym=event.pseudonym,
+                happened_on=event.happened_on,
+                recorded_at=event.timestamp,
+                position=position,
+            )
+        )
+
+    @_on.register
+    def _(self, event: Contribution.Responded, conn: Connection, position: int) -> None:
+        conn.execute(
+            update(contributions)
+            .where(contributions.c.id == event.originator_id)
+            .values(
+                response=event.response,
+                reason=event.reason,
+                responded_by=event.responded_by,
+                responded_on=event.happened_on,
             )
         )

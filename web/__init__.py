@@ -13,15 +13,28 @@ from htmx_flask import Htmx
 from domain.dates import format_date
 from domain.errors import NotFound
 from domain.vocabulary import (
+    ACCESS_ADJUSTMENTS,
     ATTENDANCE,
+    CHANNELS,
+    CONTRIBUTION_KINDS,
     DECISION_METHODS,
     INITIATORS,
+    RESPONSES,
     STAGE_LABELS,
     STAGES,
     STAKEHOLDER_GROUPS,
+    group_label,
 )
 from web import csrf
 from web.services import Conflict, Services, database_url, open_services
+
+# What became of a decision, as the pages say it.
+DECISION_STATUSES = {
+    "standing": "Standing",
+    "corrected": "Corrected",
+    "reversed": "Reversed",
+    "superseded": "Superseded",
+}
 
 
 def create_app(config: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
@@ -41,12 +54,14 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     csrf.init_app(app)
     _register_template_helpers(app)
 
-    from web import meetings, partnerships, policies, records
+    from web import contributions, meetings, my_input, partnerships, policies, records
 
     app.register_blueprint(partnerships.bp)
     app.register_blueprint(policies.bp)
     app.register_blueprint(meetings.bp)
     app.register_blueprint(records.bp)
+    app.register_blueprint(contributions.bp)
+    app.register_blueprint(my_input.bp)
 
     @app.errorhandler(NotFound)
     @app.errorhandler(404)
@@ -98,6 +113,7 @@ def _instance_secret(instance: Path) -> str:
 
 def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda day: format_date(day) if day else ""
+    app.jinja_env.filters["group_label"] = group_label
     app.jinja_env.filters["recorded"] = lambda at: f"{format_date(at)}, {at:%H:%M} UTC" if at else ""
     app.jinja_env.globals.update(
         STAGES=STAGES,
@@ -106,4 +122,9 @@ def _register_template_helpers(app: Flask) -> None:
         METHODS=DECISION_METHODS,
         INITIATORS=INITIATORS,
         ATTENDANCE=ATTENDANCE,
+        ADJUSTMENTS=ACCESS_ADJUSTMENTS,
+        KINDS=CONTRIBUTION_KINDS,
+        CHANNELS=CHANNELS,
+        RESPONSES=RESPONSES,
+        DECISION_STATUSES=DECISION_STATUSES,
     )

@@ -1,4 +1,5 @@
-"""A meeting: attendance and the decisions taken at it, on one page.
+"""A meeting's whole record on one page: attendance, agenda, access adjustments, contributions made
+in the room, decisions, actions and the approval of the minutes.
 
 Each form posts to its own URL. With htmx the response is the meeting's record, swapped in place;
 without JavaScript a success redirects back to the page and an error re-renders it with messages.
@@ -6,9 +7,11 @@ without JavaScript a success redirects back to the page and an error re-renders 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from domain.decisions import VoteTally
@@ -17,6 +20,19 @@ from projections import reads
 from web import commands, forms
 
 bp = Blueprint("meetings", __name__)
+
+# Every form on the page, by the name its errors and typed values are kept under, and the section
+# a plain (no JavaScript) success returns to.
+SECTIONS = {
+    "attendance": "attendance",
+    "agenda": "agenda",
+    "adjustment": "adjustments",
+    "contribution": "contributions",
+    "decision": "decisions",
+    "action": "actions",
+    "done": "actions",
+    "minutes": "minutes",
+}
 
 
 @bp.get("/meetings/<uuid:meeting_id>")
@@ -27,13 +43,65 @@ def show(meeting_id: UUID):  # noqa: ANN201
 @bp.post("/meetings/<uuid:meeting_id>/attendance")
 def record_attendance(meeting_id: UUID):  # noqa: ANN201
     form = request.form
-    present = forms.uuids(form, "present")
-    apologies = forms.uuids(form, "apologies")
-    try:
-        commands.run(lambda app, actor: app.record_attendance(actor, meeting_id, present, apologies))
-    except RulesBroken as broken:
-        return _respond_with_errors(meeting_id, "attendance", form, broken)
-    return _respond_with_success(meeting_id, "Attendance recorded.", "attendance")
+    return _command(
+        meeting_id,
+        "attendance",
+        "Attendance recorded.",
+        lambda app, actor: app.record_attendance(
+            actor, meeting_id, forms.uuids(form, "present"), forms.uuids(form, "apologies")
+        ),
+    )
+
+
+@bp.post("/meetings/<uuid:meeting_id>/agenda")
+def add_agenda_item(meeting_id: UUID):  # noqa: ANN201
+    form = request.form
+    return _command(
+        meeting_id,
+        "agenda",
+        "Agenda item added.",
+        lambda app, actor: app.add_agenda_item(
+            actor, meeting_id, forms.text(form, "title"), forms.uuid_or_none(form.get("policy_id"))
+        ),
+    )
+
+
+@bp.post("/meetings/<uuid:meeting_id>/adjustments")
+def record_adjustment(meeting_id: UUID):  # noqa: ANN201
+    form = request.form
+    return _command(
+        meeting_id,
+        "adjustment",
+        "Access adjustment recorded.",
+        lambda app, actor: app.record_access_adjustment(
+            actor, meeting_id, forms.text(form, "kind"), forms.text(form, "description")
+        ),
+    )
+
+
+@bp.post("/meetings/<uuid:meeting_id>/contributions")
+def record_contribution(meeting_id: UUID):  # noqa: ANN201
+    form = request.form
+    problems = Problems()
+    policy_id = forms.uuid_or_none(form.get("policy_id"))
+    if policy_id is None:
+        problems.add("policy_id", "Choose the policy the contribution is about")
+    return _command(
+        meeting_id,
+        "contribution",
+        "Contribution recorded.",
+        lambda app, actor: app.submit_contribution(
+            actor,
+            policy_id,
+            forms.uuid_or_none(form.get("contributor_id")),
+            forms.text(form, "kind"),
+            forms.text(form, "text"),
+            "meeting",
+            meeting_id=meeting_id,
+            pseudonym=forms.text(form, "pseudonym") or None,
+        ),
+        problems,
+    )
 
 
 @bp.post("/meetings/<uuid:meeting_id>/decisions")
@@ -41,24 +109,75 @@ def record_decision(meeting_id: UUID):  # noqa: ANN201
     form = request.form
     problems = Problems()
     votes = _votes(problems, form)
-    try:
-        problems.raise_if_any()
-        commands.run(
-            lambda app, actor: app.record_decision(
-                actor,
-                meeting_id,
-                policy_id=forms.uuid_or_none(form.get("policy_id")),
-                text=forms.text(form, "text"),
-                stage=forms.text(form, "stage"),
-                proposed_by=forms.uuid_or_none(form.get("proposed_by")),
-                decided_by=forms.uuids(form, "decided_by"),
-                method=forms.text(form, "method"),
-                votes=votes,
-            )
-        )
-    except RulesBroken as broken:
-        return _respond_with_errors(meeting_id, "decision", form, broken)
-    return _respond_with_success(meeting_id, "Decision recorded.", "decisions")
+    dissent = forms.text(form, "dissent")
+    return _command(
+        meeting_id,
+        "decision",
+        "Decision recorded.",
+        lambda app, actor: app.record_decision(
+            actor,
+            meeting_id,
+            policy_id=forms.uuid_or_none(form.get("policy_id")),
+            text=forms.text(form, "text"),
+            stage=forms.text(form, "stage"),
+            proposed_by=forms.uuid_or_none(form.get("proposed_by")),
+            decided_by=forms.uuids(form, "decided_by"),
+            method=forms.text(form, "method"),
+            votes=votes,
+            cites=forms.uuids(form, "cites"),
+            consulted=forms.uuids(form, "consulted"),
+            informed=forms.uuids(form, "informed"),
+            dissent=[{"by": None, "note": dissent}] if dissent else [],
+        ),
+        problems,
+    )
+
+
+@bp.post("/meetings/<uuid:meeting_id>/actions")
+def agree_action(meeting_id: UUID):  # noqa: ANN201
+    form = request.form
+    problems = Problems()
+    due_on = forms.a_date(problems, form, "due_on", "the date the action is due")
+    return _command(
+        meeting_id,
+        "action",
+        "Action agreed.",
+        lambda app, actor: app.agree_action(
+            actor,
+            meeting_id,
+            forms.text(form, "description"),
+            forms.uuid_or_none(form.get("owner_id")),
+            due_on,
+        ),
+        problems,
+    )
+
+
+@bp.post("/meetings/<uuid:meeting_id>/actions/<uuid:action_id>/done")
+def complete_action(meeting_id: UUID, action_id: UUID):  # noqa: ANN201
+    """Marked done today: the chair marks an action as it is reported done."""
+    return _command(
+        meeting_id,
+        "done",
+        "Action marked as done.",
+        lambda app, actor: app.complete_action(actor, meeting_id, action_id, app.today()),
+    )
+
+
+@bp.post("/meetings/<uuid:meeting_id>/minutes")
+def approve_minutes(meeting_id: UUID):  # noqa: ANN201
+    form = request.form
+    problems = Problems()
+    approved_on = forms.a_date(problems, form, "approved_on", "the date the minutes were approved")
+    return _command(
+        meeting_id,
+        "minutes",
+        "Minutes approved.",
+        lambda app, actor: app.approve_minutes(
+            actor, meeting_id, forms.uuids(form, "approved_by"), approved_on
+        ),
+        problems,
+    )
 
 
 def _votes(problems: Problems, form) -> VoteTally | None:  # noqa: ANN001
@@ -75,6 +194,23 @@ def _votes(problems: Problems, form) -> VoteTally | None:  # noqa: ANN001
     if all(count is None for count in counts):
         return None
     return VoteTally(*(count or 0 for count in counts))
+
+
+def _command(  # noqa: ANN202
+    meeting_id: UUID,
+    form_name: str,
+    message: str,
+    command: Callable[[Any, UUID], Any],
+    problems: Problems | None = None,
+):
+    """Runs one form's command; problems found reading the form are reported with the command's own."""
+    try:
+        if problems is not None:
+            problems.raise_if_any()
+        commands.run(command)
+    except RulesBroken as broken:
+        return _respond_with_errors(meeting_id, form_name, request.form, broken)
+    return _respond_with_success(meeting_id, message, SECTIONS[form_name])
 
 
 def _respond_with_success(meeting_id: UUID, message: str, anchor: str):  # noqa: ANN202
@@ -104,16 +240,23 @@ def _render(  # noqa: ANN202
         meeting = reads.meeting(conn, meeting_id)
         if meeting is None:
             abort(404)
+        partnership_id = meeting["partnership_id"]
         context = dict(
             meeting=meeting,
-            partnership=reads.partnership(conn, meeting["partnership_id"]),
-            members=reads.partnership_members(conn, meeting["partnership_id"]),
-            policies=reads.partnership_policies(conn, meeting["partnership_id"]),
+            partnership=reads.partnership(conn, partnership_id),
+            members=reads.partnership_members(conn, partnership_id),
+            policies=reads.partnership_policies(conn, partnership_id),
             attendance=reads.meeting_attendance(conn, meeting_id),
+            agenda=reads.meeting_agenda(conn, meeting_id),
+            adjustments=reads.meeting_adjustments(conn, meeting_id),
+            contributions=reads.meeting_contributions(conn, meeting_id),
+            policy_contributions=reads.partnership_contributions(conn, partnership_id),
             decisions=reads.meeting_decisions(conn, meeting_id),
+            actions=reads.meeting_actions(conn, meeting_id),
             names=reads.names(conn),
-            errors={"attendance": {}, "decision": {}, **(errors or {})},
-            values={"attendance": MultiDict(), "decision": MultiDict(), **(values or {})},
+            today=current_app.extensions["cotrace"].app.today(),
+            errors={name: {} for name in SECTIONS} | (errors or {}),
+            values={name: MultiDict() for name in SECTIONS} | (values or {}),
             status_message=status_message,
         )
     template = "_meeting_record.html" if partial else "meeting.html"

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from domain.errors import Problems, RulesBroken
 from projections import reads
 from web import commands, forms
+from web.private_links import participant_token
 
 bp = Blueprint("partnerships", __name__)
 
@@ -47,13 +48,15 @@ def _render(partnership_id: UUID, values, errors: dict[str, str]):  # noqa: ANN0
         partnership = reads.partnership(conn, partnership_id)
         if partnership is None:
             abort(404)
+        members = reads.partnership_members(conn, partnership_id)
         return render_template(
             "partnership.html",
             partnership=partnership,
-            members=reads.partnership_members(conn, partnership_id),
+            members=members,
             policies=reads.partnership_policies(conn, partnership_id),
             meetings=reads.partnership_meetings(conn, partnership_id),
             names=reads.names(conn),
+            private_links={m["id"]: participant_token(m["id"]) for m in members},
             values=values,
             errors=errors,
         )

@@ -28,4 +28,4 @@ def test_adding_a_member_with_mistakes_then_without(served, page):
     page.get_by_role("button", name="Add member").click()
     page.get_by_role("status").wait_for()
     assert page.get_by_role("status").inner_text() == "Member added."
-    assert page.get_by_role("cell", name="Priya").is_visible()
+    assert page.get_by_role("cell", name="Priya", exact=True).is_visible()

@@ -1,0 +1,230 @@
+"""A chair logs a whole meeting on one page: agenda, access adjustments, contributions made in the
+room, decisions that cite them, actions and the minutes; each form with and without htmx."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from tests.conftest import TODAY
+from tests.story import Riverside
+from tests.web.test_meeting_page import HTMX, good_decision, post
+
+
+@pytest.fixture
+def story(flask_app) -> Riverside:  # noqa: ANN001
+    services = flask_app.extensions["cotrace"]
+    story = Riverside.set_up(services.app, TODAY)
+    services.read_models.catch_up()
+    return story
+
+
+MODES = pytest.mark.parametrize("headers", [{}, HTMX], ids=["full page", "htmx"])
+
+
+def said_in_the_room(riverside: Riverside, text: str = "Ask families before writing anything") -> str:
+    story = riverside
+    return str(
+        story.app.submit_contribution(
+            story.actor,
+            story.policy,
+            story.people["amira"],
+            "suggestion",
+            text,
+            "meeting",
+            meeting_id=story.meeting,
+            pseudonym="River mum",
+        )
+    )
+
+
+def forms(riverside: Riverside) -> dict[str, dict]:
+    """Each form: where it posts, a good entry and what the page then shows, a bad entry and its message."""
+    story = riverside
+    people = {name: str(person) for name, person in story.people.items()}
+    return {
+        "agenda": dict(
+            url="agenda",
+            good={"title": "Principles of the policy", "policy_id": str(story.policy)},
+            shows=["Agenda item added.", "Principles of the policy"],
+            bad={"title": " "},
+            field="title",
+            message="Enter the agenda item",
+        ),
+        "adjustment": dict(
+            url="adjustments",
+            good={"kind": "time", "description": "Held after school hours"},
+            shows=["Access adjustment recorded.", "Held after school hours"],
+            bad={"kind": "weather", "description": "Sunny"},
+            field="kind",
+            message="Choose time, place, format or support",
+        ),
+        "contribution": dict(
+            url="contributions",
+            good={
+                "contributor_id": people["amira"],
+                "policy_id": str(story.policy),
+                "kind": "concern",
+                "text": "Visits at home feel like inspections",
+                "pseudonym": "River mum",
+            },
+            shows=[
+                "Contribution recorded.",
+                "Visits at home feel like inspections",
+                "Concern from River mum",
+            ],
+            bad={
+                "contributor_id": people["grace"],  # sent apologies
+                "policy_id": str(story.policy),
+                "kind": "concern",
+                "text": "Visits feel like inspections",
+            },
+            field="contributor_id",
+            message="Choose the contributor from the people recorded as present",
+        ),
+        "action": dict(
+            url="actions",
+            good={
+                "description": "Write to every family",
+                "owner_id": people["daniel"],
+                "due_on": (TODAY + timedelta(days=14)).isoformat(),
+            },
+            shows=["Action agreed.", "Write to every family", "29 June 2026", "Mark as done"],
+            bad={
+                "description": "Write to every family",
+                "owner_id": people["daniel"],
+                "due_on": "2026-06-31",
+            },
+            field="due_on",
+            message="Enter the date the action is due as a real date",
+        ),
+        "minutes": dict(
+            url="minutes",
+            good={"approved_by": [people["amira"], people["daniel"]], "approved_on": TODAY.isoformat()},
+            shows=["Minutes approved.", "Approved on 15 June 2026 by Amira, Daniel."],
+            bad={"approved_by": [], "approved_on": TODAY.isoformat()},
+            field="approved_by",
+            message="Choose who approved the minutes from the partnership",
+        ),
+    }
+
+
+@MODES
+@pytest.mark.parametrize("name", ["agenda", "adjustment", "contribution", "action", "minutes"])
+def test_each_part_of_the_record_is_saved_and_shown(client, story, headers, name):
+    form = forms(story)[name]
+    response = post(client, f"/meetings/{story.meeting}/{form['url']}", form["good"], headers)
+    if headers:
+        assert response.status_code == 200
+        body = response.get_data(as_text=True)
+        assert body.lstrip().startswith('<div id="meeting-record">')
+    else:
+        assert response.status_code == 303
+        assert response.headers["Location"].startswith(f"/meetings/{story.meeting}#")
+        body = client.get(response.headers["Location"]).get_data(as_text=True)
+        section = response.headers["Location"].split("#")[1]
+        assert f'id="{section}"' in body  # the page opens at the section just saved
+    for shown in form["shows"]:
+        assert shown in body, shown
+
+
+@MODES
+@pytest.mark.parametrize("name", ["agenda", "adjustment", "contribution", "action", "minutes"])
+def test_a_bad_entry_is_explained_next_to_its_field_and_nothing_is_written(client, story, headers, name):
+    form = forms(story)[name]
+    before = story.notifications()
+    response = post(client, f"/meetings/{story.meeting}/{form['url']}", form["bad"], headers)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    prefix = name
+    assert f'href="#{prefix}-{form["field"]}"' in body
+    assert re.search(rf'id="{prefix}-{form["field"]}-error">.*{re.escape(form["message"])}', body)
+    assert story.notifications() == before
+    assert ("<html" in body) == (headers == {})
+
+
+@MODES
+def test_a_decision_cites_a_contribution_and_names_who_was_consulted_and_informed(client, story, headers):
+    contribution = said_in_the_room(story)
+    data = good_decision(
+        story,
+        cites=[contribution],
+        consulted=[str(story.people["sophie"])],
+        informed=[str(story.people["grace"])],
+        dissent="Sophie wanted a survey first",
+    )
+    response = post(client, f"/meetings/{story.meeting}/decisions", data, headers)
+    assert response.status_code == (200 if headers else 303)
+    body = client.get(f"/meetings/{story.meeting}").get_data(as_text=True)
+    decision = body[body.index('class="decision"') :]
+    assert "Responds to:" in decision and f"/contributions/{contribution}" in decision
+    assert "“Ask families before writing anything” (River mum)" in decision
+    assert "Consulted: Sophie." in decision and "Informed: Grace." in decision
+    assert "Dissent noted: Sophie wanted a survey first" in decision
+
+    page = client.get(f"/contributions/{contribution}").get_data(as_text=True)
+    assert "Write the principles with home educators first" in page
+
+
+@MODES
+def test_a_decision_citing_another_policys_contribution_is_refused(client, story, headers):
+    other = story.app.start_policy(story.actor, story.partnership, "SEND strategy", "authority", TODAY)
+    elsewhere = story.app.submit_contribution(
+        story.actor, other, story.people["amira"], "view", "Too slow", "meeting", meeting_id=story.meeting
+    )
+    before = story.notifications()
+    data = good_decision(story, cites=[str(elsewhere)])
+    response = post(client, f"/meetings/{story.meeting}/decisions", data, headers)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert 'href="#decision-cites"' in body
+    assert re.search(r'id="decision-cites-error">.*Choose contributions made on this policy', body)
+    assert story.notifications() == before
+
+
+@MODES
+def test_an_open_action_is_marked_as_done(client, story, headers):
+    action = story.app.agree_action(
+        story.actor, story.meeting, "Book the hall", story.people["tom"], TODAY + timedelta(days=7)
+    )
+    response = post(client, f"/meetings/{story.meeting}/actions/{action}/done", {}, headers)
+    assert response.status_code == (200 if headers else 303)
+    body = client.get(f"/meetings/{story.meeting}").get_data(as_text=True)
+    assert "Action marked as done." in (response.get_data(as_text=True) if headers else body)
+    assert "Done on 15 June 2026" in body
+    assert "Mark as done" not in body
+
+    before = story.notifications()
+    again = post(client, f"/meetings/{story.meeting}/actions/{action}/done", {}, headers)
+    assert again.status_code == 422
+    assert re.search(
+        r'href="#actions-list">This action was done on 15 June 2026', again.get_data(as_text=True)
+    )
+    assert 'id="actions-list"' in again.get_data(as_text=True)
+    assert story.notifications() == before
+
+
+def test_contributions_awaiting_a_response_are_listed_for_the_chair(client, story):
+    contribution = said_in_the_room(story)
+    page = client.get(f"/meetings/{story.meeting}").get_data(as_text=True)
+    awaiting = page[page.index('id="awaiting"') :]
+    assert (
+        f'href="/contributions/{contribution}">Respond to “Ask families before writing anything”' in awaiting
+    )
+
+    listing = client.get(f"/partnerships/{story.partnership}/contributions").get_data(as_text=True)
+    assert "Awaiting a response (1)" in listing and "Ask families before writing anything" in listing
+
+
+def test_a_corrected_and_a_reversed_decision_show_where_they_stand(client, story):
+    corrected = story.decide(text="Meet monthly")
+    story.app.correct_decision(story.actor, corrected, "Meet every month", "Typo in the minutes", TODAY)
+    reversed_ = story.decide(text="Publish drafts on paper only")
+    story.app.reverse_decision(story.actor, reversed_, "Families asked for drafts online", TODAY)
+    page = client.get(f"/meetings/{story.meeting}").get_data(as_text=True)
+    assert 'Meet every month <strong class="tag">Corrected</strong>' in page
+    assert "Corrected on 15 June 2026: Typo in the minutes (was: “Meet monthly”)" in page
+    assert 'Publish drafts on paper only <strong class="tag">Reversed</strong>' in page
+    assert "Reversed on 15 June 2026: Families asked for drafts online" in page

@@ -1,0 +1,91 @@
+"""Responding to contributions ("you said, we did"): one contribution, its response and the
+decisions that cite it, and a partnership's contributions with those awaiting a response first.
+
+The response form posts to its own URL: with htmx the contribution's record is swapped in place,
+without JavaScript a success redirects back with a message and an error re-renders the page.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from domain.errors import Problems, RulesBroken
+from projections import reads
+from web import commands, forms
+
+bp = Blueprint("contributions", __name__)
+
+
+@bp.get("/contributions/<uuid:contribution_id>")
+def show(contribution_id: UUID):  # noqa: ANN201
+    return _render(contribution_id)
+
+
+@bp.post("/contributions/<uuid:contribution_id>/response")
+def respond(contribution_id: UUID):  # noqa: ANN201
+    form = request.form
+    problems = Problems()
+    happened_on = forms.a_date(problems, form, "happened_on", "the date of the response")
+    try:
+        problems.raise_if_any()
+        commands.run(
+            lambda app, actor: app.respond_to_contribution(
+                actor,
+                contribution_id,
+                forms.text(form, "response"),
+                forms.text(form, "reason"),
+                forms.uuid_or_none(form.get("responded_by")),
+                happened_on,
+            )
+        )
+    except RulesBroken as broken:
+        return _render(contribution_id, bool(request.htmx), broken.by_field(), form), 422
+    message = "Response recorded."
+    if request.htmx:
+        return _render(contribution_id, partial=True, status_message=message)
+    flash(message)
+    return redirect(url_for("contributions.show", contribution_id=contribution_id, _anchor="response"), 303)
+
+
+@bp.get("/partnerships/<uuid:partnership_id>/contributions")
+def for_partnership(partnership_id: UUID):  # noqa: ANN201
+    with commands.reading() as conn:
+        partnership = reads.partnership(conn, partnership_id)
+        if partnership is None:
+            abort(404)
+        return render_template(
+            "partnership_contributions.html",
+            partnership=partnership,
+            contributions=reads.partnership_contributions(conn, partnership_id),
+            names=reads.names(conn),
+        )
+
+
+def _render(  # noqa: ANN202
+    contribution_id: UUID,
+    partial: bool = False,
+    errors: dict[str, str] | None = None,
+    values: MultiDict | None = None,
+    status_message: str | None = None,
+):
+    with commands.reading() as conn:
+        contribution = reads.contribution(conn, contribution_id)
+        if contribution is None:
+            abort(404)
+        today = current_app.extensions["cotrace"].app.today()
+        context = dict(
+            contribution=contribution,
+            partnership=reads.partnership(conn, contribution["partnership_id"]),
+            members=reads.partnership_members(conn, contribution["partnership_id"]),
+            citing=reads.decisions_citing(conn, [contribution_id]),
+            names=reads.names(conn),
+            today=today,
+            errors=errors or {},
+            values=values if values is not None else MultiDict({"happened_on": today.isoformat()}),
+            status_message=status_message,
+        )
+    template = "_contribution_record.html" if partial else "contribution.html"
+    return render_template(template, **context)

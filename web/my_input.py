@@ -1,0 +1,88 @@
+"""My input: a participant's own contributions, what was done with each ("you said, we did"), the
+decisions that cite them and where their policy stands now; and their contact preferences.
+
+Reached by a private link (web/private_links.py), without an account. The page names nobody else:
+decisions show their decision makers' stakeholder groups, never people.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from domain.errors import RulesBroken
+from projections import reads
+from web import commands, forms
+from web.private_links import participant_from_token
+
+bp = Blueprint("my_input", __name__)
+
+
+@bp.get("/my-input/<token>")
+def show(token: str):  # noqa: ANN201
+    return _render(token, _participant(token))
+
+
+@bp.post("/my-input/<token>/contact")
+def set_contact_preferences(token: str):  # noqa: ANN201
+    participant_id = _participant(token)
+    form = request.form
+    email = forms.text(form, "email")
+    consent = form.get("email_consent") == "yes"
+    try:
+        commands.run(
+            lambda app, actor: app.set_contact_preferences(actor, participant_id, email or None, consent)
+        )
+    except RulesBroken as broken:
+        return _render(token, participant_id, bool(request.htmx), broken.by_field(), form), 422
+    message = "Your contact preferences are saved."
+    if request.htmx:
+        return _render(token, participant_id, partial=True, status_message=message)
+    flash(message)
+    return redirect(url_for("my_input.show", token=token, _anchor="contact"), 303)
+
+
+def _participant(token: str) -> UUID:
+    participant_id = participant_from_token(token)
+    if participant_id is None:
+        abort(404)
+    return participant_id
+
+
+def _render(  # noqa: ANN202
+    token: str,
+    participant_id: UUID,
+    partial: bool = False,
+    errors: dict[str, str] | None = None,
+    values: MultiDict | None = None,
+    status_message: str | None = None,
+):
+    with commands.reading() as conn:
+        participant = reads.participant(conn, participant_id)
+        if participant is None:
+            abort(404)
+        if values is None:
+            values = MultiDict({"email": participant["email"] or ""})
+            if participant["email_consent"]:
+                values["email_consent"] = "yes"
+        context = dict(
+            token=token,
+            errors=errors or {},
+            values=values,
+            status_message=status_message,
+        )
+        if partial:
+            return render_template("_my_contact.html", **context)
+        mine = reads.contributions_by(conn, participant_id)
+        citing = reads.decisions_citing(conn, [c["id"] for c in mine])
+        for contribution in mine:
+            contribution["citing"] = [d for d in citing if d["contribution_id"] == contribution["id"]]
+        return render_template(
+            "my_input.html",
+            contributions=mine,
+            versions=reads.latest_versions(conn, list({c["policy_id"] for c in mine})),
+            today=current_app.extensions["cotrace"].app.today(),
+            **context,
+        )
