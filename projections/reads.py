@@ -170,6 +170,8 @@ def decision_provenance(conn: Connection, decision_id: UUID) -> Row | None:
     found = _one(conn, select(decisions_).where(decisions_.c.id == decision_id))
     if found is None:
         return None
+    if found["meeting"]:
+        found["meeting"]["held_on"] = date.fromisoformat(found["meeting"]["held_on"])
     contributions, cites = provenance.contributions, provenance.cites
     found["answered"] = _rows(
         conn,

@@ -14,8 +14,12 @@ from domain.dates import format_date
 from domain.errors import NotFound
 from domain.vocabulary import (
     ATTENDANCE,
+    CHANNELS,
+    CONTRIBUTION_KINDS,
     DECISION_METHODS,
     INITIATORS,
+    RAG_RATINGS,
+    RESPONSES,
     STAGE_LABELS,
     STAGES,
     STAKEHOLDER_GROUPS,
@@ -41,11 +45,12 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     csrf.init_app(app)
     _register_template_helpers(app)
 
-    from web import meetings, partnerships, policies
+    from web import decisions, meetings, partnerships, policies
 
     app.register_blueprint(partnerships.bp)
     app.register_blueprint(policies.bp)
     app.register_blueprint(meetings.bp)
+    app.register_blueprint(decisions.bp)
 
     @app.errorhandler(NotFound)
     @app.errorhandler(404)
@@ -105,4 +110,8 @@ def _register_template_helpers(app: Flask) -> None:
         METHODS=DECISION_METHODS,
         INITIATORS=INITIATORS,
         ATTENDANCE=ATTENDANCE,
+        CHANNELS=CHANNELS,
+        CONTRIBUTION_KINDS=CONTRIBUTION_KINDS,
+        RESPONSES=RESPONSES,
+        RAG_RATINGS=RAG_RATINGS,
     )
