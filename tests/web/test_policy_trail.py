@@ -49,6 +49,7 @@ def test_the_whole_trail_shows_every_kind_of_fact(client, life):
     assert "Suggestion from A. Riverside (Home educator)" in page
     assert "Supersession:" in page and "Correction:" in page and "Reversal:" in page
     assert f'href="/decisions/{life.decided}"' in page
+    assert f'Supersedes <a href="/decisions/{life.decided}">the decision of 15 June 2026</a>' in page
 
 
 def test_each_filter_narrows_the_rows(client, life):
