@@ -125,6 +125,13 @@ def policy_trail(conn: Connection, policy_id: UUID, only: TrailFilter | None = N
     return _rows(conn, query)
 
 
+def policy_adopted_and_retired(conn: Connection, policy_id: UUID, as_of: date | None = None) -> Row:
+    """When the policy was adopted and retired, if it was (by the end of `as_of`, if given)."""
+    rows = policy_trail(conn, policy_id, TrailFilter(kind="documents", as_of=as_of))
+    found = {row["kind"]: row["happened_on"] for row in rows}
+    return {"adopted_on": found.get("policy_adopted"), "retired_on": found.get("policy_retired")}
+
+
 def policy_stages_as_of(conn: Connection, policy_id: UUID, as_of: date) -> list[Row]:
     """The stage timeline as it stood at the end of `as_of`, from the trail's stage rows."""
     entered = policy_trail(conn, policy_id, TrailFilter(kind="stages", as_of=as_of))

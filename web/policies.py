@@ -43,6 +43,7 @@ def show(policy_id: UUID):  # noqa: ANN201
             partnership=reads.partnership(conn, policy["partnership_id"]),
             stages=stages,
             current=stages[-1] if stages else None,
+            milestones=reads.policy_adopted_and_retired(conn, policy_id, only.as_of),
             trail=reads.policy_trail(conn, policy_id, only),
             as_of=only.as_of,
             filtered=any(args.get(name) for name in FILTER_ORDER if name != "as_of"),

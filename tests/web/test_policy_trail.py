@@ -45,6 +45,7 @@ def test_the_whole_trail_shows_every_kind_of_fact(client, life):
     page = get(client, life).get_data(as_text=True)
     rows = trail_rows(page)
     assert len(rows) == 17
+    assert "Adopted on 15 June 2026." in page
     assert "Taken outside a meeting: delegated officer decision" in page
     assert "Suggestion from A. Riverside (Home educator)" in page
     assert "Supersession:" in page and "Correction:" in page and "Reversal:" in page
@@ -135,6 +136,18 @@ def test_as_of_a_day_a_decision_recorded_later_is_not_shown_and_the_stage_is_as_
     assert "Taken and recorded today" in page
     assert "Taken today, recorded three weeks later" not in page
     assert page.count("not yet") == 3  # co-design had not been entered, as far as the record showed
+
+
+def test_as_of_a_day_before_adoption_the_policy_is_not_adopted(flask_app, client, clock):
+    clock.set(TODAY - timedelta(days=90))
+    story = Riverside.set_up(flask_app.extensions["cotrace"].app, TODAY)
+    clock.set(TODAY)
+    life = PolicyLife.lived(story)
+
+    assert "Adopted on 15 June 2026." in get(client, life, as_of=TODAY.isoformat()).get_data(as_text=True)
+    earlier = get(client, life, as_of=(TODAY - timedelta(days=1)).isoformat()).get_data(as_text=True)
+    assert "Then at <strong>Co-commission</strong>, cycle 1." in earlier
+    assert "Adopted on" not in earlier
 
 
 def test_the_provenance_page_shows_what_a_decision_rests_on_and_what_came_after(client, life):
