@@ -45,11 +45,12 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     csrf.init_app(app)
     _register_template_helpers(app)
 
-    from web import decisions, meetings, partnerships, policies
+    from web import decisions, meetings, partnerships, policies, records
 
     app.register_blueprint(partnerships.bp)
     app.register_blueprint(policies.bp)
     app.register_blueprint(meetings.bp)
+    app.register_blueprint(records.bp)
     app.register_blueprint(decisions.bp)
 
     @app.errorhandler(NotFound)
