@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, exists, func, select
 
-from projections import audit_trail, directory
+from projections import audit_trail, directory, provenance
 from projections.directory import (
     actions,
     adjustments,
@@ -89,10 +91,62 @@ def policy_stages(conn: Connection, policy_id: UUID) -> list[Row]:
     return _rows(conn, query)
 
 
-def policy_trail(conn: Connection, policy_id: UUID) -> list[Row]:
+@dataclass(frozen=True)
+class TrailFilter:
+    """What an auditor narrows a policy's trail to; every part is optional.
+
+    `as_of` shows the trail as it stood at the end of that day: facts that had happened by then and
+    had been recorded by then (a decision logged three weeks late is not in the trail of the week
+    after it was taken).
+    """
+
+    stage: str | None = None
+    group: str | None = None
+    kind: str | None = None
+    happened_from: date | None = None
+    happened_to: date | None = None
+    as_of: date | None = None
+
+
+def policy_trail(conn: Connection, policy_id: UUID, only: TrailFilter | None = None) -> list[Row]:
+    only = only or TrailFilter()
     trail = audit_trail.trail
     query = select(trail).where(trail.c.policy_id == policy_id).order_by(trail.c.position)
+    if only.stage:
+        query = query.where(trail.c.stage == only.stage)
+    if only.group:
+        groups = audit_trail.trail_groups
+        query = query.where(
+            exists()
+            .where(groups.c.position == trail.c.position)
+            .where(groups.c.stakeholder_group == only.group)
+        )
+    if only.kind in audit_trail.KIND_FILTERS:
+        query = query.where(trail.c.kind.in_(audit_trail.KIND_FILTERS[only.kind][1]))
+    if only.happened_from:
+        query = query.where(trail.c.happened_on >= only.happened_from)
+    if only.happened_to:
+        query = query.where(trail.c.happened_on <= only.happened_to)
+    if only.as_of:
+        query = query.where(trail.c.happened_on <= only.as_of, trail.c.recorded_on <= only.as_of)
     return _rows(conn, query)
+
+
+def policy_adopted_and_retired(conn: Connection, policy_id: UUID, as_of: date | None = None) -> Row:
+    """When the policy was adopted and retired, if it was (by the end of `as_of`, if given)."""
+    rows = policy_trail(conn, policy_id, TrailFilter(kind="documents", as_of=as_of))
+    found = {row["kind"]: row["happened_on"] for row in rows}
+    return {"adopted_on": found.get("policy_adopted"), "retired_on": found.get("policy_retired")}
+
+
+def policy_stages_as_of(conn: Connection, policy_id: UUID, as_of: date) -> list[Row]:
+    """The stage timeline as it stood at the end of `as_of`, from the trail's stage rows."""
+    entered = policy_trail(conn, policy_id, TrailFilter(kind="stages", as_of=as_of))
+    return [
+        {"cycle": row["cycle"], "stage": row["stage"], "entered_on": row["happened_on"]}
+        for row in entered
+        if row["kind"] == "stage_entered"
+    ]
 
 
 def meeting(conn: Connection, meeting_id: UUID) -> Row | None:
@@ -233,3 +287,62 @@ def names(conn: Connection) -> dict[str, str]:
     for table in (participants, directory.operators):
         found.update({str(row.id): row.name for row in conn.execute(select(table.c.id, table.c.name))})
     return found
+
+
+def decision_provenance(conn: Connection, decision_id: UUID) -> Row | None:
+    """A decision with all it rests on and all that came after it, or None for an unknown id."""
+    decisions_ = provenance.decisions
+    found = _one(conn, select(decisions_).where(decisions_.c.id == decision_id))
+    if found is None:
+        return None
+    if found["meeting"]:
+        found["meeting"]["held_on"] = date.fromisoformat(found["meeting"]["held_on"])
+    contributions, cites = provenance.contributions, provenance.cites
+    found["answered"] = _rows(
+        conn,
+        select(contributions)
+        .join(cites, cites.c.contribution_id == contributions.c.id)
+        .where(cites.c.decision_id == decision_id)
+        .order_by(cites.c.order),
+    )
+    found["amendments"] = _amendments(conn, decision_id)
+    found["before"] = _chain(conn, found["supersedes"], earlier=True)
+    found["after"] = _chain(conn, _superseded_by(conn, decision_id), earlier=False)
+    return found
+
+
+def _amendments(conn: Connection, decision_id: UUID) -> list[Row]:
+    amendments = provenance.amendments
+    query = select(amendments).where(amendments.c.decision_id == decision_id).order_by(amendments.c.position)
+    return _rows(conn, query)
+
+
+def _superseded_by(conn: Connection, decision_id: UUID) -> UUID | None:
+    amendments = provenance.amendments
+    return conn.scalar(
+        select(amendments.c.superseded_by)
+        .where(amendments.c.decision_id == decision_id)
+        .where(amendments.c.kind == "superseded")
+    )
+
+
+def _chain(conn: Connection, start: UUID | None, earlier: bool) -> list[Row]:
+    """The decisions this one superseded (earlier) or that superseded it (later), nearest first."""
+    decisions_ = provenance.decisions
+    chain: list[Row] = []
+    seen: set[UUID] = set()
+    current = start
+    while current is not None and current not in seen:
+        seen.add(current)
+        row = _one(
+            conn,
+            select(
+                decisions_.c.id, decisions_.c.text, decisions_.c.happened_on, decisions_.c.supersedes
+            ).where(decisions_.c.id == current),
+        )
+        if row is None:
+            break
+        row["amendments"] = _amendments(conn, current)
+        chain.append(row)
+        current = row["supersedes"] if earlier else _superseded_by(conn, current)
+    return chain

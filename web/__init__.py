@@ -19,6 +19,7 @@ from domain.vocabulary import (
     CONTRIBUTION_KINDS,
     DECISION_METHODS,
     INITIATORS,
+    RAG_RATINGS,
     RESPONSES,
     STAGE_LABELS,
     STAGES,
@@ -54,7 +55,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     csrf.init_app(app)
     _register_template_helpers(app)
 
-    from web import contributions, meetings, my_input, partnerships, policies, records
+    from web import contributions, decisions, meetings, my_input, partnerships, policies, records
 
     app.register_blueprint(partnerships.bp)
     app.register_blueprint(policies.bp)
@@ -62,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     app.register_blueprint(records.bp)
     app.register_blueprint(contributions.bp)
     app.register_blueprint(my_input.bp)
+    app.register_blueprint(decisions.bp)
 
     @app.errorhandler(NotFound)
     @app.errorhandler(404)
@@ -124,7 +126,9 @@ def _register_template_helpers(app: Flask) -> None:
         ATTENDANCE=ATTENDANCE,
         ADJUSTMENTS=ACCESS_ADJUSTMENTS,
         KINDS=CONTRIBUTION_KINDS,
+        CONTRIBUTION_KINDS=CONTRIBUTION_KINDS,
         CHANNELS=CHANNELS,
         RESPONSES=RESPONSES,
+        RAG_RATINGS=RAG_RATINGS,
         DECISION_STATUSES=DECISION_STATUSES,
     )

@@ -44,3 +44,10 @@ def whole_number(problems: Problems, form, name: str, what: str) -> int | None: 
     except ValueError:
         problems.add(name, f"Enter {what} as a whole number, for example 3")
         return None
+
+
+def optional_date(problems: Problems, form, name: str, what: str) -> date | None:  # noqa: ANN001
+    """A date the user may leave blank; one given must be a real date."""
+    if not text(form, name):
+        return None
+    return a_date(problems, form, name, what)

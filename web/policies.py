@@ -1,27 +1,87 @@
-"""A policy: its stage timeline through the Iriss cycle, and its audit trail."""
+"""A policy: its stage timeline through the Iriss cycle, and its audit trail.
+
+The trail is filtered by a GET form (stage, stakeholder group, kind, happened between two dates) and
+can be shown "as of" a day: the policy and its trail as they stood at the end of it. Without
+JavaScript the form reloads the page; with htmx it fetches only the policy's record and pushes the
+address, so the filtered view can be bookmarked and shared either way.
+"""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
+from werkzeug.datastructures import MultiDict
 
+from domain.errors import Problems, RulesBroken
+from domain.vocabulary import STAGES, STAKEHOLDER_GROUPS
 from projections import reads
-from web import commands
+from projections.audit_trail import KIND_FILTERS
+from projections.reads import TrailFilter
+from web import commands, forms
 
 bp = Blueprint("policies", __name__)
+
+FILTER_ORDER = ["stage", "group", "kind", "from", "to", "as_of"]
 
 
 @bp.get("/policies/<uuid:policy_id>")
 def show(policy_id: UUID):  # noqa: ANN201
+    args = request.args
+    only, errors = _trail_filter(args)
     with commands.reading() as conn:
         policy = reads.policy(conn, policy_id)
         if policy is None:
             abort(404)
-        return render_template(
-            "policy.html",
+        if only.as_of:
+            stages = reads.policy_stages_as_of(conn, policy_id, only.as_of)
+        else:
+            stages = reads.policy_stages(conn, policy_id)
+        context: dict[str, Any] = dict(
             policy=policy,
             partnership=reads.partnership(conn, policy["partnership_id"]),
-            stages=reads.policy_stages(conn, policy_id),
-            trail=reads.policy_trail(conn, policy_id),
+            stages=stages,
+            current=stages[-1] if stages else None,
+            milestones=reads.policy_adopted_and_retired(conn, policy_id, only.as_of),
+            trail=reads.policy_trail(conn, policy_id, only),
+            as_of=only.as_of,
+            filtered=any(args.get(name) for name in FILTER_ORDER if name != "as_of"),
+            values=args if errors else MultiDict({k: v for k, v in args.items() if v}),
+            errors=errors,
+            filter_order=FILTER_ORDER,
+            kinds=[(code, label) for code, (label, _) in KIND_FILTERS.items()],
         )
+    # A history restore asks for the whole page, even though it comes from htmx.
+    partial = bool(request.htmx) and not request.headers.get("HX-History-Restore-Request")
+    response = render_template("_policy_record.html" if partial else "policy.html", **context)
+    headers = {"Vary": "HX-Request"}
+    return (response, 422, headers) if errors else (response, 200, headers)
+
+
+def _trail_filter(args: MultiDict) -> tuple[TrailFilter, dict[str, str]]:
+    """The filter the form asks for, and a message for each field that cannot be read.
+
+    A value that is not one of the choices offered (an edited address) is ignored, not an error.
+    """
+    problems = Problems()
+    happened_from = forms.optional_date(problems, args, "from", "the 'from' date")
+    happened_to = forms.optional_date(problems, args, "to", "the 'to' date")
+    as_of = forms.optional_date(problems, args, "as_of", "the 'as of' date")
+    if happened_from and happened_to and happened_to < happened_from:
+        problems.add("to", "The 'to' date must be the same as or after the 'from' date")
+    errors: dict[str, str] = {}
+    try:
+        problems.raise_if_any()
+    except RulesBroken as broken:
+        errors = broken.by_field()
+    stage, group, kind = (forms.text(args, name) for name in ("stage", "group", "kind"))
+    only = TrailFilter(
+        stage=stage if stage in STAGES else None,
+        group=group if group in STAKEHOLDER_GROUPS else None,
+        kind=kind if kind in KIND_FILTERS else None,
+        happened_from=happened_from,
+        happened_to=happened_to if "to" not in errors else None,
+        as_of=as_of,
+    )
+    return only, errors

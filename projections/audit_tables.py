@@ -1,0 +1,129 @@
+"""The audit trail's tables: its rows, the groups each row involves, and the lookups it keeps.
+
+The lookups (people, meetings, policies, contributions, decisions) are the trail's own, so it is
+rebuilt from the log alone, with names and groups as they stood when each fact was recorded.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Uuid,
+)
+
+metadata = MetaData()
+_position = BigInteger().with_variant(Integer(), "sqlite")
+
+people = Table(
+    "audit_people",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("stakeholder_group", String(32)),  # None for an operator
+)
+meetings = Table(
+    "audit_meetings",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("title", String(300), nullable=False),
+    Column("held_on", Date, nullable=False),
+)
+policies = Table(
+    "audit_policies",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("stage", String(32)),
+    Column("cycle", Integer),
+)
+contributions = Table(
+    "audit_contributions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("policy_id", Uuid, nullable=False),
+    Column("contributor", String(200), nullable=False),  # the pseudonym if given, else the name
+    Column("stakeholder_group", String(32), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("stage", String(32), nullable=False),
+    Column("cycle", Integer, nullable=False),
+)
+decisions = Table(
+    "audit_decisions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("policy_id", Uuid, nullable=False),
+    Column("text", Text, nullable=False),  # as it reads now, after any correction
+    Column("happened_on", Date, nullable=False),
+    Column("stage", String(32), nullable=False),
+    Column("cycle", Integer, nullable=False),
+    Column("decision_maker_groups", JSON, nullable=False),
+)
+trail = Table(
+    "audit_trail",
+    metadata,
+    Column("position", _position, primary_key=True),
+    Column("policy_id", Uuid, nullable=False, index=True),
+    Column("kind", String(32), nullable=False),
+    Column("what", Text, nullable=False),
+    Column("stage", String(32)),
+    Column("cycle", Integer),
+    Column("happened_on", Date, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_on", Date, nullable=False),  # the UTC day of recorded_at, for "as of"
+    Column("recorded_by_name", String(200), nullable=False),
+    Column("meeting", String(300)),
+    Column("decision_id", Uuid),
+    Column("method", String(64)),
+    Column("proposer", JSON),
+    Column("decision_makers", JSON),
+    Column("decision_maker_groups", JSON),
+    Column("votes", JSON),
+    Column("outside_meeting", Boolean),
+    Column("cites", JSON),  # [{"id", "contributor", "group", "kind", "text"}]
+    Column("consulted", JSON),
+    Column("informed", JSON),
+    Column("dissent", JSON),  # [{"by": {"name", "group"} or None, "note"}]
+    Column("supersedes", JSON),  # {"id", "text", "happened_on"}
+    Column("related_decision_id", Uuid),  # the decision this one was superseded by
+    Column("reason", Text),
+    Column("contribution_id", Uuid),
+    Column("contributor", JSON),  # {"name", "group"}
+    Column("channel", String(32)),
+    Column("response", String(32)),
+    Column("rating", String(16)),
+)
+# The stakeholder groups of the people a row involves (contributor, decision makers, claimant):
+# one row each, so the page can filter by group with a plain join on either database.
+trail_groups = Table(
+    "audit_trail_groups",
+    metadata,
+    Column("position", _position, primary_key=True),
+    Column("stakeholder_group", String(32), primary_key=True),
+)
+
+# Kinds of row, gathered as a person filtering the trail thinks of them.
+KIND_FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "decisions": (
+        "Decisions, corrections, reversals and supersessions",
+        ("decision_recorded", "decision_corrected", "decision_reversed", "decision_superseded"),
+    ),
+    "contributions": ("Contributions and responses", ("contribution_submitted", "contribution_responded")),
+    "stages": ("Start and stages", ("policy_started", "stage_entered")),
+    "ratings": ("RAG ratings", ("policy_rated",)),
+    "documents": (
+        "Versions, adoption and retirement",
+        ("version_published", "policy_adopted", "policy_retired"),
+    ),
+    "claims": ("Participation levels claimed", ("participation_level_claimed",)),
+    "agenda": ("Agenda items", ("agenda_item_added",)),
+}

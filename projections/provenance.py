@@ -1,0 +1,331 @@
+"""Decision provenance: for each decision, everything an auditor asks of it on one page.
+
+Who proposed and took it (and their groups), who was present at its meeting and who sent apologies
+(attendance as it stood when the decision was recorded), who was consulted and informed, the
+contributions it answered with their responses, both of its times, and what came after it:
+corrections, a reversal, the decision that superseded it. Every name is resolved from lookup tables
+this projection keeps for itself, so it rebuilds alone.
+"""
+
+from __future__ import annotations
+
+from functools import singledispatchmethod
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Uuid,
+    delete,
+    insert,
+    select,
+    update,
+)
+
+from domain.contributions import Contribution
+from domain.decisions import Decision
+from domain.meetings import Meeting
+from domain.people import Operator, Participant
+from domain.policies import Policy
+from domain.vocabulary import group_label
+
+metadata = MetaData()
+_position = BigInteger().with_variant(Integer(), "sqlite")
+
+people = Table(
+    "provenance_people",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("stakeholder_group", String(32)),  # None for an operator
+)
+policies = Table(
+    "provenance_policies",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("title", String(300), nullable=False),
+)
+meetings = Table(
+    "provenance_meetings",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("title", String(300), nullable=False),
+    Column("held_on", Date, nullable=False),
+    Column("place", String(300), nullable=False),
+)
+attendance = Table(
+    "provenance_attendance",
+    metadata,
+    Column("meeting_id", Uuid, primary_key=True),
+    Column("participant_id", Uuid, primary_key=True),
+    Column("status", String(16), nullable=False),
+)
+contributions = Table(
+    "provenance_contributions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("policy_id", Uuid, nullable=False),
+    Column("contributor", String(200), nullable=False),  # the pseudonym if given, else the name
+    Column("contributor_group", String(32), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("stage", String(32), nullable=False),
+    Column("cycle", Integer, nullable=False),
+    Column("happened_on", Date, nullable=False),
+    Column("response", String(32)),
+    Column("reason", Text),
+    Column("responded_by", JSON),  # {"name", "group"}
+    Column("responded_on", Date),
+)
+decisions = Table(
+    "provenance_decisions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("policy_id", Uuid, nullable=False, index=True),
+    Column("policy_title", String(300), nullable=False),
+    Column("meeting_id", Uuid),
+    Column("meeting", JSON),  # {"title", "held_on", "place"}; None when taken outside a meeting
+    Column("stage", String(32), nullable=False),
+    Column("cycle", Integer, nullable=False),
+    Column("text", Text, nullable=False),  # as first recorded: corrections are listed after it
+    Column("method", String(32), nullable=False),
+    Column("votes", JSON),
+    Column("proposer", JSON, nullable=False),
+    Column("decision_makers", JSON, nullable=False),  # [{"name", "group"}]
+    Column("present", JSON, nullable=False),
+    Column("apologies", JSON, nullable=False),
+    Column("consulted", JSON, nullable=False),
+    Column("informed", JSON, nullable=False),
+    Column("dissent", JSON, nullable=False),  # [{"by": {"name", "group"} or None, "note"}]
+    Column("supersedes", Uuid),
+    Column("happened_on", Date, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("position", _position, nullable=False),
+)
+cites = Table(
+    "provenance_cites",
+    metadata,
+    Column("decision_id", Uuid, primary_key=True),
+    Column("contribution_id", Uuid, primary_key=True),
+    Column("order", Integer, nullable=False),
+)
+# Corrections, reversals and supersessions: each a row of its own, after the decision it names.
+amendments = Table(
+    "provenance_amendments",
+    metadata,
+    Column("position", _position, primary_key=True),
+    Column("decision_id", Uuid, nullable=False, index=True),
+    Column("kind", String(16), nullable=False),  # corrected, reversed, superseded
+    Column("text", Text),  # the corrected wording
+    Column("reason", Text, nullable=False),
+    Column("superseded_by", Uuid),
+    Column("meeting", String(300)),
+    Column("happened_on", Date, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+)
+
+
+class Provenance:
+    name = "provenance"
+    metadata = metadata
+
+    def apply(self, conn: Connection, event: Any, position: int) -> None:
+        self._on(event, conn, position)
+
+    @singledispatchmethod
+    def _on(self, event: Any, conn: Connection, position: int) -> None:
+        """Events that say nothing about a decision's provenance are passed over."""
+
+    @_on.register
+    def _(self, event: Operator.Created, conn: Connection, position: int) -> None:
+        conn.execute(insert(people).values(id=event.originator_id, name=event.name))
+
+    @_on.register
+    def _(self, event: Participant.Registered, conn: Connection, position: int) -> None:
+        conn.execute(
+            insert(people).values(
+                id=event.originator_id, name=event.name, stakeholder_group=event.stakeholder_group
+            )
+        )
+
+    @_on.register
+    def _(self, event: Policy.Started, conn: Connection, position: int) -> None:
+        conn.execute(insert(policies).values(id=event.originator_id, title=event.title))
+
+    @_on.register
+    def _(self, event: Meeting.Scheduled, conn: Connection, position: int) -> None:
+        conn.execute(
+            insert(meetings).values(
+                id=event.originator_id, title=event.title, held_on=event.held_on, place=event.place
+            )
+        )
+
+    @_on.register
+    def _(self, event: Meeting.AttendanceRecorded, conn: Connection, position: int) -> None:
+        conn.execute(delete(attendance).where(attendance.c.meeting_id == event.originator_id))
+        rows = [
+            {"meeting_id": event.originator_id, "participant_id": person, "status": status}
+            for status, people_ in (("present", event.present), ("apologies", event.apologies))
+            for person in people_
+        ]
+        if rows:
+            conn.execute(insert(attendance), rows)
+
+    @_on.register
+    def _(self, event: Contribution.Submitted, conn: Connection, position: int) -> None:
+        person = _people(conn, [event.contributor_id])[event.contributor_id]
+        conn.execute(
+            insert(contributions).values(
+                id=event.originator_id,
+                policy_id=event.policy_id,
+                contributor=event.pseudonym or person["name"],
+                contributor_group=person["code"],
+                kind=event.kind,
+                text=event.text,
+                channel=event.channel,
+                stage=event.stage,
+                cycle=event.cycle,
+                happened_on=event.happened_on,
+            )
+        )
+
+    @_on.register
+    def _(self, event: Contribution.Responded, conn: Connection, position: int) -> None:
+        responder = _people(conn, [event.responded_by])[event.responded_by]
+        conn.execute(
+            update(contributions)
+            .where(contributions.c.id == event.originator_id)
+            .values(
+                response=event.response,
+                reason=event.reason or None,
+                responded_by=_shown(responder),
+                responded_on=event.happened_on,
+            )
+        )
+
+    @_on.register
+    def _(self, event: Decision.Recorded, conn: Connection, position: int) -> None:
+        present: list[UUID] = []
+        apologies: list[UUID] = []
+        meeting = None
+        if event.meeting_id is not None:
+            found = conn.execute(select(meetings).where(meetings.c.id == event.meeting_id)).one()
+            meeting = {"title": found.title, "held_on": found.held_on.isoformat(), "place": found.place}
+            for row in conn.execute(select(attendance).where(attendance.c.meeting_id == event.meeting_id)):
+                (present if row.status == "present" else apologies).append(row.participant_id)
+        dissenters = [UUID(str(n["by"])) for n in event.dissent if n.get("by")]
+        named = _people(
+            conn,
+            [
+                event.recorded_by,
+                event.proposed_by,
+                *event.decided_by,
+                *present,
+                *apologies,
+                *event.consulted,
+                *event.informed,
+                *dissenters,
+            ],
+        )
+        conn.execute(
+            insert(decisions).values(
+                id=event.originator_id,
+                policy_id=event.policy_id,
+                policy_title=conn.scalar(select(policies.c.title).where(policies.c.id == event.policy_id)),
+                meeting_id=event.meeting_id,
+                meeting=meeting,
+                stage=event.stage,
+                cycle=event.cycle,
+                text=event.text,
+                method=event.method,
+                votes=event.votes,
+                proposer=_shown(named[event.proposed_by]),
+                decision_makers=[_shown(named[p]) for p in event.decided_by],
+                present=_listed(named, present),
+                apologies=_listed(named, apologies),
+                consulted=[_shown(named[p]) for p in event.consulted],
+                informed=[_shown(named[p]) for p in event.informed],
+                dissent=[
+                    {"by": _shown(named[UUID(str(n["by"]))]) if n.get("by") else None, "note": n["note"]}
+                    for n in event.dissent
+                ],
+                supersedes=event.supersedes,
+                happened_on=event.happened_on,
+                recorded_at=event.timestamp,
+                recorded_by=named[event.recorded_by]["name"],
+                position=position,
+            )
+        )
+        if event.cites:
+            conn.execute(
+                insert(cites),
+                [
+                    {"decision_id": event.originator_id, "contribution_id": c, "order": n}
+                    for n, c in enumerate(event.cites)
+                ],
+            )
+
+    @_on.register
+    def _(self, event: Decision.Corrected, conn: Connection, position: int) -> None:
+        self._amendment(conn, event, position, kind="corrected", text=event.text)
+
+    @_on.register
+    def _(self, event: Decision.Reversed, conn: Connection, position: int) -> None:
+        meeting = None
+        if event.meeting_id is not None:
+            meeting = conn.scalar(select(meetings.c.title).where(meetings.c.id == event.meeting_id))
+        self._amendment(conn, event, position, kind="reversed", meeting=meeting)
+
+    @_on.register
+    def _(self, event: Decision.Superseded, conn: Connection, position: int) -> None:
+        self._amendment(conn, event, position, kind="superseded", superseded_by=event.superseded_by)
+
+    @staticmethod
+    def _amendment(conn: Connection, event: Any, position: int, **values: Any) -> None:
+        recorder = _people(conn, [event.recorded_by])[event.recorded_by]
+        conn.execute(
+            insert(amendments).values(
+                position=position,
+                decision_id=event.originator_id,
+                reason=event.reason,
+                happened_on=event.happened_on,
+                recorded_at=event.timestamp,
+                recorded_by=recorder["name"],
+                **values,
+            )
+        )
+
+
+def _people(conn: Connection, ids: list[UUID]) -> dict[UUID, dict[str, str | None]]:
+    rows = conn.execute(select(people).where(people.c.id.in_(set(ids)))).all()
+    return {
+        row.id: {
+            "name": row.name,
+            "code": row.stakeholder_group,
+            "group": group_label(row.stakeholder_group) if row.stakeholder_group else None,
+        }
+        for row in rows
+    }
+
+
+def _shown(person: dict[str, str | None]) -> dict[str, str | None]:
+    return {"name": person["name"], "group": person["group"]}
+
+
+def _listed(named: dict[UUID, dict[str, str | None]], ids: list[UUID]) -> list[dict[str, str | None]]:
+    # By name, so a rebuild lists them in the same order whatever order the database returned.
+    shown = [_shown(named[p]) for p in ids]
+    return sorted(shown, key=lambda person: (str(person["name"]), str(person["group"])))
