@@ -20,6 +20,7 @@ from eventsourcing.persistence import IntegrityError, OperationalError, Recordin
 from domain.application import Cotrace
 from projections.audit_trail import AuditTrail
 from projections.directory import Directory
+from projections.followups import Followups
 from projections.runner import LostRace, ReadModels
 
 T = TypeVar("T")
@@ -124,7 +125,7 @@ def open_services(url: str, today: Callable[[], date] = date.today) -> Services:
         },
         today=today,
     )
-    read_models = ReadModels(app, [Directory(), AuditTrail()])
+    read_models = ReadModels(app, [Directory(), AuditTrail(), Followups()])
     read_models.create_tables()
     operator_id = app.create_local_operator()
     read_models.catch_up()
