@@ -1,4 +1,4 @@
-"""The `cotrace` command: serve, demo, rebuild (and Flask's own commands)."""
+"""The `cotrace` command: serve, demo, rebuild, send-followups (and Flask's own commands)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(serve)
     app.cli.add_command(demo)
     app.cli.add_command(rebuild)
+    app.cli.add_command(send_followups)
 
 
 @click.command()
@@ -65,6 +66,20 @@ def rebuild() -> None:
         applied = services.read_models.rebuild(progress)
     seconds = time.perf_counter() - started
     click.echo(f"Applied {applied} events in {seconds:.2f} s.")
+
+
+@click.command("send-followups")
+@with_appcontext
+def send_followups() -> None:
+    """Send the follow-up messages waiting in the outbox (by SMTP, or as .eml files)."""
+    from web.mailer import send_from_app
+
+    services = current_app.extensions["cotrace"]
+    services.read_models.catch_up()  # events another process recorded queue their messages first
+    sent = send_from_app(current_app._get_current_object())
+    for message in sent:
+        click.echo(f"Sent {message.message_id} to {message.to_address}: {message.subject} ({message.where})")
+    click.echo(f"Sent {len(sent)} follow-up message{'' if len(sent) == 1 else 's'}.")
 
 
 def main() -> None:
