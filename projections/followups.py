@@ -101,9 +101,11 @@ outbox = Table(
     Column("message_id", String(200), primary_key=True),  # one per event and recipient
     Column("position", _position, nullable=False, index=True),
     Column("participant_id", Uuid, nullable=False),
-    Column("to_address", String(254), nullable=False),
+    # The address and the words are kept only while the message waits: once it is sent or
+    # withdrawn they are blanked, so the outbox is no second, unerasable copy of personal data.
+    Column("to_address", String(254)),
     Column("subject", Text, nullable=False),
-    Column("body", Text, nullable=False),
+    Column("body", Text),
     Column("queued_at", DateTime(timezone=True), nullable=False),
     Column("status", String(16), nullable=False),  # queued, sent, or withdrawn (consent taken back)
     Column("sent_at", DateTime(timezone=True)),
@@ -153,7 +155,7 @@ class Followups:
                 .where(outbox.c.participant_id == event.originator_id)
                 .where(outbox.c.status == "queued")
                 .where(outbox.c.position < position)
-                .values(status="withdrawn")
+                .values(status="withdrawn", to_address=None, body=None)
             )
 
     @_on.register

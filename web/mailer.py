@@ -16,6 +16,7 @@ import logging
 import os
 import smtplib
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +37,10 @@ from web.private_links import participant_token
 log = logging.getLogger(__name__)
 
 SMTP_TIMEOUT_SECONDS = 10
+# Requests served on threads each send after their command: one at a time in a process, so two
+# never read the same queued message and both send it. (Two processes still could: then the
+# copies share a Message-ID, as after a crash.)
+_sending = threading.Lock()
 # Header lines up to RFC 5322's limit: folded at 78, the unsubscribe link (one long word) would be
 # MIME-encoded, and a mail client would no longer find the URL in List-Unsubscribe.
 MAIL_POLICY = policy.default.clone(max_line_length=998)
@@ -79,6 +84,13 @@ def send_followups(
     engine: Engine, settings: MailSettings, unsubscribe_url: Callable[[UUID], str]
 ) -> list[Sent]:
     """Sends every queued message, oldest first, marking each sent as soon as it has gone."""
+    with _sending:
+        return _send_queued(engine, settings, unsubscribe_url)
+
+
+def _send_queued(
+    engine: Engine, settings: MailSettings, unsubscribe_url: Callable[[UUID], str]
+) -> list[Sent]:
     with engine.connect() as conn:
         queued = conn.execute(
             select(outbox).where(outbox.c.status == "queued").order_by(outbox.c.position, outbox.c.message_id)
@@ -90,15 +102,19 @@ def send_followups(
         for row in queued:
             message = _message(row, settings, unsubscribe_url(row.participant_id))
             where = deliver(message, row.message_id)
-            with engine.begin() as conn:
-                conn.execute(
-                    update(outbox)
-                    .where(outbox.c.message_id == row.message_id)
-                    .where(outbox.c.status == "queued")
-                    .values(status="sent", sent_at=datetime.now(UTC))
-                )
+            _mark_sent(engine, row.message_id)
             sent.append(Sent(row.message_id, row.to_address, row.subject, where))
     return sent
+
+
+def _mark_sent(engine: Engine, message_id: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            update(outbox)
+            .where(outbox.c.message_id == message_id)
+            .where(outbox.c.status == "queued")
+            .values(status="sent", sent_at=datetime.now(UTC), to_address=None, body=None)
+        )
 
 
 def send_from_app(app: Flask) -> list[Sent]:
