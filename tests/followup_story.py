@@ -40,12 +40,13 @@ class Mailbox:
 
 
 @contextmanager
-def smtp_server() -> Iterator[Mailbox]:
+def smtp_server(**options: Any) -> Iterator[Mailbox]:
+    """A real SMTP server on a free local port; `options` go to aiosmtpd's SMTP (authentication)."""
     mailbox = Mailbox()
     with socket.socket() as probe:  # a free port: asked of the system, then handed to the server
         probe.bind(("127.0.0.1", 0))
         mailbox.port = probe.getsockname()[1]
-    controller = Controller(mailbox, hostname="127.0.0.1", port=mailbox.port)
+    controller = Controller(mailbox, hostname="127.0.0.1", port=mailbox.port, **options)
     controller.start()
     try:
         yield mailbox

@@ -8,6 +8,7 @@ import email
 from collections.abc import Iterator
 
 import pytest
+from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy import select
 
 from projections import followups
@@ -240,3 +241,27 @@ def test_a_rebuilt_followups_projection_equals_the_live_one_and_sends_nothing_ag
     assert [row.status for row in outbox_before] == ["sent", "sent", "withdrawn"]
     assert riverside.send() == []
     assert len(mailbox.messages) == 2
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # a test server, on loopback
+def test_a_mail_server_that_wants_a_login_gets_the_configured_one(database_url, tmp_path):  # noqa: ANN001
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):  # noqa: ANN001, ANN202
+        logins.append((auth_data.login, auth_data.password))
+        ok = isinstance(auth_data, LoginPassword) and auth_data.password == b"s3cret"
+        return AuthResult(success=ok)
+
+    with smtp_server(authenticator=authenticator, auth_required=True, auth_require_tls=False) as mailbox:
+        app = followup_app(database_url, tmp_path / "instance", mailbox)
+        app.config.update(SMTP_USERNAME="cotrace", SMTP_PASSWORD="s3cret")
+        try:
+            riverside = Followup.set_up(app)
+            riverside.agree_to_email("amira", AMIRA)
+            riverside.respond(riverside.contribute("amira", "Publish the policy in plain English"))
+            riverside.send()
+        finally:
+            app.extensions["cotrace"].close()
+
+    assert logins == [(b"cotrace", b"s3cret")]
+    assert [m["To"] for m in mailbox.messages] == [AMIRA]
