@@ -32,7 +32,9 @@ def feed(token: str) -> Response:
     if contact is None:
         abort(404)
     xml = _atom(participant_id, request.url, contact["registered_at"], notices)
-    return Response(xml, mimetype="application/atom+xml")
+    response = Response(xml, mimetype="application/atom+xml")
+    response.headers["Cache-Control"] = "private"  # one person's news: no shared cache keeps it
+    return response
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])

@@ -128,11 +128,12 @@ def send_from_app(app: Flask) -> list[Sent]:
 
 
 def send_quietly(app: Flask) -> None:
-    """After a command: a mail server that is down must not undo or fail what the user did; what
-    is not sent stays queued for the next command or `cotrace send-followups`."""
+    """After a command: whatever goes wrong in sending (a mail server down, a busy database), the
+    command is saved and must not be shown as failed; what is not sent stays queued for the next
+    command or `cotrace send-followups`."""
     try:
         send_from_app(app)
-    except (OSError, smtplib.SMTPException):
+    except Exception:
         log.exception("Follow-up messages stay queued: sending failed")
 
 

@@ -25,6 +25,7 @@ def read_feed(riverside: Followup, name: str) -> tuple[ElementTree.Element, byte
     response = riverside.flask_app.test_client().get(f"/my-input/{riverside.token(name)}/feed.atom")
     assert response.status_code == 200
     assert response.mimetype == "application/atom+xml"
+    assert response.headers["Cache-Control"] == "private"
     return ElementTree.fromstring(response.data), response.data
 
 
