@@ -107,7 +107,8 @@ outbox = Table(
     Column("subject", Text, nullable=False),
     Column("body", Text),
     Column("queued_at", DateTime(timezone=True), nullable=False),
-    Column("status", String(16), nullable=False),  # queued, sent, or withdrawn (consent taken back)
+    # queued, sent, withdrawn (consent taken back first) or refused (the mail server would not take it)
+    Column("status", String(16), nullable=False),
     Column("sent_at", DateTime(timezone=True)),
 )
 

@@ -30,6 +30,15 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[Message] = []
         self.port = 0
+        self.unknown: set[str] = set()  # addresses refused at RCPT, as for a mailbox that does not exist
+
+    async def handle_RCPT(  # noqa: N802
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        if address in self.unknown:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         self.messages.append(email.message_from_bytes(envelope.original_content or envelope.content))

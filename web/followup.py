@@ -2,7 +2,7 @@
 and the one-click unsubscribe (RFC 8058) every follow-up email links to.
 
 The feed names no one: a contribution under a pseudonym shows the pseudonym, and decision makers
-appear by stakeholder group only. The HTML "My input" page is the `my_input` blueprint's.
+appear by stakeholder group only. The HTML "My input" page at /my-input/<token> is not built here.
 """
 
 from __future__ import annotations

@@ -91,29 +91,52 @@ def send_followups(
 def _send_queued(
     engine: Engine, settings: MailSettings, unsubscribe_url: Callable[[UUID], str]
 ) -> list[Sent]:
-    with engine.connect() as conn:
-        queued = conn.execute(
-            select(outbox).where(outbox.c.status == "queued").order_by(outbox.c.position, outbox.c.message_id)
-        ).all()
+    queued = _queued_ids(engine)
     if not queued:
         return []
     sent = []
     with _transport(settings) as deliver:
-        for row in queued:
+        for message_id in queued:
+            row = _still_queued(engine, message_id)  # consent may have been taken back meanwhile
+            if row is None:
+                continue
             message = _message(row, settings, unsubscribe_url(row.participant_id))
-            where = deliver(message, row.message_id)
-            _mark_sent(engine, row.message_id)
-            sent.append(Sent(row.message_id, row.to_address, row.subject, where))
+            try:
+                where = deliver(message, message_id)
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as refused:
+                # Refused for good (no such mailbox): sending again would refuse again, and a
+                # message left queued at the head of the queue would hold back everyone's.
+                log.warning("Follow-up %s refused by the mail server: %s", message_id, refused)
+                _mark(engine, message_id, "refused")
+                continue
+            _mark_sent(engine, message_id)
+            sent.append(Sent(message_id, row.to_address, row.subject, where))
     return sent
 
 
+def _queued_ids(engine: Engine) -> list[str]:
+    query = select(outbox.c.message_id).where(outbox.c.status == "queued")
+    with engine.connect() as conn:
+        return list(conn.scalars(query.order_by(outbox.c.position, outbox.c.message_id)))
+
+
+def _still_queued(engine: Engine, message_id: str) -> Any:
+    query = select(outbox).where(outbox.c.message_id == message_id).where(outbox.c.status == "queued")
+    with engine.connect() as conn:
+        return conn.execute(query).first()
+
+
 def _mark_sent(engine: Engine, message_id: str) -> None:
+    _mark(engine, message_id, "sent")
+
+
+def _mark(engine: Engine, message_id: str, status: str) -> None:
     with engine.begin() as conn:
         conn.execute(
             update(outbox)
             .where(outbox.c.message_id == message_id)
             .where(outbox.c.status == "queued")
-            .values(status="sent", sent_at=datetime.now(UTC), to_address=None, body=None)
+            .values(status=status, sent_at=datetime.now(UTC), to_address=None, body=None)
         )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from aiosmtpd.smtp import AuthResult, LoginPassword
@@ -159,8 +160,7 @@ def test_with_no_mail_server_messages_are_written_to_the_outbox_folder(riverside
     assert result.exit_code == 0, result.output
     assert f"to {AMIRA}: Your suggestion on EHE policy: adopted" in result.output
     assert "Sent 1 follow-up message." in result.output
-    folder = riverside.flask_app.instance_path + "/outbox"
-    [path] = list(__import__("pathlib").Path(folder).glob("*.eml"))
+    [path] = list((Path(riverside.flask_app.instance_path) / "outbox").glob("*.eml"))
     message = email.message_from_bytes(path.read_bytes())
     assert message["To"] == AMIRA
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -220,6 +220,20 @@ def test_a_mail_server_that_is_down_leaves_messages_queued(riverside, mailbox):
         send_quietly(riverside.flask_app)
 
     assert [row.status for row in outbox_rows(riverside)] == ["queued"]
+
+
+def test_a_message_refused_for_good_does_not_hold_back_the_others(riverside, mailbox):
+    mailbox.unknown.add(AMIRA)
+    riverside.agree_to_email("amira", AMIRA)
+    riverside.agree_to_email("tom", "tom@example.org")
+    riverside.respond(riverside.contribute("amira", "Publish the policy in plain English"))
+    riverside.respond(riverside.contribute("tom", "Meet in the evenings"))
+
+    sent = riverside.send()
+
+    assert [m.to_address for m in sent] == ["tom@example.org"]
+    assert [row.status for row in outbox_rows(riverside)] == ["refused", "sent"]
+    assert riverside.send() == []
 
 
 def test_a_rebuilt_followups_projection_equals_the_live_one_and_sends_nothing_again(riverside, mailbox):
