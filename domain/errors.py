@@ -44,6 +44,9 @@ class Problems:
     def add(self, field: str, message: str) -> None:
         self._problems.append(Problem(field, message))
 
+    def __bool__(self) -> bool:
+        return bool(self._problems)
+
     def has(self, field: str) -> bool:
         return any(p.field == field for p in self._problems)
 

@@ -41,11 +41,12 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     csrf.init_app(app)
     _register_template_helpers(app)
 
-    from web import followup, meetings, partnerships, policies
+    from web import followup, meetings, partnerships, policies, records
 
     app.register_blueprint(partnerships.bp)
     app.register_blueprint(policies.bp)
     app.register_blueprint(meetings.bp)
+    app.register_blueprint(records.bp)
     app.register_blueprint(followup.bp)
 
     @app.errorhandler(NotFound)

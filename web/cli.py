@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import time
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -10,12 +12,15 @@ from flask.cli import FlaskGroup, with_appcontext
 from werkzeug.serving import run_simple
 
 from web.demo import load_demo
+from web.importer import HistoryInvalid, import_history, load_history
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(serve)
     app.cli.add_command(demo)
     app.cli.add_command(rebuild)
+    app.cli.add_command(level)
+    app.cli.add_command(import_file)
     app.cli.add_command(send_followups)
 
 
@@ -43,9 +48,9 @@ def demo(if_empty: bool) -> None:
     if if_empty and existing:
         click.echo("The database already has partnerships: demo data not loaded.")
         return
-    load_demo(services.app, services.operator_id, services.app.today())
-    services.read_models.catch_up()
-    click.echo("Loaded the Riverside EHE Policy Partnership.")
+    # One unit of work: the demo is all there, or (a file broken by a change to the rules) not at all.
+    services.run(lambda app, actor: load_demo(app, actor, app.today()), services.operator_id)
+    click.echo("Loaded the Riverside EHE Policy Partnership and the Elmsford SEND Partnership.")
 
 
 @click.command()
@@ -66,6 +71,71 @@ def rebuild() -> None:
         applied = services.read_models.rebuild(progress)
     seconds = time.perf_counter() - started
     click.echo(f"Applied {applied} events in {seconds:.2f} s.")
+
+
+@click.command()
+@click.argument("policy")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="The day to judge as of.")
+@click.option("--json", "as_json", is_flag=True, help="Print the verdicts as JSON (see docs/evidence.md).")
+@with_appcontext
+def level(policy: str, as_of, as_json: bool) -> None:  # noqa: ANN001
+    """The evidenced level of co-production of POLICY (an id, or part of its title)."""
+    import json
+
+    from projections import evidence
+    from web import levels
+
+    services = current_app.extensions["cotrace"]
+    services.read_models.catch_up()
+    today = services.app.today()
+    day = as_of.date() if as_of else today
+    with services.engine.connect() as conn:
+        try:
+            policy_id = levels.find_policy(conn, policy)
+        except levels.PolicyNotFound as error:
+            raise click.ClickException(str(error)) from None
+        title = evidence.policy_facts(conn, policy_id).title
+        found = levels.assessments(conn, policy_id, today, as_of.date() if as_of else None)
+    if as_json:
+        click.echo(json.dumps(levels.as_json(policy_id, title, day, found), indent=2))
+        return
+    click.echo(f"{title}: as of {day.isoformat()}")
+    for assessment in found:
+        click.echo(f"\n{assessment.scope.label}: {assessment.level.upper()}")
+        for reason in assessment.reasons:
+            click.echo(f"  because {reason}")
+        for verdict in assessment.verdicts:
+            click.echo(f"  [{verdict.status.replace('_', ' ')}] {verdict.title}")
+            for figure in verdict.figures:
+                click.echo(f"      {figure}")
+            for flag in verdict.flags:
+                click.echo(f"      FLAG: {flag}")
+            if verdict.refs:
+                click.echo(f"      events: {', '.join(str(r) for r in verdict.refs)}")
+
+
+@click.command("import")
+@with_appcontext
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and try every rule; record nothing.")
+def import_file(file: Path, dry_run: bool) -> None:
+    """Bring in a partnership's history from FILE (see docs/import-format.md): all of it, or nothing."""
+    services = current_app.extensions["cotrace"]
+    try:
+        history = load_history(file.read_text(encoding="utf-8"))
+        with click.progressbar(
+            length=len(history.records), label="Recording", file=sys.stderr, show_pos=True
+        ) as bar:
+            imported = import_history(services, history, dry_run=dry_run, progress=lambda: bar.update(1))
+    except HistoryInvalid as invalid:
+        for problem in invalid.problems:
+            click.echo(f"{file}:{problem.line or 1}: {problem.path or 'file'}: {problem.message}", err=True)
+        click.echo(f"Nothing was recorded: {len(invalid.problems)} problem(s) to fix in {file}.", err=True)
+        raise SystemExit(1) from None
+    if dry_run:
+        click.echo(f"{file} is ready: {imported.records} records would be recorded; nothing was recorded.")
+    else:
+        click.echo(f"Recorded {imported.records} records of {history.partnership} from {file}.")
 
 
 @click.command("send-followups")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import TypeVar
 from uuid import UUID
 
@@ -17,6 +18,7 @@ from flask import current_app
 from sqlalchemy import Connection
 
 from domain.application import Cotrace
+from domain.errors import Problems
 from web.mailer import send_quietly
 from web.operator import current_actor
 
@@ -27,6 +29,27 @@ def run(command: Callable[[Cotrace, UUID], T], actor: UUID | None = None) -> T:
     result = current_app.extensions["cotrace"].run(command, actor or current_actor())
     send_quietly(current_app)
     return result
+
+
+def today() -> date:
+    """The application's today: a stand-in for a date the form did not give in a readable way."""
+    return current_app.extensions["cotrace"].app.today()
+
+
+def run_after(problems: Problems, command: Callable[[Cotrace, UUID], T]) -> T:
+    """Runs a command once the form it came from has been read.
+
+    When reading the form already found problems (a date that is not a date), the command is tried
+    without saving, with stand-ins for what could not be read, so the page can show its problems
+    too, all at once: the GOV.UK pattern, one summary for every mistake.
+    """
+    if not problems:
+        return run(command)
+    for problem in current_app.extensions["cotrace"].problems_of(command, current_actor()):
+        if not problems.has(problem.field):
+            problems.add(problem.field, problem.message)
+    problems.raise_if_any()
+    raise AssertionError("unreachable: problems were found")
 
 
 @contextmanager

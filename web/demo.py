@@ -1,72 +1,45 @@
-"""The demonstration partnership: fictional people, an EHE policy in co-commission, two meetings.
+"""The demonstration: two partnerships' histories, brought in from files, and a meeting held today.
 
-Dates are relative to today, so the demo always has a meeting that took place today, ready for a
-decision, and one that took place earlier with a decision in the trail.
+The histories are files in the import format (docs/import-format.md) in the repository's `demo/`
+folder, found beside this package, as Cotrace runs from its source (`make run` installs it
+editable): `riverside-ehe.yaml` (an EHE policy initiated by home educators, through a whole cycle and
+into a second) and `bucks-send-strategy.yaml` (a SEND strategy written the Buckinghamshire way).
+They are recorded through the same commands as any import. Then Riverside gets a meeting held today,
+attendance recorded and no decision yet, ready for a chair to record one, and a workshop to come.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 from uuid import UUID
 
 from domain.application import Cotrace
+from web.importer import load_history, record_history
 
-PARTNERSHIP = "Riverside EHE Policy Partnership"
-PEOPLE = [
-    ("Amira Hassan", "home_educator"),
-    ("Tom Ellis", "home_educator"),
-    ("Grace Okafor", "parent_carer"),
-    ("Daniel Price", "local_authority"),
-    ("Sophie Lang", "he_organisation"),
-]
+DEMO_FOLDER = Path(__file__).resolve().parents[1] / "demo"
+HISTORIES = ("riverside-ehe.yaml", "bucks-send-strategy.yaml")
 
 
 def load_demo(app: Cotrace, actor: UUID, today: date) -> UUID:
-    def ago(days: int) -> date:
-        return today - timedelta(days=days)
-
-    partnership = app.form_partnership(actor, PARTNERSHIP)
-    people = {}
-    for name, group in PEOPLE:
-        people[name] = app.register_participant(actor, name, group)
-        app.add_member(actor, partnership, people[name], joined_on=ago(120))
-    app.appoint_chair(actor, partnership, people["Amira Hassan"])
-
-    policy = app.start_policy(
-        actor, partnership, "Elective Home Education Policy", "citizens", started_on=ago(90)
+    """Records the demo histories and today's meeting; returns the Riverside partnership's id."""
+    riverside, _elmsford = (
+        record_history(app, actor, load_history((DEMO_FOLDER / name).read_text(encoding="utf-8")))
+        for name in HISTORIES
     )
-    first = app.schedule_meeting(
-        actor, partnership, "Opening partnership meeting", ago(60), "Riverside Central Library"
-    )
-    app.record_attendance(
-        actor,
-        first,
-        present=[people[n] for n in ("Amira Hassan", "Tom Ellis", "Daniel Price", "Sophie Lang")],
-        apologies=[people["Grace Okafor"]],
-    )
-    app.record_decision(
-        actor,
-        first,
-        policy,
-        text="Start the new EHE policy from a blank page, with home educators writing the first draft "
-        "of its principles.",
-        stage="co_commission",
-        proposed_by=people["Tom Ellis"],
-        decided_by=[people[n] for n in ("Amira Hassan", "Tom Ellis", "Daniel Price", "Sophie Lang")],
-        method="consensus",
-    )
-    tonight = app.schedule_meeting(actor, partnership, "Partnership meeting", today, "Online")
+    people = riverside.ids
+    tonight = app.schedule_meeting(actor, riverside.partnership_id, "Partnership meeting", today, "Online")
     app.record_attendance(
         actor,
         tonight,
-        present=[people[n] for n in ("Amira Hassan", "Grace Okafor", "Daniel Price", "Sophie Lang")],
-        apologies=[people["Tom Ellis"]],
+        present=[people[key] for key in ("amira", "grace", "daniel", "sophie")],
+        apologies=[people["tom"]],
     )
     app.schedule_meeting(
         actor,
-        partnership,
+        riverside.partnership_id,
         "Co-design workshop",
         today + timedelta(days=21),
         "Riverside Community Hall",
     )
-    return partnership
+    return riverside.partnership_id

@@ -18,14 +18,20 @@ from eventsourcing.application import LRUCache
 from eventsourcing.persistence import IntegrityError, OperationalError, Recording
 
 from domain.application import Cotrace
+from domain.errors import Problem, RulesBroken
 from projections.audit_trail import AuditTrail
 from projections.directory import Directory
+from projections.evidence import Evidence
 from projections.followups import Followups
 from projections.runner import LostRace, ReadModels
 
 T = TypeVar("T")
 ATTEMPTS = 5
 CACHED_AGGREGATES = 5000
+
+
+class _TriedOnly(Exception):
+    """Raised to roll back a command that was only being checked."""
 
 
 class Conflict(Exception):
@@ -44,6 +50,8 @@ def database_url(configured: str | None, instance_path: str | Path) -> str:
 
 class ServedCotrace(Cotrace):
     """The application as served: it hands the recordings of a unit of work to the projections."""
+
+    name = Cotrace.name  # the name picks the tables: a subclass must keep its parent's log
 
     def __init__(self, env: Any = None, today: Callable[[], date] = date.today) -> None:
         super().__init__(env, today)
@@ -85,6 +93,20 @@ class Services:
                     continue
             raise Conflict()
 
+    def problems_of(self, command: Callable[[Cotrace, UUID], Any], actor: UUID) -> list[Problem]:
+        """The problems a command would raise, found by running it and rolling everything back."""
+        with self.lock:
+            try:
+                with self.read_models.datastore.transaction(commit=True):
+                    command(self.app, actor)
+                    raise _TriedOnly()
+            except RulesBroken as broken:
+                return broken.problems
+            except _TriedOnly:
+                return []
+            finally:
+                self._forget_cached_aggregates()
+
     def _run_once(self, command: Callable[[Cotrace, UUID], T], actor: UUID) -> T:
         self.app.recordings = []
         try:
@@ -125,7 +147,7 @@ def open_services(url: str, today: Callable[[], date] = date.today) -> Services:
         },
         today=today,
     )
-    read_models = ReadModels(app, [Directory(), AuditTrail(), Followups()])
+    read_models = ReadModels(app, [Directory(), AuditTrail(), Evidence(), Followups()])
     read_models.create_tables()
     operator_id = app.create_local_operator()
     read_models.catch_up()

@@ -76,7 +76,7 @@ def test_each_event_is_applied_exactly_once(services):
         positions = services.read_models.positions()
     assert rows == 3  # started, stage entered, decision
     head = services.app.recorder.max_notification_id()
-    assert positions == {projection.name: head for projection in services.read_models.projections}
+    assert positions == {p.name: head for p in services.read_models.projections}
 
 
 def test_two_processes_catching_up_at_once_apply_each_event_once(database_url, services):
@@ -143,3 +143,10 @@ def test_participants_are_listed_with_their_groups(services):
         story.people["grace"]: "parent_carer",
     }
     assert all(isinstance(row.participant_id, UUID) for row in rows)
+
+
+def test_the_served_application_keeps_the_log_in_cotrace_events(services):
+    from sqlalchemy import inspect
+
+    assert services.app.recorder.events_table_name == "cotrace_events"
+    assert "cotrace_events" in inspect(services.engine).get_table_names()

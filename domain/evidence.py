@@ -1,0 +1,450 @@
+"""The evidence of co-production: seven criteria, and the level that follows from them.
+
+Everything here is computed from facts the events recorded (who took part, who decided, what was
+answered and when), never from a level anyone typed in. Each verdict carries the figures behind it
+and the positions, in the log, of the events that prove it, so an auditor can follow it into the
+audit trail. The verdict judges the institution's practice, never a person: no participant is
+scored, named or labelled here (seed 002: parents must not be blamed for not engaging).
+
+Sources (see ../shared/seeds/README.md): seed 000, Educational Freedom's Co-Production Guidelines
+for EHE (the Iriss cycle; Needham & Carr's three levels; "from the initial concept ... as key
+decision makers"; consultation versus co-production); seed 002, SEN Policy Research Forum
+(responsiveness and timely communication); seed 003, Buckinghamshire's toolkit ("done with people,
+not to people"); seed 004, Wokingham's guidance (the ladder; "no one voice drowns out the others";
+"you said, we did"; no element in instructing or coercing).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from domain.evidence_facts import ClaimFact, ContributionFact, DecisionFact, PolicyFacts, StageFact
+from domain.vocabulary import HART_LADDER, STAGES, group_label, rung, stage_label
+
+# Thresholds: the defaults a partnership can change, each with where it comes from.
+
+#: How soon a response counts as timely. Seed 002 asks for "timely and appropriate communication"
+#: without a number; 28 days is the usual turnaround councils publish for answering correspondence.
+TIMELY_RESPONSE_DAYS = 28
+
+#: The share of a stage's decisions that must have a citizen among the decision makers. Seed 000:
+#: citizens work "from the initial concept ... as key decision makers"; a few administrative
+#: decisions taken by officers alone are allowed for.
+KEY_DECISION_SHARE = 0.75
+
+#: The share of citizens' answered contributions that must be adopted or adapted and cited by a
+#: decision for their input to count as influence. Seed 004's "you said, we did": if the answer is
+#: nothing, ask why. A quarter is a floor, not a target.
+INFLUENCE_SHARE = 0.25
+
+#: The share of attendance, or of decision makers' seats, above which one stakeholder group
+#: dominates. Seed 004: "working together where no one voice drowns out the others".
+DOMINANCE_SHARE = 0.6
+
+PASS, FAIL, IN_PROGRESS, NOT_APPLICABLE = "pass", "fail", "in_progress", "not_applicable"
+LEVELS = ("basic", "intermediate", "transformational")
+
+# The lowest rungs: "doing to" on Wokingham's ladder; non-participation on Hart's.
+DOING_TO = {("wokingham", "coercing"), ("wokingham", "instructing")} | {
+    ("hart", r.code) for r in HART_LADDER if r.group == "non-participation"
+}
+
+
+# The verdicts --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    criterion: str
+    title: str
+    status: str
+    figures: tuple[str, ...] = ()
+    refs: tuple[int, ...] = ()
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scope:
+    cycle: int | None = None  # None: the whole policy, every cycle
+    stage: str | None = None  # None: the whole cycle
+
+    @property
+    def label(self) -> str:
+        if self.cycle is None:
+            return "Whole policy"
+        if self.stage is None:
+            return f"Cycle {self.cycle}"
+        return f"Cycle {self.cycle}, {stage_label(self.stage)}"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    scope: Scope
+    level: str
+    verdicts: tuple[Verdict, ...]
+    reasons: tuple[str, ...] = field(default=())
+
+
+def from_conception(facts: PolicyFacts, scope: Scope) -> Verdict:
+    """1. From conception: citizens initiated the policy, or took part in its co-commission stage.
+
+    Seed 000: co-production runs "from the initial concept"; Needham & Carr's transformational
+    level lets people "help develop policy from the point of conception".
+    """
+    title = "From conception"
+    if scope.stage not in (None, "co_commission"):
+        return Verdict("from_conception", title, NOT_APPLICABLE, ("Judged at co-commission only",))
+    if facts.initiated_by == "citizens" and scope.cycle in (None, 1):
+        return Verdict(
+            "from_conception", title, PASS, ("Citizens initiated the policy",), (facts.started_ref,)
+        )
+    at_commission = facts.scoped(None, "co_commission")
+    contributions = [c for c in at_commission.contributions if c.by_citizen]
+    makers = [d for d in at_commission.decisions if d.has_citizen_maker]
+    present = [d for d in at_commission.decisions if d.citizens_present]
+    figures = (
+        f"{len(contributions)} citizen contributions at co-commission",
+        f"{len(makers)} of {len(at_commission.decisions)} co-commission decisions "
+        "had a citizen decision maker",
+        f"{len(present)} of {len(at_commission.decisions)} co-commission decisions "
+        "were taken with citizens present",
+    )
+    refs = tuple(x.ref for x in [*contributions, *makers, *present])
+    if refs:
+        return Verdict("from_conception", title, PASS, figures, refs)
+    if (
+        not at_commission.decisions
+        and not at_commission.contributions
+        and facts.stages[-1:]
+        and (facts.stages[-1].stage == "co_commission")
+    ):
+        return Verdict("from_conception", title, IN_PROGRESS, ("Co-commission is under way", *figures))
+    return Verdict(
+        "from_conception",
+        title,
+        FAIL,
+        ("The authority initiated the policy and no citizen took part in co-commission", *figures),
+        tuple(d.ref for d in at_commission.decisions),
+    )
+
+
+def key_decision_makers(facts: PolicyFacts, scope: Scope) -> Verdict:
+    """2. Key decision makers: in every stage, citizens are among the decision makers, not only present.
+
+    Seed 000: "key decision makers"; consultation, where "all the decisions have already been made",
+    is not co-production. Threshold: KEY_DECISION_SHARE of each stage's decisions.
+    """
+    title = "Citizens are key decision makers"
+    if not facts.decisions:
+        return Verdict("key_decision_makers", title, IN_PROGRESS, ("No decision recorded yet",))
+    figures, failing, refs = [], [], []
+    for (cycle, stage), decisions in _by_stage(facts.decisions).items():
+        with_citizens = [d for d in decisions if d.has_citizen_maker]
+        figures.append(
+            f"{len(with_citizens)} of {len(decisions)} decisions in cycle {cycle}, {stage_label(stage)} "
+            "had a citizen among the decision makers"
+        )
+        refs.extend(d.ref for d in decisions)
+        if len(with_citizens) < KEY_DECISION_SHARE * len(decisions):
+            failing.append(f"cycle {cycle}, {stage_label(stage)}")
+    status = FAIL if failing else PASS
+    if failing:
+        figures.insert(0, f"Below {KEY_DECISION_SHARE:.0%} in {', '.join(failing)}")
+    return Verdict("key_decision_makers", title, status, tuple(figures), tuple(refs))
+
+
+def not_after_the_fact(facts: PolicyFacts, scope: Scope) -> Verdict:
+    """3. Not a review after the fact: no decision of a stage came before citizens took part in it.
+
+    Needham & Carr's intermediate level is input "in the form of 'reviews' after decisions have
+    already been made" (seed 000). A decision counts as preceded by citizens when, in its stage,
+    a citizen contributed on or before its date, was present when it was taken, or took it.
+    """
+    title = "Not a review after the fact"
+    if not facts.decisions:
+        return Verdict("not_after_the_fact", title, IN_PROGRESS, ("No decision recorded yet",))
+    early = []
+    for decision in facts.decisions:
+        involved_before = any(
+            c.by_citizen
+            and c.cycle == decision.cycle
+            and c.stage == decision.stage
+            and c.happened_on <= decision.happened_on
+            for c in facts.contributions
+        )
+        if not (involved_before or decision.citizens_present or decision.has_citizen_maker):
+            early.append(decision)
+    figures = [
+        f"{len(facts.decisions) - len(early)} of {len(facts.decisions)} decisions "
+        "came after citizens took part in their stage"
+    ]
+    if early:
+        later_input = [
+            c
+            for d in early
+            for c in facts.contributions
+            if c.by_citizen and (c.cycle, c.stage) == (d.cycle, d.stage) and c.happened_on > d.happened_on
+        ]
+        if later_input:
+            figures.append(
+                f"{len(later_input)} citizen contributions were invited "
+                "only after the decision they were about"
+            )
+        return Verdict(
+            "not_after_the_fact",
+            title,
+            FAIL,
+            tuple(figures),
+            tuple(d.ref for d in early) + tuple(c.ref for c in later_input),
+        )
+    return Verdict("not_after_the_fact", title, PASS, tuple(figures), tuple(d.ref for d in facts.decisions))
+
+
+def influence(facts: PolicyFacts, scope: Scope, today: date) -> Verdict:
+    """4. Influence: citizens' contributions all get a timely response, and a real share changes things.
+
+    Seed 004's "you said, we did"; seed 002: responsiveness and timely communication matter more
+    than standards. Every citizen contribution is answered within TIMELY_RESPONSE_DAYS (one still
+    inside that window is not yet late), and at least INFLUENCE_SHARE of the answered ones were
+    adopted or adapted and cited by a decision.
+    """
+    title = "Influence, with timely responses"
+    citizen = [c for c in facts.contributions if c.by_citizen]
+    if not citizen:
+        status = NOT_APPLICABLE if scope.stage else FAIL
+        return Verdict("influence", title, status, ("No citizen contribution recorded",))
+    answered = [c for c in citizen if c.response]
+    late = [
+        c
+        for c in citizen
+        if (c.responded_on or today) > c.happened_on
+        and ((c.responded_on or today) - c.happened_on).days > TIMELY_RESPONSE_DAYS
+    ]
+    cited = {cid for d in facts.decisions for cid in d.cites}
+    influential = [c for c in answered if c.response in ("adopted", "adapted") and c.id in cited]
+    figures = (
+        f"{len(answered)} of {len(citizen)} citizen contributions answered",
+        f"{len(late)} answered, or still waiting, after more than {TIMELY_RESPONSE_DAYS} days",
+        f"{len(influential)} of {len(answered)} answered were adopted or adapted and cited by a decision",
+    )
+    refs = tuple(c.ref for c in citizen) + tuple(c.response_ref for c in answered if c.response_ref)
+    if late or (answered and len(influential) < INFLUENCE_SHARE * len(answered)):
+        return Verdict("influence", title, FAIL, figures, refs)
+    if not answered:
+        return Verdict("influence", title, IN_PROGRESS, figures, refs)
+    return Verdict("influence", title, PASS, figures, refs)
+
+
+def balance(facts: PolicyFacts, scope: Scope) -> Verdict:
+    """5. Balance: no one stakeholder group dominates attendance or decision-making.
+
+    Seed 004: "working together where no one voice drowns out the others". Dominance is more than
+    DOMINANCE_SHARE of the attendance at the meetings that took this policy's decisions, or of
+    the decision makers' seats.
+    """
+    title = "Balance between groups"
+    attendance = Counter(g for d in facts.decisions if not d.outside_meeting for g in d.present_groups)
+    seats = Counter(g for d in facts.decisions for g in d.maker_groups)
+    if not seats:
+        return Verdict("balance", title, IN_PROGRESS, ("No decision recorded yet",))
+    figures, dominant = [], []
+    for what, counts in (("attendance", attendance), ("decision makers' seats", seats)):
+        total = sum(counts.values())
+        if not total:
+            continue
+        group, most = counts.most_common(1)[0]
+        figures.append(
+            f"Largest share of {what}: {group_label(group)}, {most} of {total} ({most / total:.0%})"
+        )
+        if most > DOMINANCE_SHARE * total:
+            dominant.append(f"{group_label(group)} in {what}")
+    if dominant:
+        figures.insert(0, f"More than {DOMINANCE_SHARE:.0%}: {'; '.join(dominant)}")
+    return Verdict(
+        "balance", title, FAIL if dominant else PASS, tuple(figures), tuple(d.ref for d in facts.decisions)
+    )
+
+
+def whole_cycle(facts: PolicyFacts, scope: Scope) -> Verdict:
+    """6. The whole cycle: all four stages happen, and assessment feeds the next cycle.
+
+    Seed 000: the Iriss cycle, "from the initial concept, through design, implementation and
+    assessment"; co-production is continual. In progress while a cycle is open; failed when a cycle
+    was closed (the policy retired) before its co-assess stage. `facts` are the whole policy's, so a
+    cycle can be seen to have been followed by the next.
+    """
+    title = "The whole cycle"
+    if scope.stage is not None:
+        return Verdict("whole_cycle", title, NOT_APPLICABLE, ("Judged per cycle",))
+    if not facts.stages:
+        return Verdict("whole_cycle", title, IN_PROGRESS, ("No stage recorded yet",))
+    last_cycle = max((s.cycle for s in facts.stages), default=1)
+    cycles = [scope.cycle] if scope.cycle else sorted({s.cycle for s in facts.stages})
+    figures: list[str] = []
+    refs = tuple(s.ref for s in facts.stages if s.cycle in cycles)
+    for cycle in cycles:
+        reached = [s.stage for s in facts.stages if s.cycle == cycle]
+        figures.append(f"Cycle {cycle}: {', '.join(stage_label(s) for s in reached)}")
+        if reached != list(STAGES[: len(reached)]):
+            return Verdict("whole_cycle", title, FAIL, (f"Cycle {cycle} skipped a stage", *figures), refs)
+        if cycle == last_cycle and facts.retired_on and len(reached) < len(STAGES):
+            return Verdict(
+                "whole_cycle", title, FAIL, (f"Cycle {cycle} was closed before co-assess", *figures), refs
+            )
+    if last_cycle in cycles and not facts.retired_on:
+        return Verdict("whole_cycle", title, IN_PROGRESS, (f"Cycle {last_cycle} is open", *figures), refs)
+    return Verdict("whole_cycle", title, PASS, tuple(figures), refs)
+
+
+def evidenced_rung(facts: PolicyFacts, cycle: int, stage: str) -> str:
+    """The highest Wokingham rung the events of one stage support (seed 004's ladder).
+
+    co-producing: citizens took the stage's decisions, none before they took part; co-designing:
+    citizens' input was adopted or adapted, or they took some decisions; engaging: citizens were
+    present when decisions were taken, or their input was answered; consulting: citizens' input was
+    asked for; informing: nothing more than being told.
+    """
+    stage_facts = facts.scoped(cycle, stage)
+    decisions = stage_facts.decisions
+    citizen_input = [c for c in stage_facts.contributions if c.by_citizen]
+    if decisions and all(d.has_citizen_maker for d in decisions):
+        if not_after_the_fact(stage_facts, Scope(cycle, stage)).status == PASS:
+            return "co_producing"
+    if any(d.has_citizen_maker for d in decisions) or any(
+        c.response in ("adopted", "adapted") for c in citizen_input
+    ):
+        return "co_designing"
+    if any(d.citizens_present for d in decisions) or any(c.response for c in citizen_input):
+        return "engaging"
+    if citizen_input:
+        return "consulting"
+    return "informing"
+
+
+def no_doing_to(facts: PolicyFacts, scope: Scope) -> Verdict:
+    """7. No doing-to: no activity sits at instructing or coercing, and claims match the evidence.
+
+    Seed 004: when co-production is achieved, "no elements will fall into the 'Instruction or
+    coercing' section"; on Hart's ladder (seed 001) the lowest three rungs are non-participation.
+    A claimed rung higher than the evidence supports is flagged, with what the evidence shows.
+    """
+    title = "No doing-to"
+    if not facts.claims:
+        return Verdict("no_doing_to", title, PASS, ("No rung claimed",))
+    doing_to = [c for c in facts.claims if (c.ladder, c.rung) in DOING_TO]
+    flags = []
+    for claim in facts.claims:
+        if claim.ladder != "wokingham":
+            continue
+        shown = evidenced_rung(facts, claim.cycle, claim.stage)
+        if rung("wokingham", claim.rung).height > rung("wokingham", shown).height:
+            flags.append(
+                f"'{claim.activity}' (cycle {claim.cycle}, {stage_label(claim.stage)}): claimed "
+                f"{rung('wokingham', claim.rung).label.lower()}; "
+                f"evidence shows {rung('wokingham', shown).label.lower()}"
+                f"{_why(facts, claim)}"
+            )
+    figures = (
+        f"{plural(len(facts.claims), 'rung')} claimed; "
+        f"{len(doing_to)} at instructing, coercing or non-participation",
+        f"{len(flags)} claimed higher than the evidence supports",
+    )
+    refs = tuple(c.ref for c in facts.claims)
+    return Verdict("no_doing_to", title, FAIL if doing_to else PASS, figures, refs, tuple(flags))
+
+
+def _why(facts: PolicyFacts, claim: ClaimFact) -> str:
+    stage = facts.scoped(claim.cycle, claim.stage)
+    if not any(c.by_citizen for c in stage.contributions) and not any(
+        d.has_citizen_maker for d in stage.decisions
+    ):
+        return ": no citizen contributed to or decided anything in this stage"
+    early = [
+        d
+        for d in stage.decisions
+        if any(c.by_citizen and c.happened_on > d.happened_on for c in stage.contributions)
+        and not d.has_citizen_maker
+    ]
+    if early:
+        return ": the decision was taken before the consultation opened"
+    if not all(d.has_citizen_maker for d in stage.decisions):
+        return ": some of the stage's decisions had no citizen among the decision makers"
+    return ""
+
+
+# The level -----------------------------------------------------------------------------------
+
+
+def assess(facts: PolicyFacts, scope: Scope, today: date) -> Assessment:
+    """The level of co-production for one scope (Needham & Carr, seed 000), with every verdict.
+
+    basic: citizens had no input beyond being informed: no citizen contribution, no citizen decision
+    maker, no citizen present when a decision was taken. transformational: criteria 1-5 and 7 pass
+    for the stages so far, and criterion 6 has not failed. intermediate: everything between.
+    """
+    scoped = facts.scoped(scope.cycle, scope.stage)
+    verdicts = (
+        from_conception(facts if scope.stage is None else scoped, scope),
+        key_decision_makers(scoped, scope),
+        not_after_the_fact(scoped, scope),
+        influence(scoped, scope, today),
+        balance(scoped, scope),
+        whole_cycle(facts, scope),
+        no_doing_to(scoped, scope),
+    )
+    any_input = (
+        any(c.by_citizen for c in scoped.contributions)
+        or any(d.has_citizen_maker or d.citizens_present for d in scoped.decisions)
+        or (facts.initiated_by == "citizens" and scope.cycle in (None, 1))
+    )
+    core = [v for v in verdicts if v.criterion != "whole_cycle"]
+    whole = next(v for v in verdicts if v.criterion == "whole_cycle")
+    if not any_input:
+        level = "basic"
+        reasons = ("No citizen contributed, decided, or was present when a decision was taken",)
+    elif all(v.status in (PASS, NOT_APPLICABLE) for v in core) and whole.status != FAIL:
+        level = "transformational"
+        reasons = ("Criteria 1-5 and 7 pass, and the cycle has not been cut short",)
+    else:
+        level = "intermediate"
+        reasons = tuple(
+            f"{v.title}: {v.status.replace('_', ' ')}"
+            for v in verdicts
+            if v.status in (FAIL, IN_PROGRESS) and (v is not whole or v.status == FAIL)
+        )
+    return Assessment(scope, level, verdicts, reasons)
+
+
+def assess_policy(facts: PolicyFacts, today: date, as_of: date | None = None) -> list[Assessment]:
+    """The whole policy, each cycle, and each stage reached, as of a day (today by default)."""
+    known = facts.as_of(as_of) if as_of else facts
+    day = as_of or today
+    scopes = [Scope()]
+    for cycle in sorted({s.cycle for s in known.stages}):
+        scopes.append(Scope(cycle))
+        scopes.extend(Scope(cycle, s.stage) for s in known.stages if s.cycle == cycle)
+    return [assess(known, scope, day) for scope in scopes]
+
+
+def _by_stage(decisions: tuple[DecisionFact, ...]) -> dict[tuple[int, str], list[DecisionFact]]:
+    grouped: dict[tuple[int, str], list[DecisionFact]] = {}
+    for decision in sorted(decisions, key=lambda d: (d.cycle, STAGES.index(d.stage))):
+        grouped.setdefault((decision.cycle, decision.stage), []).append(decision)
+    return grouped
+
+
+def plural(count: int, thing: str) -> str:
+    return f"{count} {thing}" if count == 1 else f"{count} {thing}s"
+
+
+__all__ = [
+    "ClaimFact",
+    "ContributionFact",
+    "DecisionFact",
+    "PolicyFacts",
+    "StageFact",
+    "assess",
+    "assess_policy",
+]

@@ -1,0 +1,126 @@
+"""The facts the evidence engine judges, as the events recorded them: per policy, its stages,
+decisions, contributions and claimed rungs, each with when it happened, when it was recorded, and
+its position in the log (so every verdict can point at the events that prove it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from uuid import UUID
+
+from domain.vocabulary import is_citizen
+
+# The facts -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageFact:
+    cycle: int
+    stage: str
+    entered_on: date
+    recorded_on: date
+    ref: int
+
+
+@dataclass(frozen=True)
+class DecisionFact:
+    id: UUID
+    cycle: int
+    stage: str
+    happened_on: date
+    recorded_on: date
+    method: str
+    outside_meeting: bool
+    maker_groups: tuple[str, ...]  # one entry per decision maker
+    present_groups: tuple[str, ...]  # one entry per person present at its meeting
+    cites: tuple[UUID, ...]
+    ref: int
+
+    @property
+    def has_citizen_maker(self) -> bool:
+        return any(is_citizen(g) for g in self.maker_groups)
+
+    @property
+    def citizens_present(self) -> bool:
+        return any(is_citizen(g) for g in self.present_groups)
+
+
+@dataclass(frozen=True)
+class ContributionFact:
+    id: UUID
+    cycle: int
+    stage: str
+    happened_on: date
+    recorded_on: date
+    group: str
+    channel: str
+    ref: int
+    response: str | None = None
+    responded_on: date | None = None
+    response_recorded_on: date | None = None
+    response_ref: int | None = None
+
+    @property
+    def by_citizen(self) -> bool:
+        return is_citizen(self.group)
+
+
+@dataclass(frozen=True)
+class ClaimFact:
+    activity: str
+    cycle: int
+    stage: str
+    ladder: str
+    rung: str
+    happened_on: date
+    recorded_on: date
+    ref: int
+
+
+@dataclass(frozen=True)
+class PolicyFacts:
+    policy_id: UUID
+    title: str
+    initiated_by: str
+    started_on: date
+    started_ref: int
+    stages: tuple[StageFact, ...] = ()
+    decisions: tuple[DecisionFact, ...] = ()
+    contributions: tuple[ContributionFact, ...] = ()
+    claims: tuple[ClaimFact, ...] = ()
+    retired_on: date | None = None
+
+    def as_of(self, day: date) -> PolicyFacts:
+        """The facts as anyone could have known them on `day`: happened and recorded by then."""
+
+        def known(happened: date, recorded: date) -> bool:
+            return happened <= day and recorded <= day
+
+        contributions = []
+        for c in self.contributions:
+            if not known(c.happened_on, c.recorded_on):
+                continue
+            if c.response and not known(c.responded_on, c.response_recorded_on):  # type: ignore[arg-type]
+                c = replace(c, response=None, responded_on=None, response_recorded_on=None, response_ref=None)
+            contributions.append(c)
+        return replace(
+            self,
+            stages=tuple(s for s in self.stages if known(s.entered_on, s.recorded_on)),
+            decisions=tuple(d for d in self.decisions if known(d.happened_on, d.recorded_on)),
+            contributions=tuple(contributions),
+            claims=tuple(c for c in self.claims if known(c.happened_on, c.recorded_on)),
+            retired_on=self.retired_on if self.retired_on and self.retired_on <= day else None,
+        )
+
+    def scoped(self, cycle: int | None, stage: str | None) -> PolicyFacts:
+        def inside(c: int, s: str) -> bool:
+            return (cycle is None or c == cycle) and (stage is None or s == stage)
+
+        return replace(
+            self,
+            stages=tuple(s for s in self.stages if inside(s.cycle, s.stage)),
+            decisions=tuple(d for d in self.decisions if inside(d.cycle, d.stage)),
+            contributions=tuple(c for c in self.contributions if inside(c.cycle, c.stage)),
+            claims=tuple(c for c in self.claims if inside(c.cycle, c.stage)),
+        )

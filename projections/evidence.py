@@ -1,0 +1,323 @@
+"""The facts the evidence engine judges: per policy, its stages, decisions, contributions and claims,
+each with the two dates (happened, recorded) and its position in the log.
+
+The verdicts themselves are computed when read (domain/evidence.py), because whether a response is
+late depends on the day it is read; the facts are what the projection keeps, and what a rebuild
+must reproduce exactly.
+"""
+
+from __future__ import annotations
+
+from functools import singledispatchmethod
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Uuid,
+    insert,
+    select,
+    update,
+)
+
+from domain.contributions import Contribution
+from domain.decisions import Decision
+from domain.evidence import ClaimFact, ContributionFact, DecisionFact, PolicyFacts, StageFact
+from domain.meetings import Meeting
+from domain.people import Participant
+from domain.policies import Policy
+
+metadata = MetaData()
+_ref = BigInteger().with_variant(Integer(), "sqlite")
+
+people = Table(
+    "evidence_people",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("stakeholder_group", String(32), nullable=False),
+)
+meetings = Table(
+    "evidence_meetings",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("present", JSON, nullable=False),
+)
+policies = Table(
+    "evidence_policies",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("partnership_id", Uuid, nullable=False, index=True),
+    Column("title", String(300), nullable=False),
+    Column("initiated_by", String(32), nullable=False),
+    Column("started_on", Date, nullable=False),
+    Column("started_ref", _ref, nullable=False),
+    Column("retired_on", Date),
+)
+stages = Table(
+    "evidence_stages",
+    metadata,
+    Column("ref", _ref, primary_key=True),
+    Column("policy_id", Uuid, nullable=False, index=True),
+    Column("cycle", Integer, nullable=False),
+    Column("stage", String(32), nullable=False),
+    Column("entered_on", Date, nullable=False),
+    Column("recorded_on", Date, nullable=False),
+)
+decisions = Table(
+    "evidence_decisions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("policy_id", Uuid, nullable=False, index=True),
+    Column("cycle", Integer, nullable=False),
+    Column("stage", String(32), nullable=False),
+    Column("happened_on", Date, nullable=False),
+    Column("recorded_on", Date, nullable=False),
+    Column("method", String(32), nullable=False),
+    Column("outside_meeting", Boolean, nullable=False),
+    Column("maker_groups", JSON, nullable=False),
+    Column("present_groups", JSON, nullable=False),
+    Column("cites", JSON, nullable=False),
+    Column("ref", _ref, nullable=False),
+)
+contributions = Table(
+    "evidence_contributions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("policy_id", Uuid, nullable=False, index=True),
+    Column("cycle", Integer, nullable=False),
+    Column("stage", String(32), nullable=False),
+    Column("happened_on", Date, nullable=False),
+    Column("recorded_on", Date, nullable=False),
+    Column("stakeholder_group", String(32), nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("ref", _ref, nullable=False),
+    Column("response", String(32)),
+    Column("responded_on", Date),
+    Column("response_recorded_on", Date),
+    Column("response_ref", _ref),
+)
+claims = Table(
+    "evidence_claims",
+    metadata,
+    Column("ref", _ref, primary_key=True),
+    Column("policy_id", Uuid, nullable=False, index=True),
+    Column("activity", Text, nullable=False),
+    Column("cycle", Integer, nullable=False),
+    Column("stage", String(32), nullable=False),
+    Column("ladder", String(32), nullable=False),
+    Column("rung", String(64), nullable=False),
+    Column("happened_on", Date, nullable=False),
+    Column("recorded_on", Date, nullable=False),
+)
+
+
+class Evidence:
+    name = "evidence"
+    metadata = metadata
+
+    def apply(self, conn: Connection, event: Any, position: int) -> None:
+        self._on(event, conn, position)
+
+    @singledispatchmethod
+    def _on(self, event: Any, conn: Connection, position: int) -> None:
+        """Events that are not evidence are passed over."""
+
+    @_on.register
+    def _(self, event: Participant.Registered, conn: Connection, position: int) -> None:
+        conn.execute(insert(people).values(id=event.originator_id, stakeholder_group=event.stakeholder_group))
+
+    @_on.register
+    def _(self, event: Meeting.Scheduled, conn: Connection, position: int) -> None:
+        conn.execute(insert(meetings).values(id=event.originator_id, present=[]))
+
+    @_on.register
+    def _(self, event: Meeting.AttendanceRecorded, conn: Connection, position: int) -> None:
+        present = [str(p) for p in event.present]
+        conn.execute(update(meetings).where(meetings.c.id == event.originator_id).values(present=present))
+
+    @_on.register
+    def _(self, event: Policy.Started, conn: Connection, position: int) -> None:
+        conn.execute(
+            insert(policies).values(
+                id=event.originator_id,
+                partnership_id=event.partnership_id,
+                title=event.title,
+                initiated_by=event.initiated_by,
+                started_on=event.started_on,
+                started_ref=position,
+            )
+        )
+
+    @_on.register
+    def _(self, event: Policy.StageEntered, conn: Connection, position: int) -> None:
+        conn.execute(
+            insert(stages).values(
+                ref=position,
+                policy_id=event.originator_id,
+                cycle=event.cycle,
+                stage=event.stage,
+                entered_on=event.entered_on,
+                recorded_on=event.timestamp.date(),
+            )
+        )
+
+    @_on.register
+    def _(self, event: Policy.Retired, conn: Connection, position: int) -> None:
+        conn.execute(
+            update(policies).where(policies.c.id == event.originator_id).values(retired_on=event.happened_on)
+        )
+
+    @_on.register
+    def _(self, event: Policy.ParticipationLevelClaimed, conn: Connection, position: int) -> None:
+        conn.execute(
+            insert(claims).values(
+                ref=position,
+                policy_id=event.originator_id,
+                activity=event.activity,
+                cycle=event.cycle,
+                stage=event.stage,
+                ladder=event.ladder,
+                rung=event.rung,
+                happened_on=event.happened_on,
+                recorded_on=event.timestamp.date(),
+            )
+        )
+
+    @_on.register
+    def _(self, event: Contribution.Submitted, conn: Connection, position: int) -> None:
+        conn.execute(
+            insert(contributions).values(
+                id=event.originator_id,
+                policy_id=event.policy_id,
+                cycle=event.cycle,
+                stage=event.stage,
+                happened_on=event.happened_on,
+                recorded_on=event.timestamp.date(),
+                stakeholder_group=_group(conn, event.contributor_id),
+                channel=event.channel,
+                ref=position,
+            )
+        )
+
+    @_on.register
+    def _(self, event: Contribution.Responded, conn: Connection, position: int) -> None:
+        conn.execute(
+            update(contributions)
+            .where(contributions.c.id == event.originator_id)
+            .values(
+                response=event.response,
+                responded_on=event.happened_on,
+                response_recorded_on=event.timestamp.date(),
+                response_ref=position,
+            )
+        )
+
+    @_on.register
+    def _(self, event: Decision.Recorded, conn: Connection, position: int) -> None:
+        present_ids: list[UUID] = []
+        if event.meeting_id is not None:
+            ids = conn.scalar(select(meetings.c.present).where(meetings.c.id == event.meeting_id)) or []
+            present_ids = [UUID(p) for p in ids]
+        groups = _groups(conn, {*present_ids, *event.decided_by})
+        present = [groups[p] for p in present_ids]
+        makers = [groups[p] for p in event.decided_by]
+        conn.execute(
+            insert(decisions).values(
+                id=event.originator_id,
+                policy_id=event.policy_id,
+                cycle=event.cycle,
+                stage=event.stage,
+                happened_on=event.happened_on,
+                recorded_on=event.timestamp.date(),
+                method=event.method,
+                outside_meeting=event.meeting_id is None,
+                maker_groups=sorted(makers),
+                present_groups=sorted(present),
+                cites=[str(c) for c in (event.cites or [])],
+                ref=position,
+            )
+        )
+
+
+def _group(conn: Connection, participant_id: UUID) -> str:
+    return conn.scalar(select(people.c.stakeholder_group).where(people.c.id == participant_id))
+
+
+def _groups(conn: Connection, ids: set[UUID]) -> dict[UUID, str]:
+    """Stakeholder groups of several people in one query."""
+    rows = conn.execute(select(people.c.id, people.c.stakeholder_group).where(people.c.id.in_(ids)))
+    return {row.id: row.stakeholder_group for row in rows}
+
+
+def policy_facts(conn: Connection, policy_id: UUID) -> PolicyFacts | None:
+    """Everything the evidence engine needs about one policy, in the engine's own terms."""
+    policy = conn.execute(select(policies).where(policies.c.id == policy_id)).first()
+    if policy is None:
+        return None
+
+    def rows(table: Table) -> list[Any]:
+        return list(conn.execute(select(table).where(table.c.policy_id == policy_id).order_by(table.c.ref)))
+
+    return PolicyFacts(
+        policy_id=policy.id,
+        title=policy.title,
+        initiated_by=policy.initiated_by,
+        started_on=policy.started_on,
+        started_ref=policy.started_ref,
+        retired_on=policy.retired_on,
+        stages=tuple(StageFact(r.cycle, r.stage, r.entered_on, r.recorded_on, r.ref) for r in rows(stages)),
+        decisions=tuple(
+            DecisionFact(
+                id=r.id,
+                cycle=r.cycle,
+                stage=r.stage,
+                happened_on=r.happened_on,
+                recorded_on=r.recorded_on,
+                method=r.method,
+                outside_meeting=r.outside_meeting,
+                maker_groups=tuple(r.maker_groups),
+                present_groups=tuple(r.present_groups),
+                cites=tuple(UUID(c) for c in r.cites),
+                ref=r.ref,
+            )
+            for r in rows(decisions)
+        ),
+        contributions=tuple(
+            ContributionFact(
+                id=r.id,
+                cycle=r.cycle,
+                stage=r.stage,
+                happened_on=r.happened_on,
+                recorded_on=r.recorded_on,
+                group=r.stakeholder_group,
+                channel=r.channel,
+                ref=r.ref,
+                response=r.response,
+                responded_on=r.responded_on,
+                response_recorded_on=r.response_recorded_on,
+                response_ref=r.response_ref,
+            )
+            for r in rows(contributions)
+        ),
+        claims=tuple(
+            ClaimFact(r.activity, r.cycle, r.stage, r.ladder, r.rung, r.happened_on, r.recorded_on, r.ref)
+            for r in rows(claims)
+        ),
+    )
+
+
+def partnership_policy_ids(conn: Connection, partnership_id: UUID) -> list[UUID]:
+    query = (
+        select(policies.c.id).where(policies.c.partnership_id == partnership_id).order_by(policies.c.title)
+    )
+    return list(conn.scalars(query))

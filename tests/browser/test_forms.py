@@ -1,0 +1,31 @@
+"""A one-thing-per-page form in a real browser: keyboard to the error, axe-core clean."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+
+def test_adding_a_member_with_mistakes_then_without(served, page):
+    base, story = served
+    page.goto(f"{base}/partnerships/{story.partnership}/members/new")
+    assert_accessible(page, "add-member")
+
+    page.get_by_role("button", name="Add member").click()
+    summary = page.get_by_role("alert")
+    summary.wait_for()
+    page.wait_for_function("document.activeElement.className === 'error-summary'", timeout=2000)
+    assert_accessible(page, "add-member-with-errors")
+
+    summary.get_by_role("link", name="Enter the participant's name or a pseudonym").click()
+    page.wait_for_function("document.activeElement.id === 'form-name'", timeout=2000)
+    page.keyboard.type("Priya")
+    page.get_by_label("Parent carer").check()
+    page.get_by_label("Date they joined the partnership").fill("2026-05-01")
+    page.get_by_role("button", name="Add member").click()
+    page.get_by_role("status").wait_for()
+    assert page.get_by_role("status").inner_text() == "Member added."
+    assert page.get_by_role("cell", name="Priya").is_visible()

@@ -1,0 +1,126 @@
+"""A participant's input, and the response it gets: "you said, we did"."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from domain.contributions import Contribution
+from domain.errors import RulesBroken
+
+
+def contribute(story, **changes):  # noqa: ANN001, ANN003, ANN201
+    command = dict(
+        policy_id=story.policy,
+        contributor_id=story.people["amira"],
+        kind="suggestion",
+        text="Ask families before any visit",
+        channel="survey",
+        happened_on=story.today - timedelta(days=3),
+    )
+    command.update(changes)
+    return story.app.submit_contribution(story.actor, **command)
+
+
+def respond(story, contribution_id, **changes):  # noqa: ANN001, ANN003, ANN201
+    command = dict(
+        response="adopted",
+        reason="",
+        responded_by=story.people["daniel"],
+        happened_on=story.today,
+    )
+    command.update(changes)
+    return story.app.respond_to_contribution(story.actor, contribution_id, **command)
+
+
+def test_a_contribution_is_recorded_at_the_policys_current_stage(riverside):
+    contribution = riverside.app.repository.get(contribute(riverside))
+    assert isinstance(contribution, Contribution)
+    assert (contribution.stage, contribution.cycle) == ("co_commission", 1)
+    assert contribution.contributor_id == riverside.people["amira"]
+    assert contribution.response is None
+
+
+def test_a_contribution_can_carry_a_pseudonym_chosen_by_its_contributor(riverside):
+    contribution = riverside.app.repository.get(contribute(riverside, pseudonym="  Hedgehog "))
+    assert contribution.pseudonym == "Hedgehog"
+
+
+def test_a_contribution_in_a_meeting_takes_its_date_and_needs_its_contributor_there(riverside):
+    made = riverside.app.repository.get(
+        contribute(riverside, channel="meeting", meeting_id=riverside.meeting, happened_on=None)
+    )
+    assert made.happened_on == riverside.today
+    with pytest.raises(RulesBroken) as error:
+        contribute(
+            riverside,
+            channel="meeting",
+            meeting_id=riverside.meeting,
+            contributor_id=riverside.people["grace"],  # sent apologies
+        )
+    assert "present" in error.value.by_field()["contributor_id"]
+
+
+def test_a_contribution_at_a_meeting_says_so(riverside):
+    with pytest.raises(RulesBroken) as error:
+        contribute(riverside, channel="meeting", meeting_id=None)
+    assert "meeting_id" in error.value.by_field()
+    with pytest.raises(RulesBroken) as error:
+        contribute(riverside, channel="email", meeting_id=riverside.meeting)
+    assert "channel" in error.value.by_field()
+
+
+def test_a_contribution_needs_words_a_kind_a_member_and_a_past_date(riverside):
+    stranger = riverside.app.register_participant(riverside.actor, "Stranger", "health")
+    before = riverside.notifications()
+    with pytest.raises(RulesBroken) as error:
+        contribute(
+            riverside,
+            text=" ",
+            kind="rant",
+            contributor_id=stranger,
+            happened_on=riverside.today + timedelta(days=1),
+        )
+    assert set(error.value.by_field()) == {"text", "kind", "contributor_id", "happened_on"}
+    assert riverside.notifications() == before
+
+
+def test_a_contribution_cannot_be_about_a_stage_not_reached(riverside):
+    with pytest.raises(RulesBroken) as error:
+        contribute(riverside, stage="co_deliver")
+    assert "reached" in error.value.by_field()["stage"]
+
+
+def test_adopted_needs_no_reason_but_not_adopted_and_adapted_do(riverside):
+    first, second, third = (contribute(riverside) for _ in range(3))
+    respond(riverside, first)
+    assert riverside.app.repository.get(first).response == "adopted"
+    for contribution_id, response in ((second, "not_adopted"), (third, "adapted")):
+        with pytest.raises(RulesBroken) as error:
+            respond(riverside, contribution_id, response=response, reason="")
+        assert "reason" in error.value.by_field()
+    respond(riverside, second, response="not_adopted", reason="The law requires an annual contact")
+    assert riverside.app.repository.get(second).reason == "The law requires an annual contact"
+
+
+def test_a_response_is_given_once(riverside):
+    contribution_id = contribute(riverside)
+    respond(riverside, contribution_id)
+    with pytest.raises(RulesBroken) as error:
+        respond(riverside, contribution_id, response="not_adopted", reason="Changed our minds")
+    assert "already answered" in error.value.by_field()["response"]
+
+
+def test_a_response_cannot_come_before_the_contribution(riverside):
+    contribution_id = contribute(riverside)
+    with pytest.raises(RulesBroken) as error:
+        respond(riverside, contribution_id, happened_on=riverside.today - timedelta(days=30))
+    assert "before the contribution" in error.value.by_field()["happened_on"]
+
+
+def test_the_responder_is_a_member(riverside):
+    stranger = riverside.app.register_participant(riverside.actor, "Stranger", "health")
+    with pytest.raises(RulesBroken) as error:
+        respond(riverside, contribute(riverside), responded_by=stranger)
+    assert "responded_by" in error.value.by_field()

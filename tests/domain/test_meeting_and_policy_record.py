@@ -1,0 +1,116 @@
+"""The rest of a meeting's record, and of a policy's life: agenda, access, actions, minutes,
+ratings, published versions, adoption, retirement and claimed rungs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from domain.errors import RulesBroken
+
+
+def test_a_meeting_keeps_its_agenda_adjustments_actions_and_minutes(riverside):
+    app, actor, meeting_id, day = riverside.app, riverside.actor, riverside.meeting, riverside.today
+    app.add_agenda_item(actor, meeting_id, "Terms of reference", riverside.policy)
+    app.record_access_adjustment(actor, meeting_id, "time", "Held after school hours")
+    action_id = app.agree_action(
+        actor, meeting_id, "Draft the survey", riverside.people["tom"], day + timedelta(days=14)
+    )
+    app.complete_action(actor, meeting_id, action_id, day)
+    app.approve_minutes(actor, meeting_id, [riverside.people["amira"]], day)
+    meeting = app.repository.get(meeting_id)
+    assert meeting.agenda == [{"title": "Terms of reference", "policy_id": riverside.policy}]
+    assert meeting.adjustments == [{"kind": "time", "description": "Held after school hours"}]
+    assert meeting.actions[action_id]["done_on"] == day
+    assert meeting.minutes_approved_on == day
+
+
+def test_meeting_records_explain_what_is_wrong(riverside):
+    app, actor, meeting_id, day = riverside.app, riverside.actor, riverside.meeting, riverside.today
+    stranger = app.register_participant(actor, "Stranger", "health")
+    with pytest.raises(RulesBroken) as error:
+        app.record_access_adjustment(actor, meeting_id, "weather", "")
+    assert set(error.value.by_field()) == {"kind", "description"}
+    with pytest.raises(RulesBroken) as error:
+        app.agree_action(actor, meeting_id, "", stranger, day - timedelta(days=1))
+    assert set(error.value.by_field()) == {"description", "owner_id", "due_on"}
+    with pytest.raises(RulesBroken) as error:
+        app.approve_minutes(actor, meeting_id, [], day - timedelta(days=1))
+    assert set(error.value.by_field()) == {"approved_by", "approved_on"}
+
+
+def test_an_action_is_done_once(riverside):
+    app, actor, meeting_id, day = riverside.app, riverside.actor, riverside.meeting, riverside.today
+    action_id = app.agree_action(actor, meeting_id, "Draft the survey", riverside.people["tom"], day)
+    app.complete_action(actor, meeting_id, action_id, day)
+    with pytest.raises(RulesBroken) as error:
+        app.complete_action(actor, meeting_id, action_id, day)
+    assert "was done" in error.value.by_field()["action_id"]
+
+
+def test_a_policy_is_rated_published_adopted_and_retired(riverside):
+    app, actor, policy_id, day = riverside.app, riverside.actor, riverside.policy, riverside.today
+    app.rate_policy(
+        actor,
+        policy_id,
+        "Communication with families",
+        "red",
+        "Letters arrive unannounced",
+        riverside.meeting,
+    )
+    app.publish_document_version(
+        actor, policy_id, "EHE policy", "Draft 1", "a" * 64, "https://example.org/ehe.pdf", day
+    )
+    app.adopt_policy(actor, policy_id, day)
+    app.retire_policy(actor, policy_id, "Replaced by the 2027 policy", day)
+    policy = app.repository.get(policy_id)
+    assert policy.versions == [{"version_label": "Draft 1", "content_hash": "a" * 64}]
+    assert policy.adopted_on == day and policy.retired_on == day
+    with pytest.raises(RulesBroken) as error:
+        riverside.decide()
+    assert "retired" in error.value.by_field()["policy_id"]
+
+
+def test_policy_records_explain_what_is_wrong(riverside):
+    app, actor, policy_id, day = riverside.app, riverside.actor, riverside.policy, riverside.today
+    with pytest.raises(RulesBroken) as error:
+        app.rate_policy(actor, policy_id, "", "purple")
+    assert set(error.value.by_field()) == {"aspect", "rating", "happened_on"}
+    with pytest.raises(RulesBroken) as error:
+        app.publish_document_version(actor, policy_id, "", "", "not a hash", "ftp://x", day)
+    assert set(error.value.by_field()) == {"title", "version_label", "content_hash", "link"}
+    app.adopt_policy(actor, policy_id, day)
+    with pytest.raises(RulesBroken) as error:
+        app.adopt_policy(actor, policy_id, day)
+    assert "adopted" in error.value.by_field()["adopted_on"]
+    with pytest.raises(RulesBroken) as error:
+        app.retire_policy(actor, policy_id, " ", day)
+    assert "reason" in error.value.by_field()
+
+
+def test_a_rung_is_claimed_on_a_ladder_for_a_stage_reached(riverside):
+    app, actor, policy_id, day = riverside.app, riverside.actor, riverside.policy, riverside.today
+    app.claim_participation_level(
+        actor, policy_id, "Opening workshop", "co_producing", riverside.people["daniel"], day
+    )
+    app.claim_participation_level(
+        actor, policy_id, "Young people's panel", "tokenism", riverside.people["daniel"], day, ladder="hart"
+    )
+    with pytest.raises(RulesBroken) as error:
+        app.claim_participation_level(
+            actor, policy_id, "", "tokenism", riverside.people["daniel"], day, stage="co_assess"
+        )
+    assert set(error.value.by_field()) == {"activity", "rung", "stage"}
+
+
+def test_contact_preferences_need_a_real_address_to_agree_to_email(riverside):
+    app, actor, amira = riverside.app, riverside.actor, riverside.people["amira"]
+    app.set_contact_preferences(actor, amira, " amira@example.org ", True)
+    participant = app.repository.get(amira)
+    assert (participant.email, participant.email_consent) == ("amira@example.org", True)
+    with pytest.raises(RulesBroken) as error:
+        app.set_contact_preferences(actor, amira, "not an address", True)
+    assert "email" in error.value.by_field()
+    with pytest.raises(RulesBroken):
+        app.set_contact_preferences(actor, amira, "", True)

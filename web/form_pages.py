@@ -1,0 +1,69 @@
+"""One-thing-per-page forms (the GOV.UK pattern), described as a list of fields and rendered by one
+template, so each page says only what it asks and which command it runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask import flash, redirect, render_template, request
+from werkzeug.datastructures import MultiDict
+
+from domain.errors import Problems, RulesBroken
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: str = "text"  # text, date, textarea, radios, checkboxes, select, file
+    hint: str | None = None
+    options: Sequence[tuple[Any, str]] = ()
+    width: str = ""
+
+
+def form_page(
+    *,
+    title: str,
+    caption: str,
+    fields: Sequence[Field],
+    button: str,
+    handle: Callable[[MultiDict, Problems], Any],
+    done: Callable[[Any], str],
+    done_message: str,
+    defaults: dict[str, Any] | None = None,
+    back: tuple[str, str] | None = None,
+    intro: str | None = None,
+):  # noqa: ANN201 - a Flask response
+    """GET shows the form; POST runs `handle` and redirects to `done(result)`, or shows the problems.
+
+    `handle` reads the form (adding a problem for a value it cannot read) and runs one command; a
+    RulesBroken from either is shown next to its field, with nothing written.
+    """
+    errors: dict[str, str] = {}
+    values: MultiDict = MultiDict({k: v for k, v in (defaults or {}).items() if v is not None})
+    status = 200
+    if request.method == "POST":
+        values = request.form
+        problems = Problems()
+        try:
+            result = handle(request.form, problems)
+            flash(done_message)
+            return redirect(done(result), code=303)
+        except RulesBroken as broken:
+            errors, status = broken.by_field(), 422
+    return (
+        render_template(
+            "form_page.html",
+            title=title,
+            caption=caption,
+            fields=fields,
+            button=button,
+            values=values,
+            errors=errors,
+            back=back,
+            intro=intro,
+        ),
+        status,
+    )

@@ -1,0 +1,500 @@
+"""Recording the rest of a partnership's year, one thing per page: partnerships, members, policies,
+stages, ratings, published versions, adoption and retirement, claimed rungs, decisions taken outside
+a meeting, and corrections and reversals of decisions."""
+
+from __future__ import annotations
+
+import hashlib
+from uuid import UUID
+
+from flask import Blueprint, abort, request, url_for
+from sqlalchemy import select
+
+from domain.errors import Problems
+from domain.vocabulary import (
+    INITIATORS,
+    LADDER_LABELS,
+    LADDERS,
+    RAG_RATINGS,
+    STAGE_LABELS,
+    STAKEHOLDER_GROUPS,
+    next_stage,
+)
+from projections import directory, reads
+from web import commands, forms
+from web.form_pages import Field, form_page
+
+bp = Blueprint("records", __name__)
+
+GROUP_OPTIONS = [(code, group.label) for code, group in STAKEHOLDER_GROUPS.items()]
+RUNG_OPTIONS = [
+    (f"{ladder}:{r.code}", f"{r.label} ({r.group}, {LADDER_LABELS[ladder].split(' ')[0]})")
+    for ladder, rungs in LADDERS.items()
+    for r in rungs
+]
+
+
+def _partnership_or_404(partnership_id: UUID) -> dict:
+    with commands.reading() as conn:
+        found = reads.partnership(conn, partnership_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _policy_or_404(policy_id: UUID) -> tuple[dict, list[dict], list[dict]]:
+    """The policy, its partnership's members (as options) and meetings."""
+    with commands.reading() as conn:
+        policy = reads.policy(conn, policy_id)
+        if policy is None:
+            abort(404)
+        members = reads.partnership_members(conn, policy["partnership_id"])
+        meetings = reads.partnership_meetings(conn, policy["partnership_id"])
+    return policy, members, meetings
+
+
+def _member_options(members: list[dict]) -> list[tuple[UUID, str]]:
+    return [(m["id"], f"{m['name']} ({STAKEHOLDER_GROUPS[m['stakeholder_group']].label})") for m in members]
+
+
+def _policy_page(policy_id: UUID) -> str:
+    return url_for("policies.show", policy_id=policy_id)
+
+
+@bp.route("/partnerships/new", methods=["GET", "POST"])
+def new_partnership():  # noqa: ANN201
+    return form_page(
+        title="Form a partnership",
+        caption="Partnerships",
+        fields=[
+            Field("name", "Name of the partnership", hint="For example, 'Riverside EHE Policy Partnership'")
+        ],
+        button="Form partnership",
+        handle=lambda form, problems: commands.run(
+            lambda app, actor: app.form_partnership(actor, forms.text(form, "name"))
+        ),
+        done=lambda partnership_id: url_for("partnerships.show", partnership_id=partnership_id),
+        done_message="Partnership formed.",
+        back=(url_for("partnerships.index"), "partnerships"),
+    )
+
+
+@bp.route("/partnerships/<uuid:partnership_id>/members/new", methods=["GET", "POST"])
+def new_member(partnership_id: UUID):  # noqa: ANN201
+    partnership = _partnership_or_404(partnership_id)
+
+    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
+        joined_on = forms.a_date(problems, form, "joined_on", "the date they joined") or commands.today()
+
+        def register(app, actor):  # noqa: ANN001, ANN202 - one unit of work: registered and joined, or neither
+            participant = app.register_participant(
+                actor, forms.text(form, "name"), forms.text(form, "stakeholder_group")
+            )
+            app.add_member(actor, partnership_id, participant, joined_on)
+            return participant
+
+        return commands.run_after(problems, register)
+
+    return form_page(
+        title="Add a member",
+        caption=partnership["name"],
+        fields=[
+            Field("name", "Name", hint="Their name, or the pseudonym they choose to be known by here"),
+            Field("stakeholder_group", "Stakeholder group", "radios", options=GROUP_OPTIONS),
+            Field("joined_on", "Date they joined the partnership", "date"),
+        ],
+        button="Add member",
+        handle=handle,
+        done=lambda _: url_for("partnerships.show", partnership_id=partnership_id),
+        done_message="Member added.",
+        back=(url_for("partnerships.show", partnership_id=partnership_id), partnership["name"]),
+    )
+
+
+@bp.route("/partnerships/<uuid:partnership_id>/policies/new", methods=["GET", "POST"])
+def new_policy(partnership_id: UUID):  # noqa: ANN201
+    partnership = _partnership_or_404(partnership_id)
+
+    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
+        started_on = (
+            forms.a_date(problems, form, "started_on", "the date the policy work started") or commands.today()
+        )
+        return commands.run_after(
+            problems,
+            lambda app, actor: app.start_policy(
+                actor,
+                partnership_id,
+                forms.text(form, "title"),
+                forms.text(form, "initiated_by"),
+                started_on,
+            ),
+        )
+
+    return form_page(
+        title="Start a policy",
+        caption=partnership["name"],
+        intro="Every policy starts at co-commission, in cycle 1.",
+        fields=[
+            Field(
+                "title", "Title", hint="For example, 'Elective Home Education Policy' or 'SEND Strategy 2027'"
+            ),
+            Field("initiated_by", "Who initiated it?", "radios", options=list(INITIATORS.items())),
+            Field("started_on", "Date the work started", "date"),
+        ],
+        button="Start policy",
+        handle=handle,
+        done=_policy_page,
+        done_message="Policy started.",
+        back=(url_for("partnerships.show", partnership_id=partnership_id), partnership["name"]),
+    )
+
+
+@bp.route("/policies/<uuid:policy_id>/stages/new", methods=["GET", "POST"])
+def enter_stage(policy_id: UUID):  # noqa: ANN201
+    policy, _, _ = _policy_or_404(policy_id)
+    upcoming, cycle = next_stage(policy["stage"], policy["cycle"])
+
+    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
+        entered_on = (
+            forms.a_date(problems, form, "entered_on", "the date the stage began") or commands.today()
+        )
+        return commands.run_after(
+            problems,
+            lambda app, actor: app.enter_stage(actor, policy_id, forms.text(form, "stage"), entered_on),
+        )
+
+    return form_page(
+        title=f"Move on to {STAGE_LABELS[upcoming]}",
+        caption=policy["title"],
+        intro=f"The policy is at {STAGE_LABELS[policy['stage']]}, cycle {policy['cycle']}. "
+        f"The next stage is {STAGE_LABELS[upcoming]}, cycle {cycle}.",
+        fields=[
+            Field("stage", "Stage", "radios", options=list(STAGE_LABELS.items())),
+            Field("entered_on", "Date the stage began", "date"),
+        ],
+        defaults={"stage": upcoming},
+        button="Record the new stage",
+        handle=handle,
+        done=lambda _: _policy_page(policy_id),
+        done_message=f"The policy moved on to {STAGE_LABELS[upcoming]}.",
+        back=(_policy_page(policy_id), policy["title"]),
+    )
+
+
+@bp.route("/policies/<uuid:policy_id>/ratings/new", methods=["GET", "POST"])
+def rate(policy_id: UUID):  # noqa: ANN201
+    policy, _, meetings = _policy_or_404(policy_id)
+
+    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
+        meeting_id = forms.uuid_or_none(form.get("meeting_id"))
+        happened_on = (
+            None
+            if meeting_id
+            else forms.a_date(problems, form, "happened_on", "the date of the rating") or commands.today()
+        )
+        return commands.run_after(
+            problems,
+            lambda app, actor: app.rate_policy(
+                actor,
+                policy_id,
+                forms.text(form, "aspect"),
+                forms.text(form, "rating"),
+                forms.text(form, "comment"),
+                meeting_id,
+                happened_on,
+            ),
+        )
+
+    return form_page(
+        title="Record a RAG rating",
+        caption=policy["title"],
+        intro="A red, amber or green rating of the policy as it stands, as at an open meeting.",
+        fields=[
+            Field("aspect", "What was rated", hint="For example, 'Communication with families'"),
+            Field("rating", "Rating", "radios", options=list(RAG_RATINGS.items())),
+            Field("comment", "Comment", "textarea", hint="Optional. What people said about it"),
+            Field(
+                "meeting_id",
+                "Meeting where it was rated",
+                "select",
+                hint="Optional. Leave as it is and give a date if it was rated elsewhere",
+                options=[(m["id"], f"{m['title']}, {m['held_on']:%d %B %Y}") for m in meetings],
+            ),
+            Field("happened_on", "Date of the rating, if not at a meeting", "date"),
+        ],
+        button="Record rating",
+        handle=handle,
+        done=lambda _: _policy_page(policy_id),
+        done_message="Rating recorded.",
+        back=(_policy_page(policy_id), policy["title"]),
+    )
+
+
+@bp.route("/policies/<uuid:policy_id>/versions/new", methods=["GET", "POST"])
+def publish_version(policy_id: UUID):  # noqa: ANN201
+    policy, _, _ = _policy_or_404(policy_id)
+
+    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
+        published_on = (
+            forms.a_date(problems, form, "published_on", "the date it was published") or commands.today()
+        )
+        upload = request.files.get("document")
+        content_hash = forms.text(form, "content_hash")
+        if upload and upload.filename:
+            # The checksum of the file itself, so the trail can show which text was published.
+            content_hash = hashlib.sha256(upload.read()).hexdigest()
+        return commands.run_after(
+            problems,
+            lambda app, actor: app.publish_document_version(
+                actor,
+                policy_id,
+                forms.text(form, "title"),
+                forms.text(form, "version_label"),
+                content_hash,
+                forms.text(form, "link"),
+                published_on,
+            ),
+        )
+
+    return form_page(
+        title="Publish a version",
+        caption=policy["title"],
+        fields=[
+            Field("title", "Document title"),
+            Field("version_label", "Version", hint="For example, 'Draft 2' or '1.0'", width="input--date"),
+            Field(
+                "document", "The document", "file", hint="Cotrace keeps its SHA-256 checksum, not the file"
+            ),
+            Field("content_hash", "Or its SHA-256 checksum", hint="64 characters, 0-9 and a-f"),
+            Field("link", "Where it is published", hint="Optional. A web address starting with https://"),
+            Field("published_on", "Date it was published", "date"),
+        ],
+        defaults={"title": policy["title"]},
+        button="Record the published version",
+        handle=handle,
+        done=lambda _: _policy_page(policy_id),
+        done_message="Published version recorded.",
+        back=(_policy_page(policy_id), policy["title"]),
+    )
+
+
+@bp.route("/policies/<uuid:policy_id>/adoption", methods=["GET", "POST"])
+def adopt(policy_id: UUID):  # noqa: ANN201
+    policy, _, _ = _policy_or_404(policy_id)
+
+    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
+        adopted_on = forms.a_date(problems, form, "adopted_on", "the date it was adopted") or commands.today()
+        return commands.run_after(problems, lambda app, actor: app.adopt_policy(actor, policy_id, adopted_on))
+
+    return form_page(
+        title="Record adoption",
+        caption=policy["title"],
+        fields=[Field("adopted_on", "Date the policy was adopted", "date")],
+        button="Record adoption",
+        handle=handle,
+        done=lambda _: _policy_page(policy_id),
+        done_message="Adoption recorded.",
+        back=(_policy_page(policy_id), policy["title"]),
+    )
+
+
+@bp.route("/policies/<uuid:policy_id>/retirement", methods=["GET", "POST"])
+def retire(policy_id: UUID):  # noqa: ANN201
+    policy, _, _ = _policy_or_404(policy_id)
+
+    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
+        retired_on = forms.a_date(problems, form, "retired_on", "the date it was retired") or commands.today()
+        return commands.run_after(
+            problems,
+            lambda app, actor: app.retire_policy(actor, policy_id, forms.text(form, "reason"), retired_on),
+        )
+
+    return form_page(
+        title="Retire the policy",
+        caption=policy["title"],
+        intro="A retired policy takes no more decisions or contributions. Its trail stays.",
+        fields=[
+            Field(
+                "reason", "Why is it retired?", "textarea", hint="For example, 'Replaced by the 2027 policy'"
+            ),
+            Field("retired_on", "Date it was retired", "date"),
+        ],
+        button="Retire policy",
+        handle=handle,
+        done=lambda _: _policy_page(policy_id),
+        done_message="Retirement recorded.",
+        back=(_policy_page(policy_id), policy["title"]),
+    )
+
+
+@bp.route("/policies/<uuid:policy_id>/claims/new", methods=["GET", "POST"])
+def claim(policy_id: UUID):  # noqa: ANN201
+    policy, members, _ = _policy_or_404(policy_id)
+
+    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
+        happened_on = forms.a_date(problems, form, "happened_on", "the date of the claim") or commands.today()
+        ladder, _, rung = forms.text(form, "rung").partition(":")
+        return commands.run_after(
+            problems,
+            lambda app, actor: app.claim_participation_level(
+                actor,
+                policy_id,
+                forms.text(form, "activity"),
+                rung,
+                forms.uuid_or_none(form.get("claimed_by")),
+                happened_on,
+                stage=forms.text(form, "stage") or None,
+                ladder=ladder or "wokingham",
+            ),
+        )
+
+    return form_page(
+        title="Record a claimed rung",
+        caption=policy["title"],
+        intro="A claim about how an activity involved people. Cotrace compares it with what the "
+        "events show, and flags a claim higher than the evidence.",
+        fields=[
+            Field("activity", "Activity", hint="For example, 'Drafting workshop'"),
+            Field("stage", "Stage", "radios", options=list(STAGE_LABELS.items())),
+            Field(
+                "rung",
+                "Rung claimed",
+                "radios",
+                hint="Wokingham's ladder, or Hart's ladder for children and young people",
+                options=RUNG_OPTIONS,
+            ),
+            Field("claimed_by", "Who makes the claim", "select", options=_member_options(members)),
+            Field("happened_on", "Date of the claim", "date"),
+        ],
+        defaults={"stage": policy["stage"]},
+        button="Record claim",
+        handle=handle,
+        done=lambda _: _policy_page(policy_id),
+        done_message="Claim recorded.",
+        back=(_policy_page(policy_id), policy["title"]),
+    )
+
+
+@bp.route("/policies/<uuid:policy_id>/decisions/new", methods=["GET", "POST"])
+def decide_outside_meeting(policy_id: UUID):  # noqa: ANN201
+    policy, members, _ = _policy_or_404(policy_id)
+
+    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
+        happened_on = (
+            forms.a_date(problems, form, "happened_on", "the date of the decision") or commands.today()
+        )
+        return commands.run_after(
+            problems,
+            lambda app, actor: app.record_decision_outside_meeting(
+                actor,
+                policy_id,
+                forms.text(form, "text"),
+                forms.text(form, "stage"),
+                forms.uuids(form, "decided_by"),
+                forms.text(form, "method"),
+                happened_on,
+            ),
+        )
+
+    return form_page(
+        title="Record a decision taken outside a meeting",
+        caption=policy["title"],
+        intro="A delegated officer decision, or one the authority took alone. It is shown as such "
+        "in the trail: no citizen could take part in it.",
+        fields=[
+            Field("text", "What was decided", "textarea"),
+            Field("stage", "Stage", "radios", options=list(STAGE_LABELS.items())),
+            Field("decided_by", "Who decided", "checkboxes", options=_member_options(members)),
+            Field(
+                "method",
+                "How",
+                "radios",
+                options=[("delegated", "Delegated officer decision"), ("authority_only", "Authority only")],
+            ),
+            Field("happened_on", "Date of the decision", "date"),
+        ],
+        defaults={"stage": policy["stage"]},
+        button="Record decision",
+        handle=handle,
+        done=lambda _: _policy_page(policy_id),
+        done_message="Decision recorded.",
+        back=(_policy_page(policy_id), policy["title"]),
+    )
+
+
+def _decision_or_404(decision_id: UUID) -> dict:
+    with commands.reading() as conn:
+        row = conn.execute(select(directory.decisions).where(directory.decisions.c.id == decision_id)).first()
+    if row is None:
+        abort(404)
+    return dict(row._mapping)
+
+
+@bp.route("/decisions/<uuid:decision_id>/correction", methods=["GET", "POST"])
+def correct(decision_id: UUID):  # noqa: ANN201
+    decision = _decision_or_404(decision_id)
+
+    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
+        happened_on = (
+            forms.a_date(problems, form, "happened_on", "the date of the correction") or commands.today()
+        )
+        return commands.run_after(
+            problems,
+            lambda app, actor: app.correct_decision(
+                actor, decision_id, forms.text(form, "text"), forms.text(form, "reason"), happened_on
+            ),
+        )
+
+    return form_page(
+        title="Correct the record of a decision",
+        caption="Decision",
+        intro="For a slip in how the decision was written down. The original stays in the trail, "
+        "beside the correction.",
+        fields=[
+            Field("text", "Corrected wording", "textarea"),
+            Field(
+                "reason",
+                "Why it is corrected",
+                "textarea",
+                hint="For example, 'Minutes approved with this wording'",
+            ),
+            Field("happened_on", "Date of the correction", "date"),
+        ],
+        defaults={"text": decision["text"]},
+        button="Record correction",
+        handle=handle,
+        done=lambda _: _policy_page(decision["policy_id"]),
+        done_message="Correction recorded.",
+        back=(_policy_page(decision["policy_id"]), "the policy"),
+    )
+
+
+@bp.route("/decisions/<uuid:decision_id>/reversal", methods=["GET", "POST"])
+def reverse(decision_id: UUID):  # noqa: ANN201
+    decision = _decision_or_404(decision_id)
+
+    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
+        happened_on = (
+            forms.a_date(problems, form, "happened_on", "the date it was reversed") or commands.today()
+        )
+        return commands.run_after(
+            problems,
+            lambda app, actor: app.reverse_decision(
+                actor, decision_id, forms.text(form, "reason"), happened_on
+            ),
+        )
+
+    return form_page(
+        title="Reverse a decision",
+        caption="Decision",
+        intro=f"“{decision['text']}”. The decision stays in the trail, marked as reversed, with the reason.",
+        fields=[
+            Field("reason", "Why it is reversed", "textarea"),
+            Field("happened_on", "Date it was reversed", "date"),
+        ],
+        button="Record reversal",
+        handle=handle,
+        done=lambda _: _policy_page(decision["policy_id"]),
+        done_message="Reversal recorded.",
+        back=(_policy_page(decision["policy_id"]), "the policy"),
+    )
