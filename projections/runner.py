@@ -47,7 +47,9 @@ Progress = Callable[[int, int], None]  # (applied so far, total to apply)
 
 class Projection(Protocol):
     name: str
-    metadata: MetaData
+    metadata: MetaData  # dropped and built again by a rebuild
+    # A projection may also have `kept_metadata`: tables it writes that a rebuild keeps, because they
+    # record what was done outside the database (the follow-up outbox: which messages were sent).
 
     def apply(self, conn: Connection, event: Any, position: int) -> None: ...
 
@@ -68,6 +70,9 @@ class ReadModels:
         positions_metadata.create_all(self.engine)
         for projection in self.projections:
             projection.metadata.create_all(self.engine)
+            kept = getattr(projection, "kept_metadata", None)
+            if kept is not None:
+                kept.create_all(self.engine)
         with self.datastore.transaction(commit=True) as session:
             known = set(session.scalars(select(projection_positions.c.projection)))
             for projection in self.projections:

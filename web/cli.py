@@ -1,4 +1,4 @@
-"""The `cotrace` command: serve, demo, rebuild (and Flask's own commands)."""
+"""The `cotrace` command: serve, demo, rebuild, send-followups (and Flask's own commands)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(rebuild)
     app.cli.add_command(level)
     app.cli.add_command(import_file)
+    app.cli.add_command(send_followups)
 
 
 @click.command()
@@ -135,6 +136,20 @@ def import_file(file: Path, dry_run: bool) -> None:
         click.echo(f"{file} is ready: {imported.records} records would be recorded; nothing was recorded.")
     else:
         click.echo(f"Recorded {imported.records} records of {history.partnership} from {file}.")
+
+
+@click.command("send-followups")
+@with_appcontext
+def send_followups() -> None:
+    """Send the follow-up messages waiting in the outbox (by SMTP, or as .eml files)."""
+    from web.mailer import send_from_app
+
+    services = current_app.extensions["cotrace"]
+    services.read_models.catch_up()  # events another process recorded queue their messages first
+    sent = send_from_app(current_app._get_current_object())
+    for message in sent:
+        click.echo(f"Sent {message.message_id} to {message.to_address}: {message.subject} ({message.where})")
+    click.echo(f"Sent {len(sent)} follow-up message{'' if len(sent) == 1 else 's'}.")
 
 
 def main() -> None:

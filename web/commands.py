@@ -1,7 +1,9 @@
 """How a view runs a command and reads: as the current operator, then projections caught up.
 
 After a command the projections are brought up to date in the same request, so the page the user
-sees next already shows what they did (read-your-writes), on SQLite and on PostgreSQL alike.
+sees next already shows what they did (read-your-writes), on SQLite and on PostgreSQL alike. The
+follow-up messages the command queued are sent then too; any left unsent wait for the next command
+or `cotrace send-followups`.
 """
 
 from __future__ import annotations
@@ -17,13 +19,16 @@ from sqlalchemy import Connection
 
 from domain.application import Cotrace
 from domain.errors import Problems
+from web.mailer import send_quietly
 from web.operator import current_actor
 
 T = TypeVar("T")
 
 
-def run(command: Callable[[Cotrace, UUID], T]) -> T:
-    return current_app.extensions["cotrace"].run(command, current_actor())
+def run(command: Callable[[Cotrace, UUID], T], actor: UUID | None = None) -> T:
+    result = current_app.extensions["cotrace"].run(command, actor or current_actor())
+    send_quietly(current_app)
+    return result
 
 
 def today() -> date:

@@ -22,6 +22,7 @@ from domain.errors import Problem, RulesBroken
 from projections.audit_trail import AuditTrail
 from projections.directory import Directory
 from projections.evidence import Evidence
+from projections.followups import Followups
 from projections.provenance import Provenance
 from projections.runner import LostRace, ReadModels
 
@@ -147,7 +148,7 @@ def open_services(url: str, today: Callable[[], date] = date.today) -> Services:
         },
         today=today,
     )
-    read_models = ReadModels(app, [Directory(), AuditTrail(), Evidence(), Provenance()])
+    read_models = ReadModels(app, [Directory(), AuditTrail(), Evidence(), Provenance(), Followups()])
     read_models.create_tables()
     operator_id = app.create_local_operator()
     read_models.catch_up()

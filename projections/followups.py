@@ -1,0 +1,299 @@
+"""Follow-up: what a contributor is told when their input gets a response or is cited by a decision.
+
+Every notice is a row of `followup_notices` (what their private feed shows), one per response and
+one per contribution a decision cites. When the contributor had given an address and agreed to email
+as the event is applied, the notice is also queued in the outbox, in the same transaction as the
+event's other rows, so a committed event always has its message queued and an event rolled back has
+none.
+
+The outbox is not one of the tables a rebuild drops: it is also the log of what was sent. A rebuild
+applies every event again and queues under the same key (event and recipient), which finds the row
+already there and leaves it, so a rebuild never sends again.
+
+The lookups (people's groups and contact preferences, contributions, policy titles) are this
+projection's own, so it can be rebuilt alone. It holds no one's name: decision makers and responders
+appear by stakeholder group only.
+"""
+
+from __future__ import annotations
+
+from functools import singledispatchmethod
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Uuid,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+from domain.contributions import Contribution
+from domain.dates import format_date
+from domain.decisions import Decision
+from domain.people import Participant
+from domain.policies import Policy
+from domain.vocabulary import CONTRIBUTION_KINDS, DECISION_METHODS, RESPONSES, group_label, stage_label
+
+MAIL_DOMAIN = "cotrace.invalid"
+
+metadata = MetaData()
+_position = BigInteger().with_variant(Integer(), "sqlite")
+
+contacts = Table(
+    "followup_contacts",
+    metadata,
+    Column("participant_id", Uuid, primary_key=True),
+    Column("registered_at", DateTime(timezone=True), nullable=False),
+    Column("stakeholder_group", String(32), nullable=False),
+    Column("email", String(254)),
+    Column("email_consent", Boolean, nullable=False),
+)
+policies = Table(
+    "followup_policies",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("title", String(300), nullable=False),
+)
+contributions = Table(
+    "followup_contributions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("contributor_id", Uuid, nullable=False),
+    Column("policy_id", Uuid, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("pseudonym", String(100)),
+    Column("happened_on", Date, nullable=False),
+)
+notices = Table(
+    "followup_notices",
+    metadata,
+    # One per event and contribution: "<event originator>.<version>.<contribution>".
+    Column("key", String(120), primary_key=True),
+    Column("position", _position, nullable=False),
+    Column("participant_id", Uuid, nullable=False, index=True),
+    Column("contribution_id", Uuid, nullable=False),
+    Column("kind", String(16), nullable=False),  # response or decision
+    Column("title", Text, nullable=False),
+    Column("content", Text, nullable=False),
+    Column("happened_on", Date, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+# Kept through a rebuild: the queue of messages and the record of which were sent.
+outbox_metadata = MetaData()
+outbox = Table(
+    "followup_outbox",
+    outbox_metadata,
+    Column("message_id", String(200), primary_key=True),  # one per event and recipient
+    Column("position", _position, nullable=False, index=True),
+    Column("participant_id", Uuid, nullable=False),
+    # The address and the words are kept only while the message waits: once it is sent or
+    # withdrawn they are blanked, so the outbox is no second, unerasable copy of personal data.
+    Column("to_address", String(254)),
+    Column("subject", Text, nullable=False),
+    Column("body", Text),
+    Column("queued_at", DateTime(timezone=True), nullable=False),
+    # queued, sent, withdrawn (consent taken back first) or refused (the mail server would not take it)
+    Column("status", String(16), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+)
+
+
+def message_id(event: Any, participant_id: UUID) -> str:
+    """Derived from the event, so a message sent again after a crash carries the same id."""
+    return f"<{event.originator_id}.{event.originator_version}.{participant_id}@{MAIL_DOMAIN}>"
+
+
+class Followups:
+    name = "followups"
+    metadata = metadata
+    kept_metadata = outbox_metadata
+
+    def apply(self, conn: Connection, event: Any, position: int) -> None:
+        self._on(event, conn, position)
+
+    @singledispatchmethod
+    def _on(self, event: Any, conn: Connection, position: int) -> None:
+        """Events that tell no contributor anything are passed over."""
+
+    @_on.register
+    def _(self, event: Participant.Registered, conn: Connection, position: int) -> None:
+        conn.execute(
+            insert(contacts).values(
+                participant_id=event.originator_id,
+                registered_at=event.timestamp,
+                stakeholder_group=event.stakeholder_group,
+                email=None,
+                email_consent=False,
+            )
+        )
+
+    @_on.register
+    def _(self, event: Participant.ContactPreferencesSet, conn: Connection, position: int) -> None:
+        conn.execute(
+            update(contacts)
+            .where(contacts.c.participant_id == event.originator_id)
+            .values(email=event.email, email_consent=event.email_consent)
+        )
+        if not event.email_consent:
+            # Taken back before the queue was sent: what was queued before it is not sent.
+            conn.execute(
+                update(outbox)
+                .where(outbox.c.participant_id == event.originator_id)
+                .where(outbox.c.status == "queued")
+                .where(outbox.c.position < position)
+                .values(status="withdrawn", to_address=None, body=None)
+            )
+
+    @_on.register
+    def _(self, event: Policy.Started, conn: Connection, position: int) -> None:
+        conn.execute(insert(policies).values(id=event.originator_id, title=event.title))
+
+    @_on.register
+    def _(self, event: Contribution.Submitted, conn: Connection, position: int) -> None:
+        conn.execute(
+            insert(contributions).values(
+                id=event.originator_id,
+                contributor_id=event.contributor_id,
+                policy_id=event.policy_id,
+                kind=event.kind,
+                text=event.text,
+                pseudonym=event.pseudonym,
+                happened_on=event.happened_on,
+            )
+        )
+
+    @_on.register
+    def _(self, event: Contribution.Responded, conn: Connection, position: int) -> None:
+        contribution = _contributions(conn, [event.originator_id])[0]
+        response = RESPONSES[event.response]
+        title = f"Your {_kind(contribution)} on {contribution['policy']}: {response.lower()}"
+        lines = [_you_said(contribution), "", f"Response: {response}, on {format_date(event.happened_on)}."]
+        if event.reason:
+            lines.append(f"Reason: {event.reason}")
+        group = conn.scalar(
+            select(contacts.c.stakeholder_group).where(contacts.c.participant_id == event.responded_by)
+        )
+        if group:
+            lines.append(f"Response given by: {group_label(group)}.")
+        content = "\n".join(lines)
+        _notify(conn, event, position, "response", [(contribution, title, content)], title, content)
+
+    @_on.register
+    def _(self, event: Decision.Recorded, conn: Connection, position: int) -> None:
+        groups = ", ".join(group_label(g) for g in event.decision_maker_groups)
+        decided = (
+            f"Decided: {event.text}\n"
+            f"On {format_date(event.happened_on)}, at the {stage_label(event.stage).lower()} stage, "
+            f"by {DECISION_METHODS[event.method].lower()}.\n"
+            f"Decision makers: {groups}."
+        )
+        by_contributor: dict[UUID, list[dict[str, Any]]] = {}
+        for contribution in _contributions(conn, event.cites):
+            by_contributor.setdefault(contribution["contributor_id"], []).append(contribution)
+        for theirs in by_contributor.values():
+            entries = [
+                (c, f"A decision on {c['policy']} cites your {_kind(c)}", f"{_you_said(c)}\n\n{decided}")
+                for c in theirs
+            ]
+            if len(theirs) == 1:
+                subject, body = entries[0][1], entries[0][2]
+            else:
+                # One decision is one piece of news: one message, however many of theirs it cites.
+                subject = f"A decision on {theirs[0]['policy']} cites {len(theirs)} of your contributions"
+                body = "\n\n".join([*(_you_said(c) for c in theirs), decided])
+            _notify(conn, event, position, "decision", entries, subject, body)
+
+
+Entry = tuple[dict[str, Any], str, str]  # the contribution, the entry's title, its content
+
+
+def _notify(
+    conn: Connection, event: Any, position: int, kind: str, entries: list[Entry], subject: str, body: str
+) -> None:
+    """One event's news for one contributor: a feed entry per contribution, and at most one email,
+    sent only with the contact preferences as they stand now."""
+    participant_id = entries[0][0]["contributor_id"]
+    for contribution, title, content in entries:
+        conn.execute(
+            insert(notices).values(
+                key=f"{event.originator_id}.{event.originator_version}.{contribution['id']}",
+                position=position,
+                participant_id=participant_id,
+                contribution_id=contribution["id"],
+                kind=kind,
+                title=title,
+                content=content,
+                happened_on=event.happened_on,
+                recorded_at=event.timestamp,
+            )
+        )
+    contact = conn.execute(select(contacts).where(contacts.c.participant_id == participant_id)).first()
+    if contact is None or not (contact.email and contact.email_consent):
+        return
+    row = dict(
+        message_id=message_id(event, participant_id),
+        position=position,
+        participant_id=participant_id,
+        to_address=contact.email,
+        subject=subject,
+        body=body,
+        queued_at=event.timestamp,
+        status="queued",
+    )
+    # Queued once: queueing again under the same id (a rebuild) leaves the first row as it is.
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(dialect.insert(outbox).values(**row).on_conflict_do_nothing(index_elements=["message_id"]))
+
+
+def _contributions(conn: Connection, ids: list[UUID]) -> list[dict[str, Any]]:
+    query = (
+        select(contributions, policies.c.title.label("policy"))
+        .join(policies, policies.c.id == contributions.c.policy_id)
+        .where(contributions.c.id.in_(ids))
+    )
+    found = {row.id: dict(row._mapping) for row in conn.execute(query)}
+    return [found[i] for i in ids if i in found]
+
+
+def _kind(contribution: dict[str, Any]) -> str:
+    return CONTRIBUTION_KINDS[contribution["kind"]].lower()
+
+
+def _you_said(contribution: dict[str, Any]) -> str:
+    said = f"You said, on {format_date(contribution['happened_on'])}"
+    if contribution["pseudonym"]:
+        said += f", as {contribution['pseudonym']}"
+    return f"{said}: {contribution['text']}"
+
+
+# What the feed and the unsubscribe page read.
+
+
+def contact(conn: Connection, participant_id: UUID) -> dict[str, Any] | None:
+    row = conn.execute(select(contacts).where(contacts.c.participant_id == participant_id)).first()
+    return dict(row._mapping) if row else None
+
+
+def participant_notices(conn: Connection, participant_id: UUID) -> list[dict[str, Any]]:
+    """Newest first, as a feed lists them."""
+    query = (
+        select(notices)
+        .where(notices.c.participant_id == participant_id)
+        .order_by(notices.c.position.desc(), notices.c.key)
+    )
+    return [dict(row._mapping) for row in conn.execute(query)]

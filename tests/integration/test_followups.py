@@ -1,0 +1,281 @@
+"""Follow-up that arrives: a contributor who agreed to email is told once, through a real SMTP server,
+when their input gets a response or is cited by a decision; a crash loses nothing; a rebuild sends
+nothing again. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import email
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from sqlalchemy import select
+
+from projections import followups
+from tests.followup_story import Followup, Mailbox, followup_app, smtp_server
+from tests.integration.test_projections import snapshot
+from web import commands, mailer
+from web.mailer import send_quietly
+
+AMIRA = "amira@example.org"
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    with smtp_server() as mailbox:
+        yield mailbox
+
+
+@pytest.fixture
+def riverside(database_url: str, tmp_path, mailbox: Mailbox) -> Iterator[Followup]:  # noqa: ANN001
+    app = followup_app(database_url, tmp_path / "instance", mailbox)
+    yield Followup.set_up(app)
+    app.extensions["cotrace"].close()
+
+
+@pytest.fixture
+def riverside_without_smtp(database_url: str, tmp_path) -> Iterator[Followup]:  # noqa: ANN001
+    app = followup_app(database_url, tmp_path / "instance", None)
+    yield Followup.set_up(app)
+    app.extensions["cotrace"].close()
+
+
+def outbox_rows(riverside: Followup) -> list:
+    with riverside.services.engine.connect() as conn:
+        return conn.execute(select(followups.outbox).order_by(followups.outbox.c.position)).all()
+
+
+def test_a_response_is_emailed_once_to_a_contributor_who_agreed(riverside, mailbox):
+    riverside.agree_to_email("amira", AMIRA)
+    said = riverside.contribute("amira", "Publish the policy in plain English")
+    riverside.respond(said, "not_adopted", "The statutory guidance sets the wording – for now")
+
+    sent = riverside.send()
+
+    assert [m.to_address for m in sent] == [AMIRA]
+    [message] = mailbox.messages
+    assert message["To"] == AMIRA
+    assert message["From"] == "Riverside partnership <cotrace@riverside.example>"
+    assert message["Subject"] == "Your suggestion on EHE policy: not adopted"
+    version = riverside.services.app.repository.get(said).version
+    assert message["Message-ID"] == f"<{said}.{version}.{riverside.person('amira')}@cotrace.invalid>"
+    token = riverside.token("amira")
+    assert message["List-Unsubscribe"] == f"<https://cotrace.riverside.example/unsubscribe/{token}>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    body = message.get_payload(decode=True).decode()
+    assert "You said, on 15 June 2026: Publish the policy in plain English" in body
+    assert "Response: Not adopted" in body
+    assert "Reason: The statutory guidance sets the wording – for now" in body
+    assert "Response given by: Local authority." in body
+    assert "Daniel" not in body
+
+    assert riverside.send() == []  # told once
+    assert len(mailbox.messages) == 1
+
+
+def test_no_email_without_an_address_and_agreement_but_the_feed_has_it(riverside, mailbox):
+    riverside.agree_to_email("grace", "grace@example.org", consent=False)
+    from_tom = riverside.contribute("tom", "Meet in the evenings")
+    from_grace = riverside.contribute("grace", "Offer a crèche")
+    riverside.respond(from_tom, "adopted")
+    riverside.respond(from_grace, "adapted", "Childcare costs are paid instead")
+
+    assert riverside.send() == []
+    assert mailbox.messages == []
+    with riverside.services.engine.connect() as conn:
+        for name in ("tom", "grace"):
+            [notice] = followups.participant_notices(conn, riverside.person(name))
+            assert notice["kind"] == "response"
+
+
+def test_a_decision_citing_two_of_ones_contributions_is_one_message_and_two_feed_entries(riverside, mailbox):
+    riverside.agree_to_email("amira", AMIRA)
+    first = riverside.contribute("amira", "Publish the policy in plain English")
+    second = riverside.contribute("amira", "Add a glossary")
+    from_tom = riverside.contribute("tom", "Meet in the evenings")
+    riverside.agree_to_email("tom", "tom@example.org")
+    riverside.decide_citing(first, second, from_tom)
+
+    riverside.send()
+
+    [to_amira] = mailbox.to(AMIRA)
+    assert to_amira["Subject"] == "A decision on EHE policy cites 2 of your contributions"
+    body = to_amira.get_payload(decode=True).decode()
+    assert "Publish the policy in plain English" in body and "Add a glossary" in body
+    assert "Decision makers: Home educator, Local authority." in body
+    assert "Meet in the evenings" not in body  # Tom's input is told to Tom
+    assert len(mailbox.to("tom@example.org")) == 1
+    with riverside.services.engine.connect() as conn:
+        entries = followups.participant_notices(conn, riverside.person("amira"))
+    assert sorted(e["contribution_id"] for e in entries) == sorted([first, second])
+
+    riverside.decide_citing(first, text="Consult on the glossary")  # cited again: new news
+    riverside.send()
+    assert len(mailbox.to(AMIRA)) == 2
+    assert mailbox.to(AMIRA)[1]["Subject"] == "A decision on EHE policy cites your suggestion"
+
+
+class Crash(BaseException):
+    """The process dies: no handler of ours catches it."""
+
+
+def test_a_crash_before_marking_sends_the_same_message_again(riverside, mailbox, monkeypatch):
+    riverside.agree_to_email("amira", AMIRA)
+    riverside.respond(riverside.contribute("amira", "Publish the policy in plain English"))
+
+    def crash(engine, message_id):  # noqa: ANN001, ANN202
+        raise Crash()
+
+    monkeypatch.setattr(mailer, "_mark_sent", crash)  # the message goes, the process dies
+    with pytest.raises(Crash):
+        riverside.send()
+    assert [row.status for row in outbox_rows(riverside)] == ["queued"]
+    monkeypatch.undo()
+
+    [again] = riverside.send()
+
+    first, second = mailbox.messages
+    assert first["Message-ID"] == second["Message-ID"] == again.message_id
+    assert first.as_bytes() == second.as_bytes()
+    assert riverside.send() == []
+
+
+def test_once_sent_the_outbox_keeps_no_address_or_words(riverside, mailbox):
+    riverside.agree_to_email("amira", AMIRA)
+    riverside.respond(riverside.contribute("amira", "Publish the policy in plain English"))
+    riverside.send()
+    [row] = outbox_rows(riverside)
+    assert (row.status, row.to_address, row.body) == ("sent", None, None)
+    assert row.sent_at is not None
+
+
+def test_with_no_mail_server_messages_are_written_to_the_outbox_folder(riverside_without_smtp):
+    riverside = riverside_without_smtp
+    riverside.agree_to_email("amira", AMIRA)
+    riverside.respond(riverside.contribute("amira", "Publish the policy in plain English"), "adopted")
+
+    result = riverside.flask_app.test_cli_runner().invoke(args=["send-followups"])
+
+    assert result.exit_code == 0, result.output
+    assert f"to {AMIRA}: Your suggestion on EHE policy: adopted" in result.output
+    assert "Sent 1 follow-up message." in result.output
+    [path] = list((Path(riverside.flask_app.instance_path) / "outbox").glob("*.eml"))
+    message = email.message_from_bytes(path.read_bytes())
+    assert message["To"] == AMIRA
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    [row] = outbox_rows(riverside)
+    assert message["Message-ID"] == row.message_id and row.status == "sent"
+
+    again = riverside.flask_app.test_cli_runner().invoke(args=["send-followups"])
+    assert "Sent 0 follow-up messages." in again.output
+
+
+def test_unsubscribing_stops_later_emails_and_withdraws_unsent_ones(riverside, mailbox):
+    riverside.agree_to_email("amira", AMIRA)
+    riverside.respond(riverside.contribute("amira", "Publish the policy in plain English"))
+    queued = riverside.contribute("amira", "Add a glossary")
+    riverside.respond(queued, "adopted")  # queued, not yet sent when she unsubscribes
+    client = riverside.flask_app.test_client()
+    token = riverside.token("amira")
+
+    page = client.get(f"/unsubscribe/{token}")
+    assert page.status_code == 200 and b"Stop emails" in page.data
+    assert mailbox.messages == []  # opening the link changes nothing
+
+    # A mail client's one-click POST: no session, no CSRF token.
+    response = client.post(f"/unsubscribe/{token}", data={"List-Unsubscribe": "One-Click"})
+
+    assert response.status_code == 200
+    assert b"You will get no more emails" in response.data
+    amira = riverside.services.app.repository.get(riverside.person("amira"))
+    assert (amira.email, amira.email_consent) == (AMIRA, False)
+    riverside.decide_citing(queued)
+    assert riverside.send() == []
+    assert mailbox.messages == []
+    assert {row.status for row in outbox_rows(riverside)} == {"withdrawn"}
+    with riverside.services.engine.connect() as conn:
+        assert len(followups.participant_notices(conn, riverside.person("amira"))) == 3
+    assert client.post("/unsubscribe/not-a-token").status_code == 404
+
+
+def test_a_command_from_the_web_sends_what_it_queued(riverside, mailbox):
+    riverside.agree_to_email("amira", AMIRA)
+    said = riverside.contribute("amira", "Publish the policy in plain English")
+    with riverside.flask_app.test_request_context():
+        commands.run(
+            lambda app, actor: app.respond_to_contribution(
+                actor, said, "adopted", "", riverside.person("daniel"), riverside.story.today
+            )
+        )
+    assert [m["To"] for m in mailbox.messages] == [AMIRA]
+
+
+def test_a_mail_server_that_is_down_leaves_messages_queued(riverside, mailbox):
+    riverside.agree_to_email("amira", AMIRA)
+    riverside.respond(riverside.contribute("amira", "Publish the policy in plain English"))
+    riverside.flask_app.config["SMTP_PORT"] = 1  # nothing listens there
+
+    with riverside.flask_app.app_context():
+        send_quietly(riverside.flask_app)
+
+    assert [row.status for row in outbox_rows(riverside)] == ["queued"]
+
+
+def test_a_message_refused_for_good_does_not_hold_back_the_others(riverside, mailbox):
+    mailbox.unknown.add(AMIRA)
+    riverside.agree_to_email("amira", AMIRA)
+    riverside.agree_to_email("tom", "tom@example.org")
+    riverside.respond(riverside.contribute("amira", "Publish the policy in plain English"))
+    riverside.respond(riverside.contribute("tom", "Meet in the evenings"))
+
+    sent = riverside.send()
+
+    assert [m.to_address for m in sent] == ["tom@example.org"]
+    assert [row.status for row in outbox_rows(riverside)] == ["refused", "sent"]
+    assert riverside.send() == []
+
+
+def test_a_rebuilt_followups_projection_equals_the_live_one_and_sends_nothing_again(riverside, mailbox):
+    riverside.agree_to_email("amira", AMIRA)
+    first = riverside.contribute("amira", "Publish the policy in plain English", pseudonym="A parent")
+    riverside.respond(first, "adapted", "In plain English and Welsh")
+    from_tom = riverside.contribute("tom", "Meet in the evenings")
+    riverside.decide_citing(first, from_tom)
+    riverside.send()
+    riverside.respond(riverside.contribute("amira", "Add a glossary"), "adopted")
+    riverside.agree_to_email("amira", AMIRA, consent=False)  # before the third was sent
+    live, outbox_before = snapshot(riverside.services), outbox_rows(riverside)
+
+    riverside.services.read_models.rebuild()
+
+    assert snapshot(riverside.services) == live
+    assert live["followup_notices"] and live["followup_contacts"]
+    assert outbox_rows(riverside) == outbox_before
+    assert [row.status for row in outbox_before] == ["sent", "sent", "withdrawn"]
+    assert riverside.send() == []
+    assert len(mailbox.messages) == 2
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # a test server, on loopback
+def test_a_mail_server_that_wants_a_login_gets_the_configured_one(database_url, tmp_path):  # noqa: ANN001
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):  # noqa: ANN001, ANN202
+        logins.append((auth_data.login, auth_data.password))
+        ok = isinstance(auth_data, LoginPassword) and auth_data.password == b"s3cret"
+        return AuthResult(success=ok)
+
+    with smtp_server(authenticator=authenticator, auth_required=True, auth_require_tls=False) as mailbox:
+        app = followup_app(database_url, tmp_path / "instance", mailbox)
+        app.config.update(SMTP_USERNAME="cotrace", SMTP_PASSWORD="s3cret")
+        try:
+            riverside = Followup.set_up(app)
+            riverside.agree_to_email("amira", AMIRA)
+            riverside.respond(riverside.contribute("amira", "Publish the policy in plain English"))
+            riverside.send()
+        finally:
+            app.extensions["cotrace"].close()
+
+    assert logins == [(b"cotrace", b"s3cret")]
+    assert [m["To"] for m in mailbox.messages] == [AMIRA]
