@@ -102,6 +102,12 @@ class Policy(Aggregate):
     def entered(self, stage: str, cycle: int) -> StageEntry | None:
         return next((s for s in self.stages if s.stage == stage and s.cycle == cycle), None)
 
+    def check_not_before_start(self, problems: Problems, field: str, day: date) -> None:
+        if day < self.started_on:
+            problems.add(
+                field, f"This cannot come before the policy started, on {format_date(self.started_on)}"
+            )
+
     def check_in_force(self, problems: Problems, field: str) -> None:
         if self.retired_on is not None:
             problems.add(field, f"This policy was retired on {format_date(self.retired_on)}")

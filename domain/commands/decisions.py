@@ -158,6 +158,9 @@ class DecisionCommands(Commands):
             )
             if meeting is not None:
                 happened_on = meeting.held_on
+                policy = self._get(Policy, decision.policy_id)
+                if meeting.partnership_id != policy.partnership_id:
+                    problems.add("meeting_id", "Choose a meeting of the partnership that took the decision")
         decision.check_amendable(problems, "reason", reason, happened_on, self.today())
         problems.raise_if_any()
         decision.reverse(
@@ -197,7 +200,7 @@ class DecisionCommands(Commands):
         if policy is not None:
             policy.check_in_force(problems, "policy_id")
             policy.check_decision_stage(problems, "stage", stage, happened_on)
-        cited = self._cited(problems, unique(list(cites)), policy)
+        cited = self._cited(problems, unique(list(cites)), policy, happened_on)
         for field, people in (("consulted", consulted), ("informed", informed)):
             if any(not partnership.is_member(p) for p in people):
                 problems.add(field, "Choose people from the partnership's members")
@@ -241,7 +244,11 @@ class DecisionCommands(Commands):
         self.save(*changed)
         return decision.id
 
-    def _cited(self, problems: Problems, cites: list[UUID], policy: Policy | None) -> list[Contribution]:
+    def _cited(
+        self, problems: Problems, cites: list[UUID], policy: Policy | None, happened_on: date
+    ) -> list[Contribution]:
+        """Contributions on this policy, made by the day of the decision: a decision cannot answer
+        what nobody had said yet."""
         cited = []
         for contribution_id in cites:
             try:
@@ -251,6 +258,8 @@ class DecisionCommands(Commands):
                 continue
             if policy is not None and contribution.policy_id != policy.id:
                 problems.add("cites", "Choose contributions made on this policy")
+            elif contribution.happened_on > happened_on:
+                problems.add("cites", "Choose contributions made on or before the day of the decision")
             cited.append(contribution)
         return cited
 

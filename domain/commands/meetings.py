@@ -79,6 +79,7 @@ class MeetingCommands(Commands):
         meeting = self._get(Meeting, meeting_id)
         partnership = self._get(Partnership, meeting.partnership_id)
         problems = Problems()
+        meeting.check_has_taken_place(problems, "description", self.today(), "record the actions it agreed")
         if not description.strip():
             problems.add("description", "Enter the action agreed")
         if owner_id is None or not partnership.is_member(owner_id):

@@ -8,6 +8,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from domain.commands.base import Commands
+from domain.dates import check_not_in_future
 from domain.errors import Problems
 from domain.partnerships import Partnership
 from domain.people import LOCAL_OPERATOR_ID, Operator, Participant
@@ -46,6 +47,9 @@ class PeopleCommands(Commands):
     def add_member(self, actor: UUID, partnership_id: UUID, participant_id: UUID, joined_on: date) -> None:
         partnership = self._get(Partnership, partnership_id)
         participant = self._get(Participant, participant_id)
+        problems = Problems()
+        check_not_in_future(problems, "joined_on", joined_on, self.today(), "The date they joined")
+        problems.raise_if_any()
         if not partnership.is_member(participant_id):
             partnership.add_member(
                 participant_id=participant_id,

@@ -63,6 +63,8 @@ class PolicyCommands(Commands):
         if rating not in RAG_RATINGS:
             problems.add("rating", "Choose red, amber or green")
         day = self._meeting_day(problems, policy, meeting_id, happened_on)
+        if day is not None:
+            policy.check_not_before_start(problems, "happened_on", day)
         problems.raise_if_any()
         assert day is not None
         policy.rate(
@@ -87,6 +89,8 @@ class PolicyCommands(Commands):
     ) -> None:
         policy = self._get(Policy, policy_id)
         problems = Problems()
+        policy.check_in_force(problems, "title")
+        policy.check_not_before_start(problems, "published_on", published_on)
         if not title.strip():
             problems.add("title", "Enter the document's title")
         if not version_label.strip():
@@ -118,6 +122,7 @@ class PolicyCommands(Commands):
         if policy.adopted_on is not None:
             problems.add("adopted_on", f"This policy was adopted on {format_date(policy.adopted_on)}")
         check_not_in_future(problems, "adopted_on", adopted_on, self.today(), "The adoption date")
+        policy.check_not_before_start(problems, "adopted_on", adopted_on)
         problems.raise_if_any()
         policy.adopt(happened_on=adopted_on, recorded_by=actor)
         self.save(policy)
@@ -129,6 +134,7 @@ class PolicyCommands(Commands):
         if not reason.strip():
             problems.add("reason", "Say why the policy is retired, for example 'Replaced by the 2027 policy'")
         check_not_in_future(problems, "retired_on", retired_on, self.today(), "The retirement date")
+        policy.check_not_before_start(problems, "retired_on", retired_on)
         problems.raise_if_any()
         policy.retire(reason=reason.strip(), happened_on=retired_on, recorded_by=actor)
         self.save(policy)
@@ -148,6 +154,8 @@ class PolicyCommands(Commands):
         policy = self._get(Policy, policy_id)
         partnership = self._get(Partnership, policy.partnership_id)
         problems = Problems()
+        policy.check_in_force(problems, "activity")
+        policy.check_not_before_start(problems, "happened_on", happened_on)
         current = policy.current
         assert current is not None
         stage = stage or current.stage

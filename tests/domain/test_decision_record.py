@@ -129,3 +129,21 @@ def test_a_consensus_is_reached_at_a_meeting_not_outside_one(riverside):
             riverside.today,
         )
     assert "meeting" in error.value.by_field()["method"]
+
+
+def test_a_decision_cannot_cite_what_was_said_after_it(riverside):
+    later = contribute(riverside, happened_on=riverside.today)
+    earlier_meeting = riverside.meeting_on(riverside.today - timedelta(days=5), ["amira", "daniel"])
+    with pytest.raises(RulesBroken) as error:
+        riverside.decide(meeting_id=earlier_meeting, proposed_by=riverside.people["amira"], cites=[later])
+    assert "on or before the day of the decision" in error.value.by_field()["cites"]
+
+
+def test_a_decision_is_reversed_at_a_meeting_of_its_own_partnership(riverside):
+    app, actor = riverside.app, riverside.actor
+    decision_id = riverside.decide()
+    elsewhere = app.form_partnership(actor, "Another partnership")
+    foreign_meeting = app.schedule_meeting(actor, elsewhere, "Their meeting", riverside.today, "")
+    with pytest.raises(RulesBroken) as error:
+        app.reverse_decision(actor, decision_id, "Changed", riverside.today, meeting_id=foreign_meeting)
+    assert "partnership that took the decision" in error.value.by_field()["meeting_id"]

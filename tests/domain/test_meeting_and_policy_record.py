@@ -114,3 +114,48 @@ def test_contact_preferences_need_a_real_address_to_agree_to_email(riverside):
     assert "email" in error.value.by_field()
     with pytest.raises(RulesBroken):
         app.set_contact_preferences(actor, amira, "", True)
+
+
+def test_actions_are_agreed_at_meetings_that_took_place(riverside):
+    later = riverside.meeting_on(riverside.today + timedelta(days=7), [])
+    with pytest.raises(RulesBroken) as error:
+        riverside.app.agree_action(
+            riverside.actor, later, "Draft", riverside.people["tom"], riverside.today + timedelta(days=14)
+        )
+    assert "taken place" in error.value.by_field()["description"]
+
+
+def test_policy_facts_cannot_come_before_the_policy_started(riverside):
+    app, actor, policy_id = riverside.app, riverside.actor, riverside.policy
+    before_start = riverside.today - timedelta(days=200)
+    with pytest.raises(RulesBroken) as error:
+        app.adopt_policy(actor, policy_id, before_start)
+    assert "before the policy started" in error.value.by_field()["adopted_on"]
+    with pytest.raises(RulesBroken) as error:
+        app.publish_document_version(actor, policy_id, "EHE", "1.0", "a" * 64, "", before_start)
+    assert "before the policy started" in error.value.by_field()["published_on"]
+    with pytest.raises(RulesBroken) as error:
+        app.rate_policy(actor, policy_id, "Letters", "red", happened_on=before_start)
+    assert "before the policy started" in error.value.by_field()["happened_on"]
+
+
+def test_a_retired_policy_gets_no_new_versions_or_claims(riverside):
+    app, actor, policy_id, day = riverside.app, riverside.actor, riverside.policy, riverside.today
+    app.retire_policy(actor, policy_id, "Replaced", day)
+    with pytest.raises(RulesBroken) as error:
+        app.publish_document_version(actor, policy_id, "EHE", "2.0", "b" * 64, "", day)
+    assert "retired" in error.value.by_field()["title"]
+    with pytest.raises(RulesBroken) as error:
+        app.claim_participation_level(
+            actor, policy_id, "Workshop", "engaging", riverside.people["daniel"], day
+        )
+    assert "retired" in error.value.by_field()["activity"]
+
+
+def test_nobody_joins_a_partnership_in_the_future(riverside):
+    someone = riverside.app.register_participant(riverside.actor, "Someone", "health")
+    with pytest.raises(RulesBroken) as error:
+        riverside.app.add_member(
+            riverside.actor, riverside.partnership, someone, riverside.today + timedelta(days=1)
+        )
+    assert "future" in error.value.by_field()["joined_on"]
