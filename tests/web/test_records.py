@@ -209,3 +209,26 @@ def test_a_decision_is_corrected_and_then_reversed(client, story):
 def test_an_unknown_policy_or_decision_is_not_found(client, story):
     assert client.get(f"/policies/{story.meeting}/ratings/new").status_code == 404
     assert client.get(f"/decisions/{story.policy}/correction").status_code == 404
+
+
+def test_the_pages_link_to_where_each_fact_is_recorded(client, story):
+    decision_id = story.decide()
+    assert 'href="/partnerships/new"' in client.get("/").get_data(as_text=True)
+    partnership = client.get(f"/partnerships/{story.partnership}").get_data(as_text=True)
+    assert f'href="/partnerships/{story.partnership}/members/new"' in partnership
+    assert f'href="/partnerships/{story.partnership}/policies/new"' in partnership
+    policy = client.get(f"/policies/{story.policy}").get_data(as_text=True)
+    for path in (
+        "stages/new",
+        "decisions/new",
+        "ratings/new",
+        "versions/new",
+        "claims/new",
+        "adoption",
+        "retirement",
+    ):
+        assert f'href="/policies/{story.policy}/{path}"' in policy, path
+    provenance = client.get(f"/decisions/{decision_id}").get_data(as_text=True)
+    assert f'href="/decisions/{decision_id}/correction"' in provenance
+    post(client, f"/decisions/{decision_id}/reversal", {"reason": "Changed", "happened_on": "2026-06-15"})
+    assert "/correction" not in client.get(f"/decisions/{decision_id}").get_data(as_text=True)
