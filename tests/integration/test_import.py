@@ -8,10 +8,10 @@ from datetime import date
 
 import jsonschema
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from domain.vocabulary import STAGES, STAKEHOLDER_GROUPS
-from projections import directory
+from projections import directory, followups
 from projections.reads import meeting_attendance, meeting_decisions, partnership_meetings, policy_trail
 from web.demo import DEMO_FOLDER, HISTORIES, load_demo
 from web.importer import SCHEMA_PATH, HistoryInvalid, import_history, load_history
@@ -234,6 +234,8 @@ def test_the_demo_adds_a_meeting_held_today_ready_for_a_decision(database_url):
             assert list(meeting_attendance(conn, tonight["id"]).values()).count("present") == 4
             assert meeting_decisions(conn, tonight["id"]) == []
             assert meetings[date(2026, 12, 15)]["title"] == "Co-design workshop"
+            # Consent is given at the end of the history: nobody is emailed about old news.
+            assert conn.scalar(select(func.count()).select_from(followups.outbox)) == 0
     finally:
         services.close()
 
