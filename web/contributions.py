@@ -28,10 +28,10 @@ def show(contribution_id: UUID):  # noqa: ANN201
 def respond(contribution_id: UUID):  # noqa: ANN201
     form = request.form
     problems = Problems()
-    happened_on = forms.a_date(problems, form, "happened_on", "the date of the response")
+    happened_on = forms.a_date(problems, form, "happened_on", "the date of the response") or commands.today()
     try:
-        problems.raise_if_any()
-        commands.run(
+        commands.run_after(
+            problems,
             lambda app, actor: app.respond_to_contribution(
                 actor,
                 contribution_id,
@@ -39,7 +39,7 @@ def respond(contribution_id: UUID):  # noqa: ANN201
                 forms.text(form, "reason"),
                 forms.uuid_or_none(form.get("responded_by")),
                 happened_on,
-            )
+            ),
         )
     except RulesBroken as broken:
         return _render(contribution_id, bool(request.htmx), broken.by_field(), form), 422

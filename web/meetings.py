@@ -137,7 +137,7 @@ def record_decision(meeting_id: UUID):  # noqa: ANN201
 def agree_action(meeting_id: UUID):  # noqa: ANN201
     form = request.form
     problems = Problems()
-    due_on = forms.a_date(problems, form, "due_on", "the date the action is due")
+    due_on = forms.a_date(problems, form, "due_on", "the date the action is due") or commands.today()
     return _command(
         meeting_id,
         "action",
@@ -168,7 +168,9 @@ def complete_action(meeting_id: UUID, action_id: UUID):  # noqa: ANN201
 def approve_minutes(meeting_id: UUID):  # noqa: ANN201
     form = request.form
     problems = Problems()
-    approved_on = forms.a_date(problems, form, "approved_on", "the date the minutes were approved")
+    approved_on = (
+        forms.a_date(problems, form, "approved_on", "the date the minutes were approved") or commands.today()
+    )
     return _command(
         meeting_id,
         "minutes",
@@ -205,9 +207,7 @@ def _command(  # noqa: ANN202
 ):
     """Runs one form's command; problems found reading the form are reported with the command's own."""
     try:
-        if problems is not None:
-            problems.raise_if_any()
-        commands.run(command)
+        commands.run_after(problems if problems is not None else Problems(), command)
     except RulesBroken as broken:
         return _respond_with_errors(meeting_id, form_name, request.form, broken)
     return _respond_with_success(meeting_id, message, SECTIONS[form_name])

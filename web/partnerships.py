@@ -30,13 +30,13 @@ def show(partnership_id: UUID):  # noqa: ANN201
 def schedule_meeting(partnership_id: UUID):  # noqa: ANN201
     form = request.form
     problems = Problems()
-    held_on = forms.a_date(problems, form, "held_on", "the date of the meeting")
+    held_on = forms.a_date(problems, form, "held_on", "the date of the meeting") or commands.today()
     try:
-        problems.raise_if_any()
-        meeting_id = commands.run(
+        meeting_id = commands.run_after(
+            problems,
             lambda app, actor: app.schedule_meeting(
                 actor, partnership_id, forms.text(form, "title"), held_on, forms.text(form, "place")
-            )
+            ),
         )
     except RulesBroken as broken:
         return _render(partnership_id, values=form, errors=broken.by_field()), 422

@@ -95,3 +95,13 @@ def test_cotrace_demo_loads_once_and_rebuild_gives_the_same_rows(flask_app):
     files = [load_history((DEMO_FOLDER / name).read_text()) for name in HISTORIES]
     decided = sum(record["type"] == "decision" for history in files for record in history.records)
     assert len(before["directory_decisions"]) == decided  # and none yet at today's meeting
+
+
+def test_a_meeting_with_no_title_and_no_date_gets_both_messages(client, story):
+    response = post(
+        client, f"/partnerships/{story.partnership}/meetings", {"title": "", "held_on": "", "place": ""}
+    )
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "Enter the date of the meeting" in body
+    assert "Enter a title for the meeting" in body
