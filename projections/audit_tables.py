@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Boolean,
     Column,
     Date,
@@ -21,8 +20,9 @@ from sqlalchemy import (
     Uuid,
 )
 
+from projections.runner import POSITION
+
 metadata = MetaData()
-_position = BigInteger().with_variant(Integer(), "sqlite")
 
 people = Table(
     "audit_people",
@@ -71,7 +71,7 @@ decisions = Table(
 trail = Table(
     "audit_trail",
     metadata,
-    Column("position", _position, primary_key=True),
+    Column("position", POSITION, primary_key=True),
     Column("policy_id", Uuid, nullable=False, index=True),
     Column("kind", String(32), nullable=False),
     Column("what", Text, nullable=False),
@@ -107,7 +107,7 @@ trail = Table(
 trail_groups = Table(
     "audit_trail_groups",
     metadata,
-    Column("position", _position, primary_key=True),
+    Column("position", POSITION, primary_key=True),
     Column("stakeholder_group", String(32), primary_key=True),
 )
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Boolean,
     Column,
     Connection,
@@ -37,9 +36,9 @@ from domain.meetings import Meeting
 from domain.partnerships import Partnership
 from domain.people import Operator, Participant
 from domain.policies import Policy
+from projections.runner import POSITION
 
 metadata = MetaData()
-_position = BigInteger().with_variant(Integer(), "sqlite")
 
 operators = Table(
     "directory_operators",
@@ -87,7 +86,7 @@ policies = Table(
 versions = Table(
     "directory_versions",
     metadata,
-    Column("position", _position, primary_key=True),
+    Column("position", POSITION, primary_key=True),
     Column("policy_id", Uuid, nullable=False, index=True),
     Column("title", String(300), nullable=False),
     Column("version_label", String(100), nullable=False),
@@ -101,7 +100,7 @@ stages = Table(
     Column("cycle", Integer, primary_key=True),
     Column("stage", String(32), primary_key=True),
     Column("entered_on", Date, nullable=False),
-    Column("position", _position, nullable=False),
+    Column("position", POSITION, nullable=False),
 )
 meetings = Table(
     "directory_meetings",
@@ -138,7 +137,7 @@ decisions = Table(
     Column("happened_on", Date, nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("recorded_by", Uuid, nullable=False),
-    Column("position", _position, nullable=False),
+    Column("position", POSITION, nullable=False),
     Column("consulted", JSON, nullable=False),
     Column("informed", JSON, nullable=False),
     Column("dissent", JSON, nullable=False),  # [{"by": participant id as text or None, "note": text}]
@@ -151,7 +150,7 @@ decisions = Table(
 decision_changes = Table(
     "directory_decision_changes",
     metadata,
-    Column("position", _position, primary_key=True),
+    Column("position", POSITION, primary_key=True),
     Column("decision_id", Uuid, nullable=False, index=True),
     Column("kind", String(16), nullable=False),  # corrected, reversed, superseded
     Column("reason", Text, nullable=False),
@@ -180,7 +179,7 @@ contributions = Table(
     Column("pseudonym", String(100)),
     Column("happened_on", Date, nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
-    Column("position", _position, nullable=False),
+    Column("position", POSITION, nullable=False),
     Column("response", String(16)),
     Column("reason", Text),
     Column("responded_by", Uuid),
@@ -189,7 +188,7 @@ contributions = Table(
 agenda = Table(
     "directory_agenda",
     metadata,
-    Column("position", _position, primary_key=True),
+    Column("position", POSITION, primary_key=True),
     Column("meeting_id", Uuid, nullable=False, index=True),
     Column("title", Text, nullable=False),
     Column("policy_id", Uuid),
@@ -197,7 +196,7 @@ agenda = Table(
 adjustments = Table(
     "directory_adjustments",
     metadata,
-    Column("position", _position, primary_key=True),
+    Column("position", POSITION, primary_key=True),
     Column("meeting_id", Uuid, nullable=False, index=True),
     Column("kind", String(16), nullable=False),
     Column("description", Text, nullable=False),
@@ -211,7 +210,7 @@ actions = Table(
     Column("owner_id", Uuid, nullable=False),
     Column("due_on", Date, nullable=False),
     Column("done_on", Date),
-    Column("position", _position, nullable=False),
+    Column("position", POSITION, nullable=False),
 )
 
 

@@ -14,7 +14,6 @@ from uuid import UUID
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Boolean,
     Column,
     Connection,
@@ -36,9 +35,9 @@ from domain.evidence import ClaimFact, ContributionFact, DecisionFact, PolicyFac
 from domain.meetings import Meeting
 from domain.people import Participant
 from domain.policies import Policy
+from projections.runner import POSITION
 
 metadata = MetaData()
-_ref = BigInteger().with_variant(Integer(), "sqlite")
 
 people = Table(
     "evidence_people",
@@ -60,13 +59,13 @@ policies = Table(
     Column("title", String(300), nullable=False),
     Column("initiated_by", String(32), nullable=False),
     Column("started_on", Date, nullable=False),
-    Column("started_ref", _ref, nullable=False),
+    Column("started_ref", POSITION, nullable=False),
     Column("retired_on", Date),
 )
 stages = Table(
     "evidence_stages",
     metadata,
-    Column("ref", _ref, primary_key=True),
+    Column("ref", POSITION, primary_key=True),
     Column("policy_id", Uuid, nullable=False, index=True),
     Column("cycle", Integer, nullable=False),
     Column("stage", String(32), nullable=False),
@@ -87,7 +86,7 @@ decisions = Table(
     Column("maker_groups", JSON, nullable=False),
     Column("present_groups", JSON, nullable=False),
     Column("cites", JSON, nullable=False),
-    Column("ref", _ref, nullable=False),
+    Column("ref", POSITION, nullable=False),
 )
 contributions = Table(
     "evidence_contributions",
@@ -100,16 +99,16 @@ contributions = Table(
     Column("recorded_on", Date, nullable=False),
     Column("stakeholder_group", String(32), nullable=False),
     Column("channel", String(32), nullable=False),
-    Column("ref", _ref, nullable=False),
+    Column("ref", POSITION, nullable=False),
     Column("response", String(32)),
     Column("responded_on", Date),
     Column("response_recorded_on", Date),
-    Column("response_ref", _ref),
+    Column("response_ref", POSITION),
 )
 claims = Table(
     "evidence_claims",
     metadata,
-    Column("ref", _ref, primary_key=True),
+    Column("ref", POSITION, primary_key=True),
     Column("policy_id", Uuid, nullable=False, index=True),
     Column("activity", Text, nullable=False),
     Column("cycle", Integer, nullable=False),

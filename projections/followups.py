@@ -22,13 +22,11 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     Column,
     Connection,
     Date,
     DateTime,
-    Integer,
     MetaData,
     String,
     Table,
@@ -46,11 +44,11 @@ from domain.decisions import Decision
 from domain.people import Participant
 from domain.policies import Policy
 from domain.vocabulary import CONTRIBUTION_KINDS, DECISION_METHODS, RESPONSES, group_label, stage_label
+from projections.runner import POSITION
 
 MAIL_DOMAIN = "cotrace.invalid"
 
 metadata = MetaData()
-_position = BigInteger().with_variant(Integer(), "sqlite")
 
 contacts = Table(
     "followup_contacts",
@@ -83,7 +81,7 @@ notices = Table(
     metadata,
     # One per event and contribution: "<event originator>.<version>.<contribution>".
     Column("key", String(120), primary_key=True),
-    Column("position", _position, nullable=False),
+    Column("position", POSITION, nullable=False),
     Column("participant_id", Uuid, nullable=False, index=True),
     Column("contribution_id", Uuid, nullable=False),
     Column("kind", String(16), nullable=False),  # response or decision
@@ -99,7 +97,7 @@ outbox = Table(
     "followup_outbox",
     outbox_metadata,
     Column("message_id", String(200), primary_key=True),  # one per event and recipient
-    Column("position", _position, nullable=False, index=True),
+    Column("position", POSITION, nullable=False, index=True),
     Column("participant_id", Uuid, nullable=False),
     # The address and the words are kept only while the message waits: once it is sent or
     # withdrawn they are blanked, so the outbox is no second, unerasable copy of personal data.

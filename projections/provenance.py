@@ -15,7 +15,6 @@ from uuid import UUID
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Column,
     Connection,
     Date,
@@ -38,9 +37,9 @@ from domain.meetings import Meeting
 from domain.people import Operator, Participant
 from domain.policies import Policy
 from domain.vocabulary import group_label
+from projections.runner import POSITION
 
 metadata = MetaData()
-_position = BigInteger().with_variant(Integer(), "sqlite")
 
 people = Table(
     "provenance_people",
@@ -112,7 +111,7 @@ decisions = Table(
     Column("happened_on", Date, nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("recorded_by", String(200), nullable=False),
-    Column("position", _position, nullable=False),
+    Column("position", POSITION, nullable=False),
 )
 cites = Table(
     "provenance_cites",
@@ -125,7 +124,7 @@ cites = Table(
 amendments = Table(
     "provenance_amendments",
     metadata,
-    Column("position", _position, primary_key=True),
+    Column("position", POSITION, primary_key=True),
     Column("decision_id", Uuid, nullable=False, index=True),
     Column("kind", String(16), nullable=False),  # corrected, reversed, superseded
     Column("text", Text),  # the corrected wording

@@ -32,12 +32,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+# A position in the log: the notification id. SQLite's integer primary keys are 64-bit already.
+POSITION = BigInteger().with_variant(Integer(), "sqlite")
+
 positions_metadata = MetaData()
 projection_positions = Table(
     "cotrace_projection_positions",
     positions_metadata,
     Column("projection", String(64), primary_key=True),
-    Column("position", BigInteger().with_variant(Integer(), "sqlite"), nullable=False),
+    Column("position", POSITION, nullable=False),
 )
 
 MAX_RETRIES = 50
