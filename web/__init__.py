@@ -41,11 +41,12 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     csrf.init_app(app)
     _register_template_helpers(app)
 
-    from web import meetings, partnerships, policies
+    from web import evidence_pages, meetings, partnerships, policies
 
     app.register_blueprint(partnerships.bp)
     app.register_blueprint(policies.bp)
     app.register_blueprint(meetings.bp)
+    app.register_blueprint(evidence_pages.bp)
 
     @app.errorhandler(NotFound)
     @app.errorhandler(404)
