@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-WIDTH = 640
+WIDTH = 720  # the labels, the bars, and room after the longest bar for its value in words
 ROW = 32
 LABEL_WIDTH = 240  # room for labels such as "Cycle 1, Co-commission"
 BAR_SPACE = 280
