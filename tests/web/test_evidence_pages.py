@@ -180,6 +180,8 @@ def test_as_of_a_day_gives_the_verdict_as_it_stood_then(ahead):
     assert "Whole policy Evidenced level: Transformational" in then
     assert "Whole policy Evidenced level: Intermediate" in now
     assert "claimed co-producing" not in then and "claimed co-producing" in now
+    assert "Cycle 1, Co-design no decision yet" in then  # the charts are drawn as of the day too
+    assert "Cycle 1, Co-design 0 of 1 (0%)" in now
 
 
 def test_the_dashboard_shows_each_policy_its_level_claims_and_what_needs_attention(client, story):
