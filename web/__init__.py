@@ -55,7 +55,17 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     csrf.init_app(app)
     _register_template_helpers(app)
 
-    from web import contributions, decisions, followup, meetings, my_input, partnerships, policies, records
+    from web import (
+        contributions,
+        decisions,
+        evidence_pages,
+        followup,
+        meetings,
+        my_input,
+        partnerships,
+        policies,
+        records,
+    )
 
     app.register_blueprint(partnerships.bp)
     app.register_blueprint(policies.bp)
@@ -65,6 +75,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     app.register_blueprint(my_input.bp)
     app.register_blueprint(decisions.bp)
     app.register_blueprint(followup.bp)
+    app.register_blueprint(evidence_pages.bp)
 
     @app.errorhandler(NotFound)
     @app.errorhandler(404)

@@ -217,7 +217,9 @@ def test_the_pages_link_to_where_each_fact_is_recorded(client, story):
     partnership = client.get(f"/partnerships/{story.partnership}").get_data(as_text=True)
     assert f'href="/partnerships/{story.partnership}/members/new"' in partnership
     assert f'href="/partnerships/{story.partnership}/policies/new"' in partnership
+    assert f'href="/partnerships/{story.partnership}/dashboard"' in partnership
     policy = client.get(f"/policies/{story.policy}").get_data(as_text=True)
+    assert f'href="/policies/{story.policy}/evidence"' in policy
     for path in (
         "stages/new",
         "decisions/new",

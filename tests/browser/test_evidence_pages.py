@@ -1,0 +1,45 @@
+"""An auditor reads the dashboard, follows a policy to its level page; both pass axe-core."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import assert_accessible
+from tests.web.test_evidence_pages import co_commissioned_with_citizens, designed_after_the_fact
+
+pytestmark = pytest.mark.browser
+
+
+def test_an_auditor_reads_the_dashboard_and_a_policys_evidence(served, page):
+    base, story = served
+    co_commissioned_with_citizens(story)
+    designed_after_the_fact(story)
+
+    page.goto(f"{base}/partnerships/{story.partnership}/dashboard")
+    assert page.get_by_role("heading", level=1).inner_text() == "Co-production dashboard"
+    assert_accessible(page, "evidence-dashboard")
+
+    page.get_by_role("link", name=re.compile(r"^EHE policy\s*: evidence of co-production$")).click()
+    page.wait_for_url(f"{base}/policies/{story.policy}/evidence")
+    assert page.get_by_text("Evidenced level: Intermediate").first.is_visible()
+    assert page.get_by_role("img", name="Stages entered, across cycles").is_visible()
+    page.get_by_text("Co-design: intermediate").click()  # opens the stage's details
+    assert_accessible(page, "evidence-policy")
+
+    page.goto(f"{base}/policies/{story.policy}/evidence?as_of=2026-02-31")
+    assert page.get_by_role("alert").is_visible()
+    assert_accessible(page, "evidence-policy-bad-date")
+
+
+def test_as_of_works_without_javascript_and_a_bad_date_is_explained(served, page_without_javascript):
+    base, story = served
+    page = page_without_javascript
+    page.goto(f"{base}/policies/{story.policy}/evidence")
+    page.get_by_label("See the evidence as it stood on").fill("2062-01-01")
+    page.get_by_role("button", name="Show the evidence").click()
+    assert page.get_by_role("alert").get_by_role("link").inner_text() == (
+        "The date cannot be in the future: enter today's date or an earlier one"
+    )
+    assert page.url.endswith("?as_of=2062-01-01")  # a plain GET form: the day is in the address to share

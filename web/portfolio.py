@@ -1,0 +1,87 @@
+"""A partnership's policies at a glance, in the shape of Wokingham's reporting template (seed 004):
+each policy with its stage, its evidenced level and the rungs claimed for it, how many claims sit on
+each rung, and which policies need attention and why.
+
+Seed 004: "If you notice that there are a lot of areas at the same level of co-production, consider
+why this might be". The counts per rung are there to prompt that question; the levels are evidenced,
+not typed in.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from domain.evidence import FAIL, Assessment, PolicyFacts, assess_policy
+from domain.vocabulary import LADDERS, rung
+
+
+@dataclass(frozen=True)
+class Claimed:
+    activity: str
+    ladder: str
+    rung: str
+    label: str
+
+
+@dataclass(frozen=True)
+class PolicyLine:
+    id: UUID
+    title: str
+    stage: str | None
+    cycle: int | None
+    retired_on: date | None
+    level: str
+    claims: tuple[Claimed, ...]
+    attention: tuple[str, ...]  # why it needs attention; empty when it does not
+
+
+@dataclass(frozen=True)
+class RungCount:
+    ladder: str
+    group: str
+    label: str
+    count: int
+
+
+def policy_line(facts: PolicyFacts, today: date) -> PolicyLine:
+    whole = assess_policy(facts, today)[0]
+    current = facts.stages[-1] if facts.stages else None
+    return PolicyLine(
+        id=facts.policy_id,
+        title=facts.title,
+        stage=current.stage if current else None,
+        cycle=current.cycle if current else None,
+        retired_on=facts.retired_on,
+        level=whole.level,
+        claims=tuple(
+            Claimed(c.activity, c.ladder, c.rung, rung(c.ladder, c.rung).label) for c in facts.claims
+        ),
+        attention=needs_attention(whole),
+    )
+
+
+def needs_attention(whole: Assessment) -> tuple[str, ...]:
+    """Below transformational, a failing criterion, or a claim above the evidence: each said plainly."""
+    reasons = []
+    if whole.level != "transformational":
+        reasons.append(f"The evidenced level is {whole.level}")
+    reasons.extend(f"Fails: {v.title}" for v in whole.verdicts if v.status == FAIL)
+    reasons.extend(
+        f"Claimed higher than the evidence shows: {flag}" for v in whole.verdicts for flag in v.flags
+    )
+    return tuple(reasons)
+
+
+def rung_counts(lines: list[PolicyLine]) -> list[RungCount]:
+    """Claims per rung, highest rung first as on the template; Hart's ladder only if it was used."""
+    counts = Counter((c.ladder, c.rung) for line in lines for c in line.claims)
+    found = []
+    for ladder, rungs in LADDERS.items():
+        if ladder != "wokingham" and not any(key[0] == ladder for key in counts):
+            continue
+        for r in sorted(rungs, key=lambda r: -r.height):
+            found.append(RungCount(ladder, r.group, r.label, counts.get((ladder, r.code), 0)))
+    return found
