@@ -100,7 +100,8 @@ def from_conception(facts: PolicyFacts, scope: Scope) -> Verdict:
         return Verdict(
             "from_conception", title, PASS, ("Citizens initiated the policy",), (facts.started_ref,)
         )
-    at_commission = facts.scoped(None, "co_commission")
+    # The co-commission of the cycle judged: a later cycle must involve citizens again.
+    at_commission = facts.scoped(scope.cycle, "co_commission")
     contributions = [c for c in at_commission.contributions if c.by_citizen]
     makers = [d for d in at_commission.decisions if d.has_citizen_maker]
     present = [d for d in at_commission.decisions if d.citizens_present]
@@ -213,8 +214,16 @@ def influence(facts: PolicyFacts, scope: Scope, today: date) -> Verdict:
     title = "Influence, with timely responses"
     citizen = [c for c in facts.contributions if c.by_citizen]
     if not citizen:
-        status = NOT_APPLICABLE if scope.stage else FAIL
-        return Verdict("influence", title, status, ("No citizen contribution recorded",))
+        deciding = [d for d in facts.decisions if d.has_citizen_maker]
+        if scope.stage or deciding:
+            # Citizens who take the decisions themselves influence them without a contribution to answer.
+            figures = ("No citizen contribution recorded",) + (
+                (f"Citizens were among the decision makers of {len(deciding)} decisions",) if deciding else ()
+            )
+            return Verdict("influence", title, NOT_APPLICABLE, figures, tuple(d.ref for d in deciding))
+        return Verdict(
+            "influence", title, FAIL, ("No citizen contribution recorded, and no citizen decided",)
+        )
     answered = [c for c in citizen if c.response]
     late = [
         c

@@ -280,3 +280,30 @@ def test_a_verdict_never_names_a_person():
     for assessment in assess_policy(co_produced(), on(60)):
         for v in assessment.verdicts:
             assert all("Amira" not in figure for figure in v.figures)
+
+
+def test_a_later_cycle_is_judged_on_its_own_co_commission():
+    base = co_produced()
+    second = replace(
+        base,
+        initiated_by="authority",
+        stages=(
+            *base.stages,
+            stage("co_deliver", 45),
+            stage("co_assess", 50),
+            stage("co_commission", 55, cycle=2),
+        ),
+        decisions=(
+            *base.decisions,
+            decision("co_commission", 56, ("local_authority",), present=("local_authority",), cycle=2),
+        ),
+    )
+    assert verdict(second, "from_conception", Scope(1)).status == PASS
+    assert verdict(second, "from_conception", Scope(2)).status == FAIL
+
+
+def test_citizens_who_decide_without_contributing_are_not_failed_on_influence():
+    deciding = replace(co_produced(), contributions=())
+    assert verdict(deciding, "influence").status == NOT_APPLICABLE
+    nobody = replace(deciding, decisions=(decision("co_commission", 10, ("local_authority",)),))
+    assert verdict(nobody, "influence").status == FAIL
