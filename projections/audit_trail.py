@@ -290,7 +290,11 @@ class AuditTrail:
                 decision_maker_groups=list(event.decision_maker_groups),
             )
         )
-        cited = conn.execute(select(contributions).where(contributions.c.id.in_(event.cites))).all()
+        cited = (
+            conn.execute(select(contributions).where(contributions.c.id.in_(event.cites))).all()
+            if event.cites
+            else []
+        )
         by_id = {row.id: row for row in cited}
         self._row(
             conn,
