@@ -37,6 +37,12 @@ def test_an_auditor_filters_the_trail_to_decisions_and_opens_one_s_provenance(se
     assert answered.get_by_role("link").get_attribute("href") == f"/contributions/{life.answered}"
     assert_accessible(page, "decision-provenance")
 
+    answered.get_by_role("link").click()  # on to the contribution the decision answered
+    page.wait_for_url(f"{base}/contributions/{life.answered}")
+    assert ANSWERED in page.get_by_role("main").inner_text()
+    assert "Adopted" in page.get_by_role("main").inner_text()
+    assert_accessible(page, "contribution-from-provenance")
+
 
 def test_without_javascript_the_filter_form_reloads_the_page(served, page_without_javascript):
     base, story = served
