@@ -12,18 +12,7 @@ from functools import singledispatchmethod
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
-    Boolean,
-    Column,
     Connection,
-    Date,
-    DateTime,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    Uuid,
     delete,
     insert,
     select,
@@ -36,181 +25,24 @@ from domain.meetings import Meeting
 from domain.partnerships import Partnership
 from domain.people import Operator, Participant
 from domain.policies import Policy
-from projections.runner import POSITION
-
-metadata = MetaData()
-
-operators = Table(
-    "directory_operators",
+from projections.directory_tables import (
+    actions,
+    adjustments,
+    agenda,
+    attendance,
+    citations,
+    contributions,
+    decision_changes,
+    decisions,
+    meetings,
+    members,
     metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("name", String(200), nullable=False),
-)
-participants = Table(
-    "directory_participants",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("stakeholder_group", String(32), nullable=False),
-    Column("email", String(254)),
-    Column("email_consent", Boolean, nullable=False, default=False),
-)
-partnerships = Table(
-    "directory_partnerships",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("chair_id", Uuid),
-)
-members = Table(
-    "directory_members",
-    metadata,
-    Column("partnership_id", Uuid, primary_key=True),
-    Column("participant_id", Uuid, primary_key=True),
-    Column("stakeholder_group", String(32), nullable=False),
-    Column("joined_on", Date, nullable=False),
-)
-policies = Table(
-    "directory_policies",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("partnership_id", Uuid, nullable=False, index=True),
-    Column("title", String(300), nullable=False),
-    Column("initiated_by", String(32), nullable=False),
-    Column("started_on", Date, nullable=False),
-    Column("stage", String(32)),
-    Column("cycle", Integer),
-    Column("adopted_on", Date),
-    Column("retired_on", Date),
-)
-versions = Table(
-    "directory_versions",
-    metadata,
-    Column("position", POSITION, primary_key=True),
-    Column("policy_id", Uuid, nullable=False, index=True),
-    Column("title", String(300), nullable=False),
-    Column("version_label", String(100), nullable=False),
-    Column("link", String(2000), nullable=False),
-    Column("published_on", Date, nullable=False),
-)
-stages = Table(
-    "directory_stages",
-    metadata,
-    Column("policy_id", Uuid, primary_key=True),
-    Column("cycle", Integer, primary_key=True),
-    Column("stage", String(32), primary_key=True),
-    Column("entered_on", Date, nullable=False),
-    Column("position", POSITION, nullable=False),
-)
-meetings = Table(
-    "directory_meetings",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("partnership_id", Uuid, nullable=False, index=True),
-    Column("title", String(300), nullable=False),
-    Column("held_on", Date, nullable=False),
-    Column("place", String(300), nullable=False),
-    Column("minutes_approved_on", Date),
-    Column("minutes_approved_by", JSON),
-)
-attendance = Table(
-    "directory_attendance",
-    metadata,
-    Column("meeting_id", Uuid, primary_key=True),
-    Column("participant_id", Uuid, primary_key=True),
-    Column("status", String(16), nullable=False),
-)
-decisions = Table(
-    "directory_decisions",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("policy_id", Uuid, nullable=False, index=True),
-    Column("meeting_id", Uuid, index=True),
-    Column("stage", String(32), nullable=False),
-    Column("cycle", Integer, nullable=False),
-    Column("text", Text, nullable=False),
-    Column("proposed_by", Uuid, nullable=False),
-    Column("decided_by", JSON, nullable=False),
-    Column("decision_maker_groups", JSON, nullable=False),
-    Column("method", String(32), nullable=False),
-    Column("votes", JSON),
-    Column("happened_on", Date, nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
-    Column("recorded_by", Uuid, nullable=False),
-    Column("position", POSITION, nullable=False),
-    Column("consulted", JSON, nullable=False),
-    Column("informed", JSON, nullable=False),
-    Column("dissent", JSON, nullable=False),  # [{"by": participant id as text or None, "note": text}]
-    Column("supersedes", Uuid),
-    # standing, corrected (still standing, wording put right), reversed or superseded
-    Column("status", String(16), nullable=False),
-    Column("superseded_by", Uuid),
-)
-# What happened to a decision after it was recorded: the decision's row shows where it stands now.
-decision_changes = Table(
-    "directory_decision_changes",
-    metadata,
-    Column("position", POSITION, primary_key=True),
-    Column("decision_id", Uuid, nullable=False, index=True),
-    Column("kind", String(16), nullable=False),  # corrected, reversed, superseded
-    Column("reason", Text, nullable=False),
-    Column("happened_on", Date, nullable=False),
-    Column("previous_text", Text),  # a correction: the wording it replaced
-    Column("superseded_by", Uuid),
-)
-citations = Table(
-    "directory_citations",
-    metadata,
-    Column("decision_id", Uuid, primary_key=True),
-    Column("contribution_id", Uuid, primary_key=True, index=True),
-)
-contributions = Table(
-    "directory_contributions",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("policy_id", Uuid, nullable=False, index=True),
-    Column("contributor_id", Uuid, nullable=False, index=True),
-    Column("stage", String(32), nullable=False),
-    Column("cycle", Integer, nullable=False),
-    Column("kind", String(16), nullable=False),
-    Column("text", Text, nullable=False),
-    Column("channel", String(16), nullable=False),
-    Column("meeting_id", Uuid, index=True),
-    Column("pseudonym", String(100)),
-    Column("happened_on", Date, nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
-    Column("position", POSITION, nullable=False),
-    Column("response", String(16)),
-    Column("reason", Text),
-    Column("responded_by", Uuid),
-    Column("responded_on", Date),
-)
-agenda = Table(
-    "directory_agenda",
-    metadata,
-    Column("position", POSITION, primary_key=True),
-    Column("meeting_id", Uuid, nullable=False, index=True),
-    Column("title", Text, nullable=False),
-    Column("policy_id", Uuid),
-)
-adjustments = Table(
-    "directory_adjustments",
-    metadata,
-    Column("position", POSITION, primary_key=True),
-    Column("meeting_id", Uuid, nullable=False, index=True),
-    Column("kind", String(16), nullable=False),
-    Column("description", Text, nullable=False),
-)
-actions = Table(
-    "directory_actions",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("meeting_id", Uuid, nullable=False, index=True),
-    Column("description", Text, nullable=False),
-    Column("owner_id", Uuid, nullable=False),
-    Column("due_on", Date, nullable=False),
-    Column("done_on", Date),
-    Column("position", POSITION, nullable=False),
+    operators,
+    participants,
+    partnerships,
+    policies,
+    stages,
+    versions,
 )
 
 
