@@ -127,7 +127,7 @@ def record_decision(meeting_id: UUID):  # noqa: ANN201
             cites=forms.uuids(form, "cites"),
             consulted=forms.uuids(form, "consulted"),
             informed=forms.uuids(form, "informed"),
-            dissent=[{"by": None, "note": dissent}] if dissent else [],
+            dissent=[{"by": forms.uuid_or_none(form.get("dissent_by")), "note": dissent}] if dissent else [],
         ),
         problems,
     )

@@ -228,3 +228,17 @@ def test_a_corrected_and_a_reversed_decision_show_where_they_stand(client, story
     assert "Corrected on 15 June 2026: Typo in the minutes (was: “Meet monthly”)" in page
     assert 'Publish drafts on paper only <strong class="tag">Reversed</strong>' in page
     assert "Reversed on 15 June 2026: Families asked for drafts online" in page
+
+
+@MODES
+def test_a_dissent_can_name_who_dissented_from_those_present(client, story, headers):
+    data = good_decision(story, dissent="Wanted a survey first", dissent_by=str(story.people["sophie"]))
+    response = post(client, f"/meetings/{story.meeting}/decisions", data, headers)
+    assert response.status_code == (200 if headers else 303)
+    body = client.get(f"/meetings/{story.meeting}").get_data(as_text=True)
+    assert "Dissent noted by Sophie: Wanted a survey first" in body
+
+    absent = good_decision(story, text="Another", dissent="No", dissent_by=str(story.people["grace"]))
+    refused = post(client, f"/meetings/{story.meeting}/decisions", absent, headers)
+    assert refused.status_code == 422
+    assert "those dissenting" in refused.get_data(as_text=True)
