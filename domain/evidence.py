@@ -332,6 +332,27 @@ def evidenced_rung(facts: PolicyFacts, cycle: int, stage: str) -> str:
     return "informing"
 
 
+def evidenced_hart_rung(facts: PolicyFacts, cycle: int, stage: str) -> tuple[str | None, str]:
+    """The highest rung of Hart's ladder (seed 001) the events of one stage support, for young people.
+
+    adult-initiated, shared decisions: a young person was among the decision makers; consulted and
+    informed: young people's input was answered; assigned but informed: they contributed, or were
+    told of a decision; tokenism: they were only present. Rungs 7 and 8 need the young people to have
+    started the activity, which no event records, so a claim of them is compared with rung 6.
+    """
+    stage_facts = facts.scoped(cycle, stage)
+    said = [c for c in stage_facts.contributions if c.group == "young_person"]
+    if any("young_person" in d.maker_groups for d in stage_facts.decisions):
+        return "adult_initiated_shared", ""
+    if any(c.response for c in said):
+        return "consulted_and_informed", ""
+    if said:
+        return "assigned_but_informed", ": young people's input has not been answered"
+    if any("young_person" in d.present_groups for d in stage_facts.decisions):
+        return "tokenism", ": young people were present, but did not contribute or decide"
+    return None, "no young person took part in this stage"
+
+
 def no_doing_to(facts: PolicyFacts, scope: Scope) -> Verdict:
     """7. No doing-to: no activity sits at instructing or coercing, and claims match the evidence.
 
@@ -345,15 +366,20 @@ def no_doing_to(facts: PolicyFacts, scope: Scope) -> Verdict:
     doing_to = [c for c in facts.claims if (c.ladder, c.rung) in DOING_TO]
     flags = []
     for claim in facts.claims:
-        if claim.ladder != "wokingham":
-            continue
-        shown = evidenced_rung(facts, claim.cycle, claim.stage)
-        if rung("wokingham", claim.rung).height > rung("wokingham", shown).height:
+        if claim.ladder == "wokingham":
+            shown, why = evidenced_rung(facts, claim.cycle, claim.stage), _why(facts, claim)
+        else:
+            shown, why = evidenced_hart_rung(facts, claim.cycle, claim.stage)
+        if shown is None:
             flags.append(
                 f"'{claim.activity}' (cycle {claim.cycle}, {stage_label(claim.stage)}): claimed "
-                f"{rung('wokingham', claim.rung).label.lower()}; "
-                f"evidence shows {rung('wokingham', shown).label.lower()}"
-                f"{_why(facts, claim)}"
+                f"{rung(claim.ladder, claim.rung).label.lower()}; {why}"
+            )
+        elif rung(claim.ladder, claim.rung).height > rung(claim.ladder, shown).height:
+            flags.append(
+                f"'{claim.activity}' (cycle {claim.cycle}, {stage_label(claim.stage)}): claimed "
+                f"{rung(claim.ladder, claim.rung).label.lower()}; "
+                f"evidence shows {rung(claim.ladder, shown).label.lower()}{why}"
             )
     figures = (
         f"{plural(len(facts.claims), 'rung')} claimed; "

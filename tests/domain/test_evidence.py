@@ -307,3 +307,34 @@ def test_citizens_who_decide_without_contributing_are_not_failed_on_influence():
     assert verdict(deciding, "influence").status == NOT_APPLICABLE
     nobody = replace(deciding, decisions=(decision("co_commission", 10, ("local_authority",)),))
     assert verdict(nobody, "influence").status == FAIL
+
+
+def test_a_hart_claim_is_compared_with_what_young_people_did():
+    base = co_produced()
+    present_only = replace(
+        base,
+        decisions=(
+            *base.decisions,
+            decision(
+                "co_design",
+                41,
+                ("parent_carer", "local_authority"),
+                present=("young_person", "parent_carer", "local_authority"),
+            ),
+        ),
+        claims=(
+            ClaimFact(
+                "Youth panel", 1, "co_design", "hart", "adult_initiated_shared", on(42), on(42), next(refs)
+            ),
+        ),
+    )
+    (flag,) = verdict(present_only, "no_doing_to").flags
+    assert "claimed adult-initiated, shared decisions with young people; evidence shows tokenism" in flag
+    deciding = replace(
+        present_only,
+        decisions=(*base.decisions, decision("co_design", 41, ("young_person", "local_authority"))),
+    )
+    assert verdict(deciding, "no_doing_to").flags == ()
+    nobody = replace(base, claims=present_only.claims)
+    (flag,) = verdict(nobody, "no_doing_to").flags
+    assert flag.endswith("no young person took part in this stage")
