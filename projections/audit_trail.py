@@ -8,7 +8,6 @@ a correction, reversal or supersession is a row of its own that names the decisi
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date
 from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
@@ -43,6 +42,7 @@ from projections.audit_tables import (
     trail,
     trail_groups,
 )
+from projections.runner import recorded_day
 
 __all__ = ["KIND_FILTERS", "AuditTrail", "recorded_day", "trail", "trail_groups"]
 
@@ -408,11 +408,6 @@ class AuditTrail:
                 insert(trail_groups),
                 [{"position": position, "stakeholder_group": group} for group in sorted(groups)],
             )
-
-
-def recorded_day(timestamp: Any) -> date:
-    """The UTC day a fact was recorded: Cotrace shows every time in UTC."""
-    return timestamp.astimezone(UTC).date()
 
 
 def _people(conn: Connection, ids: set[UUID]) -> dict[UUID, dict[str, str | None]]:

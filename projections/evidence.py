@@ -35,7 +35,7 @@ from domain.evidence import ClaimFact, ContributionFact, DecisionFact, PolicyFac
 from domain.meetings import Meeting
 from domain.people import Participant
 from domain.policies import Policy
-from projections.runner import POSITION
+from projections.runner import POSITION, recorded_day
 
 metadata = MetaData()
 
@@ -166,7 +166,7 @@ class Evidence:
                 cycle=event.cycle,
                 stage=event.stage,
                 entered_on=event.entered_on,
-                recorded_on=event.timestamp.date(),
+                recorded_on=recorded_day(event.timestamp),
             )
         )
 
@@ -188,7 +188,7 @@ class Evidence:
                 ladder=event.ladder,
                 rung=event.rung,
                 happened_on=event.happened_on,
-                recorded_on=event.timestamp.date(),
+                recorded_on=recorded_day(event.timestamp),
             )
         )
 
@@ -201,7 +201,7 @@ class Evidence:
                 cycle=event.cycle,
                 stage=event.stage,
                 happened_on=event.happened_on,
-                recorded_on=event.timestamp.date(),
+                recorded_on=recorded_day(event.timestamp),
                 stakeholder_group=_group(conn, event.contributor_id),
                 channel=event.channel,
                 ref=position,
@@ -216,7 +216,7 @@ class Evidence:
             .values(
                 response=event.response,
                 responded_on=event.happened_on,
-                response_recorded_on=event.timestamp.date(),
+                response_recorded_on=recorded_day(event.timestamp),
                 response_ref=position,
             )
         )
@@ -237,7 +237,7 @@ class Evidence:
                 cycle=event.cycle,
                 stage=event.stage,
                 happened_on=event.happened_on,
-                recorded_on=event.timestamp.date(),
+                recorded_on=recorded_day(event.timestamp),
                 method=event.method,
                 outside_meeting=event.meeting_id is None,
                 maker_groups=sorted(makers),

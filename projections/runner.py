@@ -13,6 +13,7 @@ works on SQLite too, and a request can call `catch_up()` to read its own writes 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 from eventsourcing.application import Application
@@ -34,6 +35,12 @@ from sqlalchemy.orm import Session
 
 # A position in the log: the notification id. SQLite's integer primary keys are 64-bit already.
 POSITION = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def recorded_day(timestamp: datetime) -> date:
+    """The UTC day an event was recorded: every projection's "as of" counts days the same way."""
+    return timestamp.astimezone(UTC).date()
+
 
 positions_metadata = MetaData()
 projection_positions = Table(
