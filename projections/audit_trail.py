@@ -62,29 +62,28 @@ class AuditTrail:
 
     @_on.register
     def _(self, event: Operator.Created, conn: Connection, position: int) -> None:
-        conn.execute(insert(people).values(id=event.originator_id, name=event.name))
+        conn.execute(insert(people), dict(id=event.originator_id, name=event.name))
 
     @_on.register
     def _(self, event: Participant.Registered, conn: Connection, position: int) -> None:
         conn.execute(
-            insert(people).values(
+            insert(people),
+            dict(
                 id=event.originator_id,
                 name=event.name,
                 stakeholder_group=event.stakeholder_group,
-            )
+            ),
         )
 
     @_on.register
     def _(self, event: Meeting.Scheduled, conn: Connection, position: int) -> None:
-        conn.execute(
-            insert(meetings).values(id=event.originator_id, title=event.title, held_on=event.held_on)
-        )
+        conn.execute(insert(meetings), dict(id=event.originator_id, title=event.title, held_on=event.held_on))
 
     # A policy's life.
 
     @_on.register
     def _(self, event: Policy.Started, conn: Connection, position: int) -> None:
-        conn.execute(insert(policies).values(id=event.originator_id))
+        conn.execute(insert(policies), dict(id=event.originator_id))
         self._row(
             conn,
             event,
@@ -208,7 +207,8 @@ class AuditTrail:
         person = _people(conn, {event.contributor_id})[event.contributor_id]
         contributor = event.pseudonym or person["name"]
         conn.execute(
-            insert(contributions).values(
+            insert(contributions),
+            dict(
                 id=event.originator_id,
                 policy_id=event.policy_id,
                 contributor=contributor,
@@ -217,7 +217,7 @@ class AuditTrail:
                 text=event.text,
                 stage=event.stage,
                 cycle=event.cycle,
-            )
+            ),
         )
         self._row(
             conn,
@@ -280,7 +280,8 @@ class AuditTrail:
             },
         )
         conn.execute(
-            insert(decisions).values(
+            insert(decisions),
+            dict(
                 id=event.originator_id,
                 policy_id=event.policy_id,
                 text=event.text,
@@ -288,7 +289,7 @@ class AuditTrail:
                 stage=event.stage,
                 cycle=event.cycle,
                 decision_maker_groups=list(event.decision_maker_groups),
-            )
+            ),
         )
         cited = (
             conn.execute(select(contributions).where(contributions.c.id.in_(event.cites))).all()
@@ -396,12 +397,13 @@ class AuditTrail:
             current = conn.execute(select(policies).where(policies.c.id == values["policy_id"])).one()
             values.update(stage=current.stage, cycle=current.cycle)
         conn.execute(
-            insert(trail).values(
+            insert(trail),
+            dict(
                 position=position,
                 recorded_at=event.timestamp,
                 recorded_on=recorded_day(event.timestamp),
                 **values,
-            )
+            ),
         )
         if groups:
             conn.execute(

@@ -59,17 +59,18 @@ class Directory:
 
     @_on.register
     def _(self, event: Operator.Created, conn: Connection, position: int) -> None:
-        conn.execute(insert(operators).values(id=event.originator_id, name=event.name))
+        conn.execute(insert(operators), dict(id=event.originator_id, name=event.name))
 
     @_on.register
     def _(self, event: Participant.Registered, conn: Connection, position: int) -> None:
         conn.execute(
-            insert(participants).values(
+            insert(participants),
+            dict(
                 id=event.originator_id,
                 name=event.name,
                 stakeholder_group=event.stakeholder_group,
                 email_consent=False,
-            )
+            ),
         )
 
     @_on.register
@@ -82,17 +83,18 @@ class Directory:
 
     @_on.register
     def _(self, event: Partnership.Formed, conn: Connection, position: int) -> None:
-        conn.execute(insert(partnerships).values(id=event.originator_id, name=event.name))
+        conn.execute(insert(partnerships), dict(id=event.originator_id, name=event.name))
 
     @_on.register
     def _(self, event: Partnership.MemberJoined, conn: Connection, position: int) -> None:
         conn.execute(
-            insert(members).values(
+            insert(members),
+            dict(
                 partnership_id=event.originator_id,
                 participant_id=event.participant_id,
                 stakeholder_group=event.stakeholder_group,
                 joined_on=event.joined_on,
-            )
+            ),
         )
 
     @_on.register
@@ -106,25 +108,27 @@ class Directory:
     @_on.register
     def _(self, event: Policy.Started, conn: Connection, position: int) -> None:
         conn.execute(
-            insert(policies).values(
+            insert(policies),
+            dict(
                 id=event.originator_id,
                 partnership_id=event.partnership_id,
                 title=event.title,
                 initiated_by=event.initiated_by,
                 started_on=event.started_on,
-            )
+            ),
         )
 
     @_on.register
     def _(self, event: Policy.StageEntered, conn: Connection, position: int) -> None:
         conn.execute(
-            insert(stages).values(
+            insert(stages),
+            dict(
                 policy_id=event.originator_id,
                 cycle=event.cycle,
                 stage=event.stage,
                 entered_on=event.entered_on,
                 position=position,
-            )
+            ),
         )
         conn.execute(
             update(policies)
@@ -135,13 +139,14 @@ class Directory:
     @_on.register
     def _(self, event: Meeting.Scheduled, conn: Connection, position: int) -> None:
         conn.execute(
-            insert(meetings).values(
+            insert(meetings),
+            dict(
                 id=event.originator_id,
                 partnership_id=event.partnership_id,
                 title=event.title,
                 held_on=event.held_on,
                 place=event.place,
-            )
+            ),
         )
 
     @_on.register
@@ -158,7 +163,8 @@ class Directory:
     @_on.register
     def _(self, event: Decision.Recorded, conn: Connection, position: int) -> None:
         conn.execute(
-            insert(decisions).values(
+            insert(decisions),
+            dict(
                 id=event.originator_id,
                 policy_id=event.policy_id,
                 meeting_id=event.meeting_id,
@@ -182,7 +188,7 @@ class Directory:
                 ],
                 supersedes=event.supersedes,
                 status="standing",
-            )
+            ),
         )
         cited = list(dict.fromkeys(event.cites or []))
         if cited:
@@ -218,27 +224,29 @@ class Directory:
     @staticmethod
     def _change(conn: Connection, event: Any, position: int, kind: str, **values: Any) -> None:
         conn.execute(
-            insert(decision_changes).values(
+            insert(decision_changes),
+            dict(
                 position=position,
                 decision_id=event.originator_id,
                 kind=kind,
                 reason=event.reason,
                 happened_on=event.happened_on,
                 **values,
-            )
+            ),
         )
 
     @_on.register
     def _(self, event: Policy.VersionPublished, conn: Connection, position: int) -> None:
         conn.execute(
-            insert(versions).values(
+            insert(versions),
+            dict(
                 position=position,
                 policy_id=event.originator_id,
                 title=event.title,
                 version_label=event.version_label,
                 link=event.link,
                 published_on=event.happened_on,
-            )
+            ),
         )
 
     @_on.register
@@ -256,36 +264,39 @@ class Directory:
     @_on.register
     def _(self, event: Meeting.AgendaItemAdded, conn: Connection, position: int) -> None:
         conn.execute(
-            insert(agenda).values(
+            insert(agenda),
+            dict(
                 position=position,
                 meeting_id=event.originator_id,
                 title=event.title,
                 policy_id=event.policy_id,
-            )
+            ),
         )
 
     @_on.register
     def _(self, event: Meeting.AccessAdjustmentMade, conn: Connection, position: int) -> None:
         conn.execute(
-            insert(adjustments).values(
+            insert(adjustments),
+            dict(
                 position=position,
                 meeting_id=event.originator_id,
                 kind=event.kind,
                 description=event.description,
-            )
+            ),
         )
 
     @_on.register
     def _(self, event: Meeting.ActionAgreed, conn: Connection, position: int) -> None:
         conn.execute(
-            insert(actions).values(
+            insert(actions),
+            dict(
                 id=event.action_id,
                 meeting_id=event.originator_id,
                 description=event.description,
                 owner_id=event.owner_id,
                 due_on=event.due_on,
                 position=position,
-            )
+            ),
         )
 
     @_on.register
@@ -306,7 +317,8 @@ class Directory:
     @_on.register
     def _(self, event: Contribution.Submitted, conn: Connection, position: int) -> None:
         conn.execute(
-            insert(contributions).values(
+            insert(contributions),
+            dict(
                 id=event.originator_id,
                 policy_id=event.policy_id,
                 contributor_id=event.contributor_id,
@@ -320,7 +332,7 @@ class Directory:
                 happened_on=event.happened_on,
                 recorded_at=event.timestamp,
                 position=position,
-            )
+            ),
         )
 
     @_on.register

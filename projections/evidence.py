@@ -133,11 +133,11 @@ class Evidence:
 
     @_on.register
     def _(self, event: Participant.Registered, conn: Connection, position: int) -> None:
-        conn.execute(insert(people).values(id=event.originator_id, stakeholder_group=event.stakeholder_group))
+        conn.execute(insert(people), dict(id=event.originator_id, stakeholder_group=event.stakeholder_group))
 
     @_on.register
     def _(self, event: Meeting.Scheduled, conn: Connection, position: int) -> None:
-        conn.execute(insert(meetings).values(id=event.originator_id, present=[]))
+        conn.execute(insert(meetings), dict(id=event.originator_id, present=[]))
 
     @_on.register
     def _(self, event: Meeting.AttendanceRecorded, conn: Connection, position: int) -> None:
@@ -147,27 +147,29 @@ class Evidence:
     @_on.register
     def _(self, event: Policy.Started, conn: Connection, position: int) -> None:
         conn.execute(
-            insert(policies).values(
+            insert(policies),
+            dict(
                 id=event.originator_id,
                 partnership_id=event.partnership_id,
                 title=event.title,
                 initiated_by=event.initiated_by,
                 started_on=event.started_on,
                 started_ref=position,
-            )
+            ),
         )
 
     @_on.register
     def _(self, event: Policy.StageEntered, conn: Connection, position: int) -> None:
         conn.execute(
-            insert(stages).values(
+            insert(stages),
+            dict(
                 ref=position,
                 policy_id=event.originator_id,
                 cycle=event.cycle,
                 stage=event.stage,
                 entered_on=event.entered_on,
                 recorded_on=recorded_day(event.timestamp),
-            )
+            ),
         )
 
     @_on.register
@@ -179,7 +181,8 @@ class Evidence:
     @_on.register
     def _(self, event: Policy.ParticipationLevelClaimed, conn: Connection, position: int) -> None:
         conn.execute(
-            insert(claims).values(
+            insert(claims),
+            dict(
                 ref=position,
                 policy_id=event.originator_id,
                 activity=event.activity,
@@ -189,13 +192,14 @@ class Evidence:
                 rung=event.rung,
                 happened_on=event.happened_on,
                 recorded_on=recorded_day(event.timestamp),
-            )
+            ),
         )
 
     @_on.register
     def _(self, event: Contribution.Submitted, conn: Connection, position: int) -> None:
         conn.execute(
-            insert(contributions).values(
+            insert(contributions),
+            dict(
                 id=event.originator_id,
                 policy_id=event.policy_id,
                 cycle=event.cycle,
@@ -205,7 +209,7 @@ class Evidence:
                 stakeholder_group=_group(conn, event.contributor_id),
                 channel=event.channel,
                 ref=position,
-            )
+            ),
         )
 
     @_on.register
@@ -231,7 +235,8 @@ class Evidence:
         present = [groups[p] for p in present_ids]
         makers = [groups[p] for p in event.decided_by]
         conn.execute(
-            insert(decisions).values(
+            insert(decisions),
+            dict(
                 id=event.originator_id,
                 policy_id=event.policy_id,
                 cycle=event.cycle,
@@ -244,7 +249,7 @@ class Evidence:
                 present_groups=sorted(present),
                 cites=[str(c) for c in (event.cites or [])],
                 ref=position,
-            )
+            ),
         )
 
 

@@ -131,13 +131,14 @@ class Followups:
     @_on.register
     def _(self, event: Participant.Registered, conn: Connection, position: int) -> None:
         conn.execute(
-            insert(contacts).values(
+            insert(contacts),
+            dict(
                 participant_id=event.originator_id,
                 registered_at=event.timestamp,
                 stakeholder_group=event.stakeholder_group,
                 email=None,
                 email_consent=False,
-            )
+            ),
         )
 
     @_on.register
@@ -159,12 +160,13 @@ class Followups:
 
     @_on.register
     def _(self, event: Policy.Started, conn: Connection, position: int) -> None:
-        conn.execute(insert(policies).values(id=event.originator_id, title=event.title))
+        conn.execute(insert(policies), dict(id=event.originator_id, title=event.title))
 
     @_on.register
     def _(self, event: Contribution.Submitted, conn: Connection, position: int) -> None:
         conn.execute(
-            insert(contributions).values(
+            insert(contributions),
+            dict(
                 id=event.originator_id,
                 contributor_id=event.contributor_id,
                 policy_id=event.policy_id,
@@ -172,7 +174,7 @@ class Followups:
                 text=event.text,
                 pseudonym=event.pseudonym,
                 happened_on=event.happened_on,
-            )
+            ),
         )
 
     @_on.register
@@ -228,7 +230,8 @@ def _notify(
     participant_id = entries[0][0]["contributor_id"]
     for contribution, title, content in entries:
         conn.execute(
-            insert(notices).values(
+            insert(notices),
+            dict(
                 key=f"{event.originator_id}.{event.originator_version}.{contribution['id']}",
                 position=position,
                 participant_id=participant_id,
@@ -238,7 +241,7 @@ def _notify(
                 content=content,
                 happened_on=event.happened_on,
                 recorded_at=event.timestamp,
-            )
+            ),
         )
     contact = conn.execute(select(contacts).where(contacts.c.participant_id == participant_id)).first()
     if contact is None or not (contact.email and contact.email_consent):

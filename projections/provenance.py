@@ -150,26 +150,24 @@ class Provenance:
 
     @_on.register
     def _(self, event: Operator.Created, conn: Connection, position: int) -> None:
-        conn.execute(insert(people).values(id=event.originator_id, name=event.name))
+        conn.execute(insert(people), dict(id=event.originator_id, name=event.name))
 
     @_on.register
     def _(self, event: Participant.Registered, conn: Connection, position: int) -> None:
         conn.execute(
-            insert(people).values(
-                id=event.originator_id, name=event.name, stakeholder_group=event.stakeholder_group
-            )
+            insert(people),
+            dict(id=event.originator_id, name=event.name, stakeholder_group=event.stakeholder_group),
         )
 
     @_on.register
     def _(self, event: Policy.Started, conn: Connection, position: int) -> None:
-        conn.execute(insert(policies).values(id=event.originator_id, title=event.title))
+        conn.execute(insert(policies), dict(id=event.originator_id, title=event.title))
 
     @_on.register
     def _(self, event: Meeting.Scheduled, conn: Connection, position: int) -> None:
         conn.execute(
-            insert(meetings).values(
-                id=event.originator_id, title=event.title, held_on=event.held_on, place=event.place
-            )
+            insert(meetings),
+            dict(id=event.originator_id, title=event.title, held_on=event.held_on, place=event.place),
         )
 
     @_on.register
@@ -187,7 +185,8 @@ class Provenance:
     def _(self, event: Contribution.Submitted, conn: Connection, position: int) -> None:
         person = _people(conn, [event.contributor_id])[event.contributor_id]
         conn.execute(
-            insert(contributions).values(
+            insert(contributions),
+            dict(
                 id=event.originator_id,
                 policy_id=event.policy_id,
                 contributor=event.pseudonym or person["name"],
@@ -198,7 +197,7 @@ class Provenance:
                 stage=event.stage,
                 cycle=event.cycle,
                 happened_on=event.happened_on,
-            )
+            ),
         )
 
     @_on.register
@@ -240,7 +239,8 @@ class Provenance:
             ],
         )
         conn.execute(
-            insert(decisions).values(
+            insert(decisions),
+            dict(
                 id=event.originator_id,
                 policy_id=event.policy_id,
                 policy_title=conn.scalar(select(policies.c.title).where(policies.c.id == event.policy_id)),
@@ -266,7 +266,7 @@ class Provenance:
                 recorded_at=event.timestamp,
                 recorded_by=named[event.recorded_by]["name"],
                 position=position,
-            )
+            ),
         )
         if event.cites:
             conn.execute(
@@ -296,7 +296,8 @@ class Provenance:
     def _amendment(conn: Connection, event: Any, position: int, **values: Any) -> None:
         recorder = _people(conn, [event.recorded_by])[event.recorded_by]
         conn.execute(
-            insert(amendments).values(
+            insert(amendments),
+            dict(
                 position=position,
                 decision_id=event.originator_id,
                 reason=event.reason,
@@ -304,7 +305,7 @@ class Provenance:
                 recorded_at=event.timestamp,
                 recorded_by=recorder["name"],
                 **values,
-            )
+            ),
         )
 
 

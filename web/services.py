@@ -53,6 +53,9 @@ class ServedCotrace(Cotrace):
     """The application as served: it hands the recordings of a unit of work to the projections."""
 
     name = Cotrace.name  # the name picks the tables: a subclass must keep its parent's log
+    # `Services` forgets every cached aggregate when a unit of work fails, so a command may change
+    # the cached aggregate itself: it is kept only if its events were saved.
+    copy_cached_aggregates = False
 
     def __init__(self, env: Any = None, today: Callable[[], date] = date.today) -> None:
         super().__init__(env, today)

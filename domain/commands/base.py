@@ -17,10 +17,13 @@ A = TypeVar("A", bound=Aggregate)
 
 class Commands(Application):
     today: Callable[[], date]
+    # A cached aggregate is copied before a command may change it, unless whoever runs the commands
+    # forgets the whole cache whenever one fails (as `web.services.Services.run` does).
+    copy_cached_aggregates = True
 
     def _get(self, kind: type[A], aggregate_id: UUID) -> A:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate = self.repository.get(aggregate_id, deepcopy_from_cache=self.copy_cached_aggregates)
         except AggregateNotFoundError:
             raise NotFound(f"No {kind.__name__.lower()} with id {aggregate_id}") from None
         if not isinstance(aggregate, kind):
