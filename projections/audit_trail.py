@@ -12,7 +12,7 @@ from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from domain.contributions import Contribution
 from domain.dates import format_date
@@ -45,6 +45,11 @@ from projections.audit_tables import (
 from projections.runner import recorded_day
 
 __all__ = ["KIND_FILTERS", "AuditTrail", "recorded_day", "trail", "trail_groups"]
+
+# The lookups every event makes are built once: building a statement costs more than running it.
+PEOPLE_NAMED = select(people).where(people.c.id.in_(bindparam("ids", expanding=True)))
+MEETING_TITLE = select(meetings.c.title).where(meetings.c.id == bindparam("id"))
+POLICY_NOW = select(policies).where(policies.c.id == bindparam("id"))
 
 
 class AuditTrail:
@@ -394,7 +399,7 @@ class AuditTrail:
         if values.get("stage") is None:
             # A fact without a stage of its own (a rating, a version) belongs to the stage the
             # policy was at when it was recorded.
-            current = conn.execute(select(policies).where(policies.c.id == values["policy_id"])).one()
+            current = conn.execute(POLICY_NOW, {"id": values["policy_id"]}).one()
             values.update(stage=current.stage, cycle=current.cycle)
         conn.execute(
             insert(trail),
@@ -414,7 +419,7 @@ class AuditTrail:
 
 def _people(conn: Connection, ids: set[UUID]) -> dict[UUID, dict[str, str | None]]:
     """Names, group codes and group labels of the people named by an event, in one query."""
-    rows = conn.execute(select(people).where(people.c.id.in_(ids))).all()
+    rows = conn.execute(PEOPLE_NAMED, {"ids": list(ids)}).all()
     return {
         row.id: {
             "name": row.name,
@@ -442,7 +447,7 @@ def _cited(contribution: Any) -> dict[str, str]:
 def _meeting_title(conn: Connection, meeting_id: UUID | None) -> str | None:
     if meeting_id is None:
         return None
-    return conn.scalar(select(meetings.c.title).where(meetings.c.id == meeting_id))
+    return conn.scalar(MEETING_TITLE, {"id": meeting_id})
 
 
 def _decision(conn: Connection, decision_id: UUID) -> Any:

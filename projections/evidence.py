@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    bindparam,
     insert,
     select,
     update,
@@ -117,6 +118,12 @@ claims = Table(
     Column("rung", String(64), nullable=False),
     Column("happened_on", Date, nullable=False),
     Column("recorded_on", Date, nullable=False),
+)
+
+# The lookups every decision makes are built once: building a statement costs more than running it.
+PRESENT_AT = select(meetings.c.present).where(meetings.c.id == bindparam("id"))
+GROUPS_OF = select(people.c.id, people.c.stakeholder_group).where(
+    people.c.id.in_(bindparam("ids", expanding=True))
 )
 
 
@@ -229,7 +236,7 @@ class Evidence:
     def _(self, event: Decision.Recorded, conn: Connection, position: int) -> None:
         present_ids: list[UUID] = []
         if event.meeting_id is not None:
-            ids = conn.scalar(select(meetings.c.present).where(meetings.c.id == event.meeting_id)) or []
+            ids = conn.scalar(PRESENT_AT, {"id": event.meeting_id}) or []
             present_ids = [UUID(p) for p in ids]
         groups = _groups(conn, {*present_ids, *event.decided_by})
         present = [groups[p] for p in present_ids]
@@ -259,7 +266,7 @@ def _group(conn: Connection, participant_id: UUID) -> str:
 
 def _groups(conn: Connection, ids: set[UUID]) -> dict[UUID, str]:
     """Stakeholder groups of several people in one query."""
-    rows = conn.execute(select(people.c.id, people.c.stakeholder_group).where(people.c.id.in_(ids)))
+    rows = conn.execute(GROUPS_OF, {"ids": list(ids)})
     return {row.id: row.stakeholder_group for row in rows}
 
 

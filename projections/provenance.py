@@ -25,6 +25,7 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    bindparam,
     delete,
     insert,
     select,
@@ -136,6 +137,12 @@ amendments = Table(
     Column("recorded_by", String(200), nullable=False),
 )
 
+# The lookups every decision makes are built once: building a statement costs more than running it.
+MEETING = select(meetings).where(meetings.c.id == bindparam("id"))
+ATTENDANCE = select(attendance).where(attendance.c.meeting_id == bindparam("id"))
+POLICY_TITLE = select(policies.c.title).where(policies.c.id == bindparam("id"))
+PEOPLE_NAMED = select(people).where(people.c.id.in_(bindparam("ids", expanding=True)))
+
 
 class Provenance:
     name = "provenance"
@@ -220,9 +227,9 @@ class Provenance:
         apologies: list[UUID] = []
         meeting = None
         if event.meeting_id is not None:
-            found = conn.execute(select(meetings).where(meetings.c.id == event.meeting_id)).one()
+            found = conn.execute(MEETING, {"id": event.meeting_id}).one()
             meeting = {"title": found.title, "held_on": found.held_on.isoformat(), "place": found.place}
-            for row in conn.execute(select(attendance).where(attendance.c.meeting_id == event.meeting_id)):
+            for row in conn.execute(ATTENDANCE, {"id": event.meeting_id}):
                 (present if row.status == "present" else apologies).append(row.participant_id)
         dissenters = [UUID(str(n["by"])) for n in event.dissent if n.get("by")]
         named = _people(
@@ -243,7 +250,7 @@ class Provenance:
             dict(
                 id=event.originator_id,
                 policy_id=event.policy_id,
-                policy_title=conn.scalar(select(policies.c.title).where(policies.c.id == event.policy_id)),
+                policy_title=conn.scalar(POLICY_TITLE, {"id": event.policy_id}),
                 meeting_id=event.meeting_id,
                 meeting=meeting,
                 stage=event.stage,
@@ -310,7 +317,7 @@ class Provenance:
 
 
 def _people(conn: Connection, ids: list[UUID]) -> dict[UUID, dict[str, str | None]]:
-    rows = conn.execute(select(people).where(people.c.id.in_(set(ids)))).all()
+    rows = conn.execute(PEOPLE_NAMED, {"ids": list(set(ids))}).all()
     return {
         row.id: {
             "name": row.name,
