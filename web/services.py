@@ -24,7 +24,7 @@ from projections.directory import Directory
 from projections.evidence import Evidence
 from projections.followups import Followups
 from projections.provenance import Provenance
-from projections.runner import LostRace, ReadModels
+from projections.runner import LostRace, Projection, ReadModels
 
 T = TypeVar("T")
 ATTEMPTS = 5
@@ -137,7 +137,15 @@ class Services:
         self.engine.dispose()
 
 
-def open_services(url: str, today: Callable[[], date] = date.today) -> Services:
+def all_projections() -> list[Projection]:
+    """Every read model the pages use, each kept up to date by every unit of work."""
+    return [Directory(), AuditTrail(), Evidence(), Provenance(), Followups()]
+
+
+def open_services(
+    url: str, today: Callable[[], date] = date.today, projections: list[Projection] | None = None
+) -> Services:
+    """The application and its read models on one database; `projections` only to measure fewer."""
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     app = ServedCotrace(
@@ -151,7 +159,7 @@ def open_services(url: str, today: Callable[[], date] = date.today) -> Services:
         },
         today=today,
     )
-    read_models = ReadModels(app, [Directory(), AuditTrail(), Evidence(), Provenance(), Followups()])
+    read_models = ReadModels(app, all_projections() if projections is None else projections)
     read_models.create_tables()
     operator_id = app.create_local_operator()
     read_models.catch_up()
