@@ -57,6 +57,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
 
     from web import (
         contributions,
+        decision_records,
         decisions,
         evidence_pages,
         followup,
@@ -71,6 +72,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     app.register_blueprint(policies.bp)
     app.register_blueprint(meetings.bp)
     app.register_blueprint(records.bp)
+    app.register_blueprint(decision_records.bp)
     app.register_blueprint(contributions.bp)
     app.register_blueprint(my_input.bp)
     app.register_blueprint(decisions.bp)

@@ -1,6 +1,6 @@
 """Recording the rest of a partnership's year, one thing per page: partnerships, members, policies,
-stages, ratings, published versions, adoption and retirement, claimed rungs, decisions taken outside
-a meeting, and corrections and reversals of decisions."""
+stages, ratings, published versions, adoption and retirement, and claimed rungs. Decisions taken
+outside a meeting, and corrections and reversals, are in `web.decision_records`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import hashlib
 from uuid import UUID
 
 from flask import Blueprint, abort, request, url_for
-from sqlalchemy import select
 
 from domain.errors import Problems
 from domain.vocabulary import (
@@ -20,7 +19,7 @@ from domain.vocabulary import (
     STAKEHOLDER_GROUPS,
     next_stage,
 )
-from projections import directory, reads
+from projections import reads
 from web import commands, forms
 from web.form_pages import Field, form_page
 
@@ -42,7 +41,7 @@ def _partnership_or_404(partnership_id: UUID) -> dict:
     return found
 
 
-def _policy_or_404(policy_id: UUID) -> tuple[dict, list[dict], list[dict]]:
+def policy_or_404(policy_id: UUID) -> tuple[dict, list[dict], list[dict]]:
     """The policy, its partnership's members (as options) and meetings."""
     with commands.reading() as conn:
         policy = reads.policy(conn, policy_id)
@@ -53,11 +52,11 @@ def _policy_or_404(policy_id: UUID) -> tuple[dict, list[dict], list[dict]]:
     return policy, members, meetings
 
 
-def _member_options(members: list[dict]) -> list[tuple[UUID, str]]:
+def member_options(members: list[dict]) -> list[tuple[UUID, str]]:
     return [(m["id"], f"{m['name']} ({STAKEHOLDER_GROUPS[m['stakeholder_group']].label})") for m in members]
 
 
-def _policy_page(policy_id: UUID) -> str:
+def policy_page(policy_id: UUID) -> str:
     return url_for("policies.show", policy_id=policy_id)
 
 
@@ -143,7 +142,7 @@ def new_policy(partnership_id: UUID):  # noqa: ANN201
         ],
         button="Start policy",
         handle=handle,
-        done=_policy_page,
+        done=policy_page,
         done_message="Policy started.",
         back=(url_for("partnerships.show", partnership_id=partnership_id), partnership["name"]),
     )
@@ -151,7 +150,7 @@ def new_policy(partnership_id: UUID):  # noqa: ANN201
 
 @bp.route("/policies/<uuid:policy_id>/stages/new", methods=["GET", "POST"])
 def enter_stage(policy_id: UUID):  # noqa: ANN201
-    policy, _, _ = _policy_or_404(policy_id)
+    policy, _, _ = policy_or_404(policy_id)
     upcoming, cycle = next_stage(policy["stage"], policy["cycle"])
 
     def handle(form, problems: Problems):  # noqa: ANN001, ANN202
@@ -175,15 +174,15 @@ def enter_stage(policy_id: UUID):  # noqa: ANN201
         defaults={"stage": upcoming},
         button="Record the new stage",
         handle=handle,
-        done=lambda _: _policy_page(policy_id),
+        done=lambda _: policy_page(policy_id),
         done_message=f"The policy moved on to {STAGE_LABELS[upcoming]}.",
-        back=(_policy_page(policy_id), policy["title"]),
+        back=(policy_page(policy_id), policy["title"]),
     )
 
 
 @bp.route("/policies/<uuid:policy_id>/ratings/new", methods=["GET", "POST"])
 def rate(policy_id: UUID):  # noqa: ANN201
-    policy, _, meetings = _policy_or_404(policy_id)
+    policy, _, meetings = policy_or_404(policy_id)
 
     def handle(form, problems: Problems):  # noqa: ANN001, ANN202
         meeting_id = forms.uuid_or_none(form.get("meeting_id"))
@@ -224,15 +223,15 @@ def rate(policy_id: UUID):  # noqa: ANN201
         ],
         button="Record rating",
         handle=handle,
-        done=lambda _: _policy_page(policy_id),
+        done=lambda _: policy_page(policy_id),
         done_message="Rating recorded.",
-        back=(_policy_page(policy_id), policy["title"]),
+        back=(policy_page(policy_id), policy["title"]),
     )
 
 
 @bp.route("/policies/<uuid:policy_id>/versions/new", methods=["GET", "POST"])
 def publish_version(policy_id: UUID):  # noqa: ANN201
-    policy, _, _ = _policy_or_404(policy_id)
+    policy, _, _ = policy_or_404(policy_id)
 
     def handle(form, problems: Problems):  # noqa: ANN001, ANN202
         published_on = (
@@ -272,15 +271,15 @@ def publish_version(policy_id: UUID):  # noqa: ANN201
         defaults={"title": policy["title"]},
         button="Record the published version",
         handle=handle,
-        done=lambda _: _policy_page(policy_id),
+        done=lambda _: policy_page(policy_id),
         done_message="Published version recorded.",
-        back=(_policy_page(policy_id), policy["title"]),
+        back=(policy_page(policy_id), policy["title"]),
     )
 
 
 @bp.route("/policies/<uuid:policy_id>/adoption", methods=["GET", "POST"])
 def adopt(policy_id: UUID):  # noqa: ANN201
-    policy, _, _ = _policy_or_404(policy_id)
+    policy, _, _ = policy_or_404(policy_id)
 
     def handle(form, problems: Problems):  # noqa: ANN001, ANN202
         adopted_on = forms.a_date(problems, form, "adopted_on", "the date it was adopted") or commands.today()
@@ -292,15 +291,15 @@ def adopt(policy_id: UUID):  # noqa: ANN201
         fields=[Field("adopted_on", "Date the policy was adopted", "date")],
         button="Record adoption",
         handle=handle,
-        done=lambda _: _policy_page(policy_id),
+        done=lambda _: policy_page(policy_id),
         done_message="Adoption recorded.",
-        back=(_policy_page(policy_id), policy["title"]),
+        back=(policy_page(policy_id), policy["title"]),
     )
 
 
 @bp.route("/policies/<uuid:policy_id>/retirement", methods=["GET", "POST"])
 def retire(policy_id: UUID):  # noqa: ANN201
-    policy, _, _ = _policy_or_404(policy_id)
+    policy, _, _ = policy_or_404(policy_id)
 
     def handle(form, problems: Problems):  # noqa: ANN001, ANN202
         retired_on = forms.a_date(problems, form, "retired_on", "the date it was retired") or commands.today()
@@ -321,15 +320,15 @@ def retire(policy_id: UUID):  # noqa: ANN201
         ],
         button="Retire policy",
         handle=handle,
-        done=lambda _: _policy_page(policy_id),
+        done=lambda _: policy_page(policy_id),
         done_message="Retirement recorded.",
-        back=(_policy_page(policy_id), policy["title"]),
+        back=(policy_page(policy_id), policy["title"]),
     )
 
 
 @bp.route("/policies/<uuid:policy_id>/claims/new", methods=["GET", "POST"])
 def claim(policy_id: UUID):  # noqa: ANN201
-    policy, members, _ = _policy_or_404(policy_id)
+    policy, members, _ = policy_or_404(policy_id)
 
     def handle(form, problems: Problems):  # noqa: ANN001, ANN202
         happened_on = forms.a_date(problems, form, "happened_on", "the date of the claim") or commands.today()
@@ -363,138 +362,13 @@ def claim(policy_id: UUID):  # noqa: ANN201
                 hint="Wokingham's ladder, or Hart's ladder for children and young people",
                 options=RUNG_OPTIONS,
             ),
-            Field("claimed_by", "Who makes the claim", "select", options=_member_options(members)),
+            Field("claimed_by", "Who makes the claim", "select", options=member_options(members)),
             Field("happened_on", "Date of the claim", "date"),
         ],
         defaults={"stage": policy["stage"]},
         button="Record claim",
         handle=handle,
-        done=lambda _: _policy_page(policy_id),
+        done=lambda _: policy_page(policy_id),
         done_message="Claim recorded.",
-        back=(_policy_page(policy_id), policy["title"]),
-    )
-
-
-@bp.route("/policies/<uuid:policy_id>/decisions/new", methods=["GET", "POST"])
-def decide_outside_meeting(policy_id: UUID):  # noqa: ANN201
-    policy, members, _ = _policy_or_404(policy_id)
-
-    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
-        happened_on = (
-            forms.a_date(problems, form, "happened_on", "the date of the decision") or commands.today()
-        )
-        return commands.run_after(
-            problems,
-            lambda app, actor: app.record_decision_outside_meeting(
-                actor,
-                policy_id,
-                forms.text(form, "text"),
-                forms.text(form, "stage"),
-                forms.uuids(form, "decided_by"),
-                forms.text(form, "method"),
-                happened_on,
-            ),
-        )
-
-    return form_page(
-        title="Record a decision taken outside a meeting",
-        caption=policy["title"],
-        intro="A delegated officer decision, or one the authority took alone. It is shown as such "
-        "in the trail: no citizen could take part in it.",
-        fields=[
-            Field("text", "What was decided", "textarea"),
-            Field("stage", "Stage", "radios", options=list(STAGE_LABELS.items())),
-            Field("decided_by", "Who decided", "checkboxes", options=_member_options(members)),
-            Field(
-                "method",
-                "How",
-                "radios",
-                options=[("delegated", "Delegated officer decision"), ("authority_only", "Authority only")],
-            ),
-            Field("happened_on", "Date of the decision", "date"),
-        ],
-        defaults={"stage": policy["stage"]},
-        button="Record decision",
-        handle=handle,
-        done=lambda _: _policy_page(policy_id),
-        done_message="Decision recorded.",
-        back=(_policy_page(policy_id), policy["title"]),
-    )
-
-
-def _decision_or_404(decision_id: UUID) -> dict:
-    with commands.reading() as conn:
-        row = conn.execute(select(directory.decisions).where(directory.decisions.c.id == decision_id)).first()
-    if row is None:
-        abort(404)
-    return dict(row._mapping)
-
-
-@bp.route("/decisions/<uuid:decision_id>/correction", methods=["GET", "POST"])
-def correct(decision_id: UUID):  # noqa: ANN201
-    decision = _decision_or_404(decision_id)
-
-    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
-        happened_on = (
-            forms.a_date(problems, form, "happened_on", "the date of the correction") or commands.today()
-        )
-        return commands.run_after(
-            problems,
-            lambda app, actor: app.correct_decision(
-                actor, decision_id, forms.text(form, "text"), forms.text(form, "reason"), happened_on
-            ),
-        )
-
-    return form_page(
-        title="Correct the record of a decision",
-        caption="Decision",
-        intro="For a slip in how the decision was written down. The original stays in the trail, "
-        "beside the correction.",
-        fields=[
-            Field("text", "Corrected wording", "textarea"),
-            Field(
-                "reason",
-                "Why it is corrected",
-                "textarea",
-                hint="For example, 'Minutes approved with this wording'",
-            ),
-            Field("happened_on", "Date of the correction", "date"),
-        ],
-        defaults={"text": decision["text"]},
-        button="Record correction",
-        handle=handle,
-        done=lambda _: _policy_page(decision["policy_id"]),
-        done_message="Correction recorded.",
-        back=(_policy_page(decision["policy_id"]), "the policy"),
-    )
-
-
-@bp.route("/decisions/<uuid:decision_id>/reversal", methods=["GET", "POST"])
-def reverse(decision_id: UUID):  # noqa: ANN201
-    decision = _decision_or_404(decision_id)
-
-    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
-        happened_on = (
-            forms.a_date(problems, form, "happened_on", "the date it was reversed") or commands.today()
-        )
-        return commands.run_after(
-            problems,
-            lambda app, actor: app.reverse_decision(
-                actor, decision_id, forms.text(form, "reason"), happened_on
-            ),
-        )
-
-    return form_page(
-        title="Reverse a decision",
-        caption="Decision",
-        intro=f"“{decision['text']}”. The decision stays in the trail, marked as reversed, with the reason.",
-        fields=[
-            Field("reason", "Why it is reversed", "textarea"),
-            Field("happened_on", "Date it was reversed", "date"),
-        ],
-        button="Record reversal",
-        handle=handle,
-        done=lambda _: _policy_page(decision["policy_id"]),
-        done_message="Reversal recorded.",
-        back=(_policy_page(decision["policy_id"]), "the policy"),
+        back=(policy_page(policy_id), policy["title"]),
     )
