@@ -18,7 +18,7 @@ from eventsourcing.application import LRUCache
 from eventsourcing.persistence import IntegrityError, OperationalError, Recording
 
 from domain.application import Cotrace
-from domain.errors import Problem, RulesBroken
+from domain.errors import NotFound, Problem, RulesBroken
 from projections.audit_trail import AuditTrail
 from projections.directory import Directory
 from projections.evidence import Evidence
@@ -106,7 +106,9 @@ class Services:
                     raise _TriedOnly()
             except RulesBroken as broken:
                 return broken.problems
-            except _TriedOnly:
+            except (_TriedOnly, NotFound):
+                # NotFound: a stand-in for what the form left out (no policy chosen) names nothing
+                # that exists, so the command cannot look further; the form's own problems stand.
                 return []
             finally:
                 self._forget_cached_aggregates()

@@ -242,3 +242,16 @@ def test_a_dissent_can_name_who_dissented_from_those_present(client, story, head
     refused = post(client, f"/meetings/{story.meeting}/decisions", absent, headers)
     assert refused.status_code == 422
     assert "those dissenting" in refused.get_data(as_text=True)
+
+
+@MODES
+@pytest.mark.parametrize("name", ["agenda", "adjustment", "contribution", "decision", "action", "minutes"])
+def test_a_form_sent_empty_is_explained_and_nothing_is_written(client, story, headers, name):
+    """Found by submitting every form empty: a contribution with no policy chosen gave "Page not found"."""
+    url = forms(story)[name]["url"] if name in forms(story) else "decisions"
+    before = story.notifications()
+    response = post(client, f"/meetings/{story.meeting}/{url}", {}, headers)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert re.search(rf'href="#{name}-[a-z_]+"', body), "the error summary links to a field"
+    assert story.notifications() == before
