@@ -127,7 +127,17 @@ def _instance_secret(instance: Path) -> str:
     return path.read_text().strip()
 
 
+def any_problem(errors: dict | None) -> bool:
+    """Whether a page's errors hold any message: flat (field to message) or by form (form to fields).
+
+    A page with one starts its title with "Error: ", so a screen reader says so first (GOV.UK)."""
+    return any(
+        any_problem(value) if isinstance(value, dict) else bool(value) for value in (errors or {}).values()
+    )
+
+
 def _register_template_helpers(app: Flask) -> None:
+    app.jinja_env.globals["any_problem"] = any_problem
     app.jinja_env.filters["date"] = lambda day: format_date(day) if day else ""
     app.jinja_env.filters["group_label"] = group_label
     app.jinja_env.filters["recorded"] = lambda at: f"{format_date(at)}, {at:%H:%M} UTC" if at else ""

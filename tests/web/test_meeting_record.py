@@ -143,6 +143,7 @@ def test_a_bad_entry_is_explained_next_to_its_field_and_nothing_is_written(clien
     assert re.search(rf'id="{prefix}-{form["field"]}-error">.*{re.escape(form["message"])}', body)
     assert story.notifications() == before
     assert ("<html" in body) == (headers == {})
+    assert ("<title>Error: " in body) == (headers == {})  # a screen reader hears it first
 
 
 @MODES

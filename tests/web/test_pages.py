@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import html
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -24,6 +27,31 @@ def story(flask_app) -> Riverside:  # noqa: ANN001
 def test_the_home_page_lists_partnerships(client, story):
     page = client.get("/").get_data(as_text=True)
     assert "Riverside EHE Policy Partnership" in page  # read after writes made outside the web
+
+
+def test_every_page_linked_from_home_opens_with_a_plain_text_title(client, story):
+    """The title is what a screen reader says first, and what a tab shows: text, never markup."""
+    story.decide(stage="co_design")
+    seen: set[str] = set()
+    queue = ["/"]
+    while queue:
+        path = queue.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        response = client.get(path)
+        assert response.status_code == 200, path
+        if response.mimetype != "text/html":
+            continue
+        body = response.get_data(as_text=True)
+        title = re.search(r"<title>(.*?)</title>", body, re.S)
+        assert title and re.fullmatch(r"[^<>]+ – Cotrace", html.unescape(title.group(1)).strip()), path
+        assert not title.group(1).startswith("Error"), path
+        for href in re.findall(r'href="([^"]+)"', body):
+            link = urlsplit(html.unescape(href))
+            if not link.netloc and link.path.startswith("/") and "unsubscribe" not in link.path:
+                queue.append(link.path + (f"?{link.query}" if link.query else ""))
+    assert len(seen) > 20  # the crawl went beyond the home page
 
 
 def test_the_policy_page_shows_the_stage_timeline(client, story):
