@@ -29,9 +29,9 @@ def test_the_home_page_lists_partnerships(client, story):
     assert "Riverside EHE Policy Partnership" in page  # read after writes made outside the web
 
 
-def test_every_page_linked_from_home_opens_with_a_plain_text_title(client, story):
-    """The title is what a screen reader says first, and what a tab shows: text, never markup."""
-    story.decide(stage="co_design")
+def pages_linked_from_home(client) -> dict[str, str]:  # noqa: ANN001
+    """Every HTML page reachable from the home page by following links, by path."""
+    pages: dict[str, str] = {}
     seen: set[str] = set()
     queue = ["/"]
     while queue:
@@ -43,15 +43,40 @@ def test_every_page_linked_from_home_opens_with_a_plain_text_title(client, story
         assert response.status_code == 200, path
         if response.mimetype != "text/html":
             continue
-        body = response.get_data(as_text=True)
-        title = re.search(r"<title>(.*?)</title>", body, re.S)
-        assert title and re.fullmatch(r"[^<>]+ – Cotrace", html.unescape(title.group(1)).strip()), path
-        assert not title.group(1).startswith("Error"), path
+        pages[path] = body = response.get_data(as_text=True)
         for href in re.findall(r'href="([^"]+)"', body):
             link = urlsplit(html.unescape(href))
             if not link.netloc and link.path.startswith("/") and "unsubscribe" not in link.path:
                 queue.append(link.path + (f"?{link.query}" if link.query else ""))
-    assert len(seen) > 20  # the crawl went beyond the home page
+    assert len(pages) > 20  # the crawl went beyond the home page
+    return pages
+
+
+def test_every_page_linked_from_home_opens_with_a_plain_text_title(client, story):
+    """The title is what a screen reader says first, and what a tab shows: text, never markup."""
+    story.decide(stage="co_design")
+    for path, body in pages_linked_from_home(client).items():
+        title = re.search(r"<title>(.*?)</title>", body, re.S)
+        assert title and re.fullmatch(r"[^<>]+ – Cotrace", html.unescape(title.group(1)).strip()), path
+        assert not title.group(1).startswith("Error"), path
+
+
+def test_every_form_sent_empty_gets_its_mistakes_explained_never_an_error_page(client, story):
+    """What a person gets who presses the button too soon, on every form the pages link to."""
+    story.decide(stage="co_design")
+    forms = {}
+    for path, body in pages_linked_from_home(client).items():
+        for form in re.findall(r"<form[^>]*>", body):
+            if 'method="post"' in form and "unsubscribe" not in form:
+                action = re.search(r'action="([^"]*)"', form)
+                forms[urlsplit(html.unescape(action.group(1)) if action else path).path or path] = path
+    assert len(forms) > 10
+    for action, page in sorted(forms.items()):
+        response = post(client, action, {})
+        assert response.status_code in (303, 422), f"{action} (from {page}): {response.status_code}"
+        if response.status_code == 422:
+            body = response.get_data(as_text=True)
+            assert 'class="error-summary"' in body and "<title>Error: " in body, action
 
 
 def test_the_policy_page_shows_the_stage_timeline(client, story):
