@@ -1,4 +1,6 @@
-"""Follow-up: what a contributor is told when their input gets a response or is cited by a decision.
+"""Follow-up: what a contributor is told when their input gets a response or is cited by a decision,
+and when a decision that cites it is later corrected, reversed or replaced ("you said, we did" must
+not go on saying "we did" once it is undone).
 
 Every notice is a row of `followup_notices` (what their private feed shows), one per response and
 one per contribution a decision cites. When the contributor had given an address and agreed to email
@@ -22,6 +24,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
     Connection,
@@ -77,6 +80,14 @@ contributions = Table(
     Column("pseudonym", String(100)),
     Column("happened_on", Date, nullable=False),
 )
+# Decisions that cite someone's input: what they said and cited, for the news of what became of them.
+decisions = Table(
+    "followup_decisions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("cites", JSON, nullable=False),  # the contributions' ids, as text, in the decision's order
+)
 notices = Table(
     "followup_notices",
     metadata,
@@ -85,7 +96,7 @@ notices = Table(
     Column("position", POSITION, nullable=False),
     Column("participant_id", Uuid, nullable=False, index=True),
     Column("contribution_id", Uuid, nullable=False),
-    Column("kind", String(16), nullable=False),  # response or decision
+    Column("kind", String(16), nullable=False),  # response, decision, correction, reversal or replacement
     Column("title", Text, nullable=False),
     Column("content", Text, nullable=False),
     Column("happened_on", Date, nullable=False),
@@ -210,24 +221,106 @@ class Followups:
             f"by {DECISION_METHODS[event.method].lower()}.\n"
             f"Decision makers: {groups}."
         )
-        by_contributor: dict[UUID, list[dict[str, Any]]] = {}
-        for contribution in _contributions(conn, event.cites):
-            by_contributor.setdefault(contribution["contributor_id"], []).append(contribution)
-        for theirs in by_contributor.values():
-            entries = [
-                (c, f"A decision on {c['policy']} cites your {_kind(c)}", f"{_you_said(c)}\n\n{decided}")
-                for c in theirs
-            ]
-            if len(theirs) == 1:
-                subject, body = entries[0][1], entries[0][2]
-            else:
-                # One decision is one piece of news: one message, however many of theirs it cites.
-                subject = f"A decision on {theirs[0]['policy']} cites {len(theirs)} of your contributions"
-                body = "\n\n".join([*(_you_said(c) for c in theirs), decided])
-            _notify(conn, event, position, "decision", entries, subject, body)
+        if not event.cites:
+            return
+        conn.execute(
+            insert(decisions),
+            dict(id=event.originator_id, text=event.text, cites=[str(c) for c in event.cites]),
+        )
+        _tell(conn, event, position, "decision", _contributions(conn, event.cites), "cites", decided)
+
+    @_on.register
+    def _(self, event: Decision.Corrected, conn: Connection, position: int) -> None:
+        decision = _cited_decision(conn, event.originator_id)
+        if decision is None:
+            return
+        conn.execute(update(decisions).where(decisions.c.id == decision.id).values(text=event.text))
+        news = (
+            f"Decided: {decision.text}\n"
+            f"The record was corrected on {format_date(event.happened_on)}. It now reads: {event.text}\n"
+            f"Reason: {event.reason}"
+        )
+        _tell(
+            conn,
+            event,
+            position,
+            "correction",
+            _contributions(conn, _ids(decision)),
+            "was corrected: it cites",
+            news,
+        )
+
+    @_on.register
+    def _(self, event: Decision.Reversed, conn: Connection, position: int) -> None:
+        decision = _cited_decision(conn, event.originator_id)
+        if decision is None:
+            return
+        news = (
+            f"Decided: {decision.text}\nReversed on {format_date(event.happened_on)}.\nReason: {event.reason}"
+        )
+        _tell(
+            conn,
+            event,
+            position,
+            "reversal",
+            _contributions(conn, _ids(decision)),
+            "was reversed: it cited",
+            news,
+        )
+
+    @_on.register
+    def _(self, event: Decision.Superseded, conn: Connection, position: int) -> None:
+        decision = _cited_decision(conn, event.originator_id)
+        if decision is None:
+            return
+        news = (
+            f"Decided: {decision.text}\n"
+            f"Replaced by a later decision on {format_date(event.happened_on)}.\n"
+            f"Reason: {event.reason}"
+        )
+        _tell(
+            conn,
+            event,
+            position,
+            "replacement",
+            _contributions(conn, _ids(decision)),
+            "was replaced: it cited",
+            news,
+        )
 
 
 Entry = tuple[dict[str, Any], str, str]  # the contribution, the entry's title, its content
+
+
+def _tell(
+    conn: Connection, event: Any, position: int, kind: str, cited: list[dict[str, Any]], what: str, news: str
+) -> None:
+    """A decision's news for everyone whose input it cites: "A decision on <policy> <what> your
+    suggestion", one feed entry per contribution and one message per contributor."""
+    by_contributor: dict[UUID, list[dict[str, Any]]] = {}
+    for contribution in cited:
+        by_contributor.setdefault(contribution["contributor_id"], []).append(contribution)
+    for theirs in by_contributor.values():
+        entries = [
+            (c, f"A decision on {c['policy']} {what} your {_kind(c)}", f"{_you_said(c)}\n\n{news}")
+            for c in theirs
+        ]
+        if len(theirs) == 1:
+            subject, body = entries[0][1], entries[0][2]
+        else:
+            # One decision is one piece of news: one message, however many of theirs it cites.
+            subject = f"A decision on {theirs[0]['policy']} {what} {len(theirs)} of your contributions"
+            body = "\n\n".join([*(_you_said(c) for c in theirs), news])
+        _notify(conn, event, position, kind, entries, subject, body)
+
+
+def _cited_decision(conn: Connection, decision_id: UUID) -> Any:
+    """The decision, if it cites anyone's input; None if it cites none (no one to tell)."""
+    return conn.execute(select(decisions).where(decisions.c.id == decision_id)).first()
+
+
+def _ids(decision: Any) -> list[UUID]:
+    return [UUID(c) for c in decision.cites]
 
 
 def _notify(

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from projections import followups
+from tests.conftest import TODAY
 from tests.followup_story import Followup, Mailbox, followup_app, smtp_server
 from tests.integration.test_projections import snapshot
 from tests.web.test_meeting_page import HTMX, post
@@ -120,6 +121,72 @@ def test_a_decision_citing_two_of_ones_contributions_is_one_message_and_two_feed
     riverside.send()
     assert len(mailbox.to(AMIRA)) == 2
     assert mailbox.to(AMIRA)[1]["Subject"] == "A decision on EHE policy cites your suggestion"
+
+
+def test_a_decision_that_cited_someones_input_being_reversed_is_news_for_them(riverside, mailbox):
+    """ "You said, we did" must not go on saying "we did" once the decision is undone."""
+    riverside.agree_to_email("amira", AMIRA)
+    first = riverside.contribute("amira", "Publish the policy in plain English")
+    second = riverside.contribute("amira", "Add a glossary")
+    decision = riverside.decide_citing(first, second, text="Publish it in plain English, with a glossary")
+    riverside.send()
+
+    riverside.run(
+        lambda app, actor: app.reverse_decision(actor, decision, "The statutory wording must stay", TODAY)
+    )
+    [sent] = riverside.send()
+
+    assert sent.subject == "A decision on EHE policy was reversed: it cited 2 of your contributions"
+    body = mailbox.to(AMIRA)[-1].get_payload(decode=True).decode()
+    assert "Publish the policy in plain English" in body and "Add a glossary" in body
+    assert "Decided: Publish it in plain English, with a glossary" in body
+    assert "Reason: The statutory wording must stay" in body
+    with riverside.services.engine.connect() as conn:
+        kinds = [n["kind"] for n in followups.participant_notices(conn, riverside.person("amira"))]
+    assert kinds.count("reversal") == 2  # a feed entry for each contribution
+    assert riverside.send() == []  # told once
+
+
+def test_a_corrected_or_replaced_decision_tells_what_it_now_says_and_why(riverside, mailbox):
+    riverside.agree_to_email("amira", AMIRA)
+    said = riverside.contribute("amira", "Publish the policy in plain English")
+    decision = riverside.decide_citing(said, text="Publish it in plain English")
+    riverside.run(
+        lambda app, actor: app.correct_decision(
+            actor,
+            decision,
+            "Publish it in plain English and Easy Read",
+            "Minutes approved with this wording",
+            TODAY,
+        )
+    )
+    riverside.run(
+        lambda app, actor: riverside.story.decide(
+            text="Publish it in Easy Read only",
+            supersedes=decision,
+            supersession_reason="Families asked for Easy Read",
+        )
+    )
+    riverside.send()
+
+    cited, corrected, replaced = mailbox.to(AMIRA)
+    assert cited["Subject"] == "A decision on EHE policy cites your suggestion"
+    assert corrected["Subject"] == "A decision on EHE policy was corrected: it cites your suggestion"
+    body = corrected.get_payload(decode=True).decode()
+    assert "It now reads: Publish it in plain English and Easy Read" in body
+    assert "Reason: Minutes approved with this wording" in body
+    assert replaced["Subject"] == "A decision on EHE policy was replaced: it cited your suggestion"
+    assert "Decided: Publish it in plain English and Easy Read" in replaced.get_payload(decode=True).decode()
+
+
+def test_a_decision_citing_no_one_is_reversed_without_telling_anyone(riverside, mailbox):
+    riverside.agree_to_email("amira", AMIRA)
+    decision = riverside.run(lambda app, actor: riverside.story.decide())
+    riverside.run(lambda app, actor: app.reverse_decision(actor, decision, "Taken in error", TODAY))
+
+    assert riverside.send() == []
+    with riverside.services.engine.connect() as conn:
+        assert followups.participant_notices(conn, riverside.person("amira")) == []
 
 
 class Crash(BaseException):
