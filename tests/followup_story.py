@@ -3,8 +3,10 @@ told through the served application, so every command's events reach the project
 
 from __future__ import annotations
 
+import asyncio
 import email
 import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,6 +33,8 @@ class Mailbox:
         self.messages: list[Message] = []
         self.port = 0
         self.unknown: set[str] = set()  # addresses refused at RCPT, as for a mailbox that does not exist
+        # When set, a message is accepted only once `held` is set (or after 5 s): a slow mail server.
+        self.held: threading.Event | None = None
 
     async def handle_RCPT(  # noqa: N802
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
@@ -41,6 +45,8 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        if self.held is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.held.wait, 5)
         self.messages.append(email.message_from_bytes(envelope.original_content or envelope.content))
         return "250 Message accepted for delivery"
 

@@ -27,6 +27,7 @@ from domain.vocabulary import (
     group_label,
 )
 from web import csrf
+from web.mailer import Postman
 from web.services import Conflict, Services, database_url, open_services
 
 # What became of a decision, as the pages say it.
@@ -50,6 +51,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     today = app.config.get("TODAY")  # tests fix the calendar; everyone else lives in the present
     services = open_services(url, today=today) if today else open_services(url)
     app.extensions["cotrace"] = services
+    app.extensions["postman"] = Postman(app)
 
     Htmx(app)
     csrf.init_app(app)

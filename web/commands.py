@@ -2,8 +2,8 @@
 
 After a command the projections are brought up to date in the same request, so the page the user
 sees next already shows what they did (read-your-writes), on SQLite and on PostgreSQL alike. The
-follow-up messages the command queued are sent once the page has gone to the browser, so a slow
-mail server never holds up the person recording; any left unsent wait for the next command or
+follow-up messages the command queued are sent on a thread of their own (`web.mailer.Postman`), so a
+slow mail server never holds up the page; any left unsent wait for the next command or
 `cotrace send-followups`.
 """
 
@@ -15,12 +15,11 @@ from datetime import date
 from typing import TypeVar
 from uuid import UUID
 
-from flask import Flask, Response, after_this_request, current_app, g
+from flask import current_app
 from sqlalchemy import Connection
 
 from domain.application import Cotrace
 from domain.errors import Problems
-from web.mailer import send_quietly
 from web.operator import current_actor
 
 T = TypeVar("T")
@@ -28,27 +27,8 @@ T = TypeVar("T")
 
 def run(command: Callable[[Cotrace, UUID], T], actor: UUID | None = None) -> T:
     result = current_app.extensions["cotrace"].run(command, actor or current_actor())
-    _send_followups_once_answered()
+    current_app.extensions["postman"].nudge()
     return result
-
-
-def _send_followups_once_answered() -> None:
-    """Sends what the command queued after the response has been written to the browser (the WSGI
-    server closes it then), in the request's own thread: no thread of ours to manage or lose."""
-    if g.get("followups_due"):
-        return
-    g.followups_due = True
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-
-    @after_this_request
-    def send_when_answered(response: Response) -> Response:
-        response.call_on_close(lambda: _send_from(app))
-        return response
-
-
-def _send_from(app: Flask) -> None:
-    with app.app_context():
-        send_quietly(app)
 
 
 def today() -> date:

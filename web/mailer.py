@@ -150,6 +150,45 @@ def send_from_app(app: Flask) -> list[Sent]:
     return send_followups(app.extensions["cotrace"].engine, settings, unsubscribe_url)
 
 
+class Postman:
+    """Sends the follow-ups a command queued on a thread of its own, so a slow mail server never
+    holds up the page of the person who recorded it.
+
+    A thread is started when there is something to send and ends when there is nothing left, so an
+    idle app keeps none. Asked again while sending, it goes round once more.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self._app = app
+        self._lock = threading.Lock()
+        self._due = False
+        self._thread: threading.Thread | None = None
+
+    def nudge(self) -> None:
+        with self._lock:
+            self._due = True
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._deliver, name="cotrace-followups", daemon=True)
+                self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Until what was due has gone (or failed and stays queued): for tests and a clean exit."""
+        with self._lock:
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+    def _deliver(self) -> None:
+        while True:
+            with self._lock:
+                if not self._due:
+                    self._thread = None
+                    return
+                self._due = False
+            with self._app.app_context():
+                send_quietly(self._app)
+
+
 def send_quietly(app: Flask) -> None:
     """After a command: whatever goes wrong in sending (a mail server down, a busy database), the
     command is saved and must not be shown as failed; what is not sent stays queued for the next
