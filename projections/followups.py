@@ -214,6 +214,8 @@ class Followups:
 
     @_on.register
     def _(self, event: Decision.Recorded, conn: Connection, position: int) -> None:
+        if not event.cites:
+            return  # it answers no one's input: no one to tell, now or when it changes
         groups = ", ".join(group_label(g) for g in event.decision_maker_groups)
         decided = (
             f"Decided: {event.text}\n"
@@ -221,8 +223,6 @@ class Followups:
             f"by {DECISION_METHODS[event.method].lower()}.\n"
             f"Decision makers: {groups}."
         )
-        if not event.cites:
-            return
         conn.execute(
             insert(decisions),
             dict(id=event.originator_id, text=event.text, cites=[str(c) for c in event.cites]),
@@ -231,62 +231,23 @@ class Followups:
 
     @_on.register
     def _(self, event: Decision.Corrected, conn: Connection, position: int) -> None:
-        decision = _cited_decision(conn, event.originator_id)
-        if decision is None:
-            return
-        conn.execute(update(decisions).where(decisions.c.id == decision.id).values(text=event.text))
-        news = (
-            f"Decided: {decision.text}\n"
-            f"The record was corrected on {format_date(event.happened_on)}. It now reads: {event.text}\n"
-            f"Reason: {event.reason}"
+        corrected = (
+            f"The record was corrected on {format_date(event.happened_on)}. It now reads: {event.text}"
         )
-        _tell(
-            conn,
-            event,
-            position,
-            "correction",
-            _contributions(conn, _ids(decision)),
-            "was corrected: it cites",
-            news,
-        )
+        if _tell_what_became(conn, event, position, "correction", "was corrected: it cites", corrected):
+            conn.execute(
+                update(decisions).where(decisions.c.id == event.originator_id).values(text=event.text)
+            )
 
     @_on.register
     def _(self, event: Decision.Reversed, conn: Connection, position: int) -> None:
-        decision = _cited_decision(conn, event.originator_id)
-        if decision is None:
-            return
-        news = (
-            f"Decided: {decision.text}\nReversed on {format_date(event.happened_on)}.\nReason: {event.reason}"
-        )
-        _tell(
-            conn,
-            event,
-            position,
-            "reversal",
-            _contributions(conn, _ids(decision)),
-            "was reversed: it cited",
-            news,
-        )
+        reversed_on = f"Reversed on {format_date(event.happened_on)}."
+        _tell_what_became(conn, event, position, "reversal", "was reversed: it cited", reversed_on)
 
     @_on.register
     def _(self, event: Decision.Superseded, conn: Connection, position: int) -> None:
-        decision = _cited_decision(conn, event.originator_id)
-        if decision is None:
-            return
-        news = (
-            f"Decided: {decision.text}\n"
-            f"Replaced by a later decision on {format_date(event.happened_on)}.\n"
-            f"Reason: {event.reason}"
-        )
-        _tell(
-            conn,
-            event,
-            position,
-            "replacement",
-            _contributions(conn, _ids(decision)),
-            "was replaced: it cited",
-            news,
-        )
+        replaced = f"Replaced by a later decision on {format_date(event.happened_on)}."
+        _tell_what_became(conn, event, position, "replacement", "was replaced: it cited", replaced)
 
 
 Entry = tuple[dict[str, Any], str, str]  # the contribution, the entry's title, its content
@@ -314,13 +275,16 @@ def _tell(
         _notify(conn, event, position, kind, entries, subject, body)
 
 
-def _cited_decision(conn: Connection, decision_id: UUID) -> Any:
-    """The decision, if it cites anyone's input; None if it cites none (no one to tell)."""
-    return conn.execute(select(decisions).where(decisions.c.id == decision_id)).first()
-
-
-def _ids(decision: Any) -> list[UUID]:
-    return [UUID(c) for c in decision.cites]
+def _tell_what_became(conn: Connection, event: Any, position: int, kind: str, what: str, change: str) -> bool:
+    """News of a later change to a decision, with its reason, for those whose input it cites.
+    False when it cites no one's (it has no row here): then there is no one to tell."""
+    decision = conn.execute(select(decisions).where(decisions.c.id == event.originator_id)).first()
+    if decision is None:
+        return False
+    news = f"Decided: {decision.text}\n{change}\nReason: {event.reason}"
+    cited = _contributions(conn, [UUID(c) for c in decision.cites])
+    _tell(conn, event, position, kind, cited, what, news)
+    return True
 
 
 def _notify(

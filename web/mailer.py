@@ -172,7 +172,7 @@ class Postman:
                 self._thread.start()
 
     def wait(self, timeout: float | None = None) -> None:
-        """Until what was due has gone (or failed and stays queued): for tests and a clean exit."""
+        """Until what was due has gone (or failed and stays queued); the tests wait on it."""
         with self._lock:
             thread = self._thread
         if thread is not None:
