@@ -5,23 +5,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
-
 from tests.conftest import TODAY
 from tests.story import Riverside
-from tests.web.test_meeting_page import HTMX, post
+from tests.web.test_meeting_page import MODES, post
 from tests.web.test_meeting_record import said_in_the_room
-
-
-@pytest.fixture
-def story(flask_app) -> Riverside:  # noqa: ANN001
-    services = flask_app.extensions["cotrace"]
-    story = Riverside.set_up(services.app, TODAY)
-    services.read_models.catch_up()
-    return story
-
-
-MODES = pytest.mark.parametrize("headers", [{}, HTMX], ids=["full page", "htmx"])
 
 
 def an_earlier_contribution(riverside: Riverside) -> str:

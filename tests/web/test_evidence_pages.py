@@ -56,11 +56,6 @@ def designed_after_the_fact(story: Riverside) -> None:
     )
 
 
-@pytest.fixture
-def story(flask_app) -> Riverside:  # noqa: ANN001
-    return Riverside.set_up(flask_app.extensions["cotrace"].app, TODAY)
-
-
 def text_of(page: str) -> str:
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
 

@@ -6,18 +6,11 @@ import re
 
 import pytest
 
-from tests.conftest import TODAY
 from tests.story import Riverside
 
 HTMX = {"HX-Request": "true", "HX-Current-URL": "http://localhost/"}
-
-
-@pytest.fixture
-def story(flask_app) -> Riverside:  # noqa: ANN001
-    services = flask_app.extensions["cotrace"]
-    story = Riverside.set_up(services.app, TODAY)
-    services.read_models.catch_up()
-    return story
+# A form posted as a browser without JavaScript does, and as htmx does.
+MODES = pytest.mark.parametrize("headers", [{}, HTMX], ids=["full page", "htmx"])
 
 
 def post(client, url: str, data: dict, headers: dict | None = None):  # noqa: ANN001, ANN201

@@ -10,18 +10,7 @@ import pytest
 
 from tests.conftest import TODAY
 from tests.story import Riverside
-from tests.web.test_meeting_page import HTMX, good_decision, post
-
-
-@pytest.fixture
-def story(flask_app) -> Riverside:  # noqa: ANN001
-    services = flask_app.extensions["cotrace"]
-    story = Riverside.set_up(services.app, TODAY)
-    services.read_models.catch_up()
-    return story
-
-
-MODES = pytest.mark.parametrize("headers", [{}, HTMX], ids=["full page", "htmx"])
+from tests.web.test_meeting_page import MODES, good_decision, post
 
 
 def said_in_the_room(riverside: Riverside, text: str = "Ask families before writing anything") -> str:

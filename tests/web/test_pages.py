@@ -10,18 +10,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import TODAY
-from tests.story import Riverside
 from tests.web.test_meeting_page import post
 from web.demo import DEMO_FOLDER, HISTORIES
 from web.importer import load_history
-
-
-@pytest.fixture
-def story(flask_app) -> Riverside:  # noqa: ANN001
-    services = flask_app.extensions["cotrace"]
-    story = Riverside.set_up(services.app, TODAY)
-    return story
 
 
 def test_the_home_page_lists_partnerships(client, story):

@@ -10,14 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from projections import directory
-from tests.conftest import TODAY
-from tests.story import Riverside
 from tests.web.test_meeting_page import post
-
-
-@pytest.fixture
-def story(flask_app) -> Riverside:  # noqa: ANN001
-    return Riverside.set_up(flask_app.extensions["cotrace"].app, TODAY)
 
 
 def test_a_partnership_is_formed_and_gets_members_and_a_policy(client, flask_app):
