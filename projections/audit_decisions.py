@@ -1,0 +1,229 @@
+"""The audit trail's entries for contributions and their responses, and for decisions and what
+came after them (corrections, reversals, supersessions).
+
+Nothing is edited in place: a correction, reversal or supersession is an entry of its own that names
+the decision it changes. `AuditTrail` hands here every event it has no entry of its own for.
+"""
+
+from __future__ import annotations
+
+from functools import singledispatch
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, insert, select, update
+
+from domain.contributions import Contribution
+from domain.dates import format_date
+from domain.decisions import Decision
+from domain.vocabulary import CONTRIBUTION_KINDS, DECISION_METHODS, RESPONSES, group_label
+from projections.audit_entries import (
+    cited,
+    decision_named,
+    decision_row,
+    meeting_title,
+    people_named,
+    shown,
+    write_entry,
+)
+from projections.audit_tables import contributions, decisions
+
+
+@singledispatch
+def decision_entry(event: Any, conn: Connection, position: int) -> None:
+    """Events that are not part of a policy's trail are passed over."""
+
+
+# Contributions and their responses.
+
+
+@decision_entry.register
+def _(event: Contribution.Submitted, conn: Connection, position: int) -> None:
+    person = people_named(conn, {event.contributor_id})[event.contributor_id]
+    contributor = event.pseudonym or person["name"]
+    conn.execute(
+        insert(contributions),
+        dict(
+            id=event.originator_id,
+            policy_id=event.policy_id,
+            contributor=contributor,
+            stakeholder_group=person["code"],
+            kind=event.kind,
+            text=event.text,
+            stage=event.stage,
+            cycle=event.cycle,
+        ),
+    )
+    write_entry(
+        conn,
+        event,
+        position,
+        policy_id=event.policy_id,
+        kind="contribution_submitted",
+        what=event.text,
+        stage=event.stage,
+        cycle=event.cycle,
+        happened_on=event.happened_on,
+        meeting=meeting_title(conn, event.meeting_id),
+        contribution_id=event.originator_id,
+        contributor={"name": contributor, "group": person["group"], "kind": event.kind},
+        channel=event.channel,
+        groups={person["code"]},
+    )
+
+
+@decision_entry.register
+def _(event: Contribution.Responded, conn: Connection, position: int) -> None:
+    contribution = conn.execute(select(contributions).where(contributions.c.id == event.originator_id)).one()
+    responder = people_named(conn, {event.responded_by})[event.responded_by]
+    write_entry(
+        conn,
+        event,
+        position,
+        policy_id=contribution.policy_id,
+        kind="contribution_responded",
+        what=f"{RESPONSES[event.response]}: the {CONTRIBUTION_KINDS[contribution.kind].lower()} "
+        f"“{contribution.text}”. Response given by {responder['name']}.",
+        reason=event.reason or None,
+        stage=contribution.stage,
+        cycle=contribution.cycle,
+        happened_on=event.happened_on,
+        contribution_id=event.originator_id,
+        contributor={
+            "name": contribution.contributor,
+            "group": group_label(contribution.stakeholder_group),
+            "kind": contribution.kind,
+        },
+        response=event.response,
+        groups={contribution.stakeholder_group},
+    )
+
+
+# Decisions, and what came after them.
+
+
+@decision_entry.register
+def _(event: Decision.Recorded, conn: Connection, position: int) -> None:
+    named = people_named(
+        conn,
+        {
+            event.recorded_by,
+            event.proposed_by,
+            *event.decided_by,
+            *event.consulted,
+            *event.informed,
+            *(UUID(str(n["by"])) for n in event.dissent if n.get("by")),
+        },
+    )
+    conn.execute(
+        insert(decisions),
+        dict(
+            id=event.originator_id,
+            policy_id=event.policy_id,
+            text=event.text,
+            happened_on=event.happened_on,
+            stage=event.stage,
+            cycle=event.cycle,
+            decision_maker_groups=list(event.decision_maker_groups),
+        ),
+    )
+    cited_rows = (
+        conn.execute(select(contributions).where(contributions.c.id.in_(event.cites))).all()
+        if event.cites
+        else []
+    )
+    by_id = {row.id: row for row in cited_rows}
+    write_entry(
+        conn,
+        event,
+        position,
+        policy_id=event.policy_id,
+        kind="decision_recorded",
+        what=event.text,
+        stage=event.stage,
+        cycle=event.cycle,
+        happened_on=event.happened_on,
+        meeting=meeting_title(conn, event.meeting_id),
+        outside_meeting=event.meeting_id is None,
+        decision_id=event.originator_id,
+        method=DECISION_METHODS[event.method],
+        recorded_by_name=named[event.recorded_by]["name"],
+        proposer=shown(named[event.proposed_by]),
+        decision_makers=[shown(named[p]) for p in event.decided_by],
+        decision_maker_groups=[group_label(g) for g in event.decision_maker_groups],
+        votes=event.votes,
+        cites=[cited(by_id[c]) for c in event.cites if c in by_id],
+        consulted=[shown(named[p]) for p in event.consulted],
+        informed=[shown(named[p]) for p in event.informed],
+        dissent=[
+            {
+                "by": shown(named[UUID(str(n["by"]))]) if n.get("by") else None,
+                "note": n["note"],
+            }
+            for n in event.dissent
+        ],
+        supersedes=decision_named(conn, event.supersedes),
+        groups=set(event.decision_maker_groups),
+    )
+
+
+@decision_entry.register
+def _(event: Decision.Corrected, conn: Connection, position: int) -> None:
+    earlier = decision_row(conn, event.originator_id)
+    conn.execute(update(decisions).where(decisions.c.id == earlier.id).values(text=event.text))
+    _amendment(
+        conn,
+        event,
+        position,
+        earlier,
+        kind="decision_corrected",
+        what=f"The record of the decision of {format_date(earlier.happened_on)} was corrected. "
+        f"It read “{earlier.text}”; it now reads “{event.text}”.",
+    )
+
+
+@decision_entry.register
+def _(event: Decision.Reversed, conn: Connection, position: int) -> None:
+    earlier = decision_row(conn, event.originator_id)
+    _amendment(
+        conn,
+        event,
+        position,
+        earlier,
+        kind="decision_reversed",
+        what=f"The decision of {format_date(earlier.happened_on)}, “{earlier.text}”, was reversed.",
+        meeting=meeting_title(conn, event.meeting_id),
+    )
+
+
+@decision_entry.register
+def _(event: Decision.Superseded, conn: Connection, position: int) -> None:
+    earlier = decision_row(conn, event.originator_id)
+    later = decision_row(conn, event.superseded_by)
+    _amendment(
+        conn,
+        event,
+        position,
+        earlier,
+        kind="decision_superseded",
+        what=f"The decision of {format_date(earlier.happened_on)}, “{earlier.text}”, was superseded "
+        f"by the decision “{later.text}”.",
+        related_decision_id=later.id,
+    )
+
+
+def _amendment(conn: Connection, event: Any, position: int, earlier: Any, **values: Any) -> None:
+    """An entry about an earlier decision: it sits in that decision's stage and cycle."""
+    write_entry(
+        conn,
+        event,
+        position,
+        policy_id=earlier.policy_id,
+        stage=earlier.stage,
+        cycle=earlier.cycle,
+        happened_on=event.happened_on,
+        decision_id=earlier.id,
+        reason=event.reason,
+        groups=set(earlier.decision_maker_groups),
+        **values,
+    )

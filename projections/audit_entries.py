@@ -1,0 +1,94 @@
+"""How the audit trail writes an entry, and the lookups its entries make.
+
+Names and groups come from the lookup tables the audit trail keeps for itself (`audit_tables`), as
+they stood when the fact was recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, bindparam, insert, select
+
+from domain.dates import format_date
+from domain.vocabulary import CONTRIBUTION_KINDS, group_label
+from projections.audit_tables import decisions, meetings, people, policies, trail, trail_groups
+from projections.runner import recorded_day
+
+# The lookups every event makes are built once: building a statement costs more than running it.
+PEOPLE_NAMED = select(people).where(people.c.id.in_(bindparam("ids", expanding=True)))
+MEETING_TITLE = select(meetings.c.title).where(meetings.c.id == bindparam("id"))
+POLICY_NOW = select(policies).where(policies.c.id == bindparam("id"))
+
+
+def write_entry(
+    conn: Connection, event: Any, position: int, groups: Iterable[str] = (), **values: Any
+) -> None:
+    """One row of the trail, at the event's position, with the groups it concerns."""
+    if "recorded_by_name" not in values:
+        values["recorded_by_name"] = people_named(conn, {event.recorded_by})[event.recorded_by]["name"]
+    if values.get("stage") is None:
+        # A fact without a stage of its own (a rating, a version) belongs to the stage the
+        # policy was at when it was recorded.
+        current = conn.execute(POLICY_NOW, {"id": values["policy_id"]}).one()
+        values.update(stage=current.stage, cycle=current.cycle)
+    conn.execute(
+        insert(trail),
+        dict(
+            position=position,
+            recorded_at=event.timestamp,
+            recorded_on=recorded_day(event.timestamp),
+            **values,
+        ),
+    )
+    if groups:
+        conn.execute(
+            insert(trail_groups),
+            [{"position": position, "stakeholder_group": group} for group in sorted(groups)],
+        )
+
+
+def people_named(conn: Connection, ids: set[UUID]) -> dict[UUID, dict[str, str | None]]:
+    """Names, group codes and group labels of the people named by an event, in one query."""
+    rows = conn.execute(PEOPLE_NAMED, {"ids": list(ids)}).all()
+    return {
+        row.id: {
+            "name": row.name,
+            "code": row.stakeholder_group,
+            "group": group_label(row.stakeholder_group) if row.stakeholder_group else None,
+        }
+        for row in rows
+    }
+
+
+def shown(person: dict[str, str | None]) -> dict[str, str | None]:
+    return {"name": person["name"], "group": person["group"]}
+
+
+def cited(contribution: Any) -> dict[str, str]:
+    return {
+        "id": str(contribution.id),
+        "contributor": contribution.contributor,
+        "group": group_label(contribution.stakeholder_group),
+        "kind": CONTRIBUTION_KINDS[contribution.kind],
+        "text": contribution.text,
+    }
+
+
+def meeting_title(conn: Connection, meeting_id: UUID | None) -> str | None:
+    if meeting_id is None:
+        return None
+    return conn.scalar(MEETING_TITLE, {"id": meeting_id})
+
+
+def decision_row(conn: Connection, decision_id: UUID) -> Any:
+    return conn.execute(select(decisions).where(decisions.c.id == decision_id)).one()
+
+
+def decision_named(conn: Connection, decision_id: UUID | None) -> dict[str, str] | None:
+    if decision_id is None:
+        return None
+    earlier = decision_row(conn, decision_id)
+    return {"id": str(earlier.id), "text": earlier.text, "happened_on": format_date(earlier.happened_on)}
