@@ -23,10 +23,10 @@ from projections.audit_entries import (
     decision_row,
     meeting_title,
     people_named,
-    shown,
     write_entry,
 )
 from projections.audit_tables import contributions, decisions
+from projections.people_lookup import shown
 
 
 @singledispatch

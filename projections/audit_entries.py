@@ -15,6 +15,7 @@ from sqlalchemy import Connection, bindparam, insert, select
 from domain.dates import format_date
 from domain.vocabulary import CONTRIBUTION_KINDS, group_label
 from projections.audit_tables import decisions, meetings, people, policies, trail, trail_groups
+from projections.people_lookup import Person, people_in
 from projections.runner import recorded_day
 
 # The lookups every event makes are built once: building a statement costs more than running it.
@@ -50,21 +51,9 @@ def write_entry(
         )
 
 
-def people_named(conn: Connection, ids: set[UUID]) -> dict[UUID, dict[str, str | None]]:
-    """Names, group codes and group labels of the people named by an event, in one query."""
-    rows = conn.execute(PEOPLE_NAMED, {"ids": list(ids)}).all()
-    return {
-        row.id: {
-            "name": row.name,
-            "code": row.stakeholder_group,
-            "group": group_label(row.stakeholder_group) if row.stakeholder_group else None,
-        }
-        for row in rows
-    }
-
-
-def shown(person: dict[str, str | None]) -> dict[str, str | None]:
-    return {"name": person["name"], "group": person["group"]}
+def people_named(conn: Connection, ids: set[UUID]) -> dict[UUID, Person]:
+    """The people an event names, as the audit trail's people table has them."""
+    return people_in(conn, PEOPLE_NAMED, ids)
 
 
 def cited(contribution: Any) -> dict[str, str]:

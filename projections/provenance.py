@@ -37,7 +37,7 @@ from domain.decisions import Decision
 from domain.meetings import Meeting
 from domain.people import Operator, Participant
 from domain.policies import Policy
-from domain.vocabulary import group_label
+from projections.people_lookup import Person, people_in, shown
 from projections.runner import POSITION
 
 metadata = MetaData()
@@ -190,7 +190,7 @@ class Provenance:
 
     @_on.register
     def _(self, event: Contribution.Submitted, conn: Connection, position: int) -> None:
-        person = _people(conn, [event.contributor_id])[event.contributor_id]
+        person = people_in(conn, PEOPLE_NAMED, [event.contributor_id])[event.contributor_id]
         conn.execute(
             insert(contributions),
             dict(
@@ -209,14 +209,14 @@ class Provenance:
 
     @_on.register
     def _(self, event: Contribution.Responded, conn: Connection, position: int) -> None:
-        responder = _people(conn, [event.responded_by])[event.responded_by]
+        responder = people_in(conn, PEOPLE_NAMED, [event.responded_by])[event.responded_by]
         conn.execute(
             update(contributions)
             .where(contributions.c.id == event.originator_id)
             .values(
                 response=event.response,
                 reason=event.reason or None,
-                responded_by=_shown(responder),
+                responded_by=shown(responder),
                 responded_on=event.happened_on,
             )
         )
@@ -232,8 +232,9 @@ class Provenance:
             for row in conn.execute(ATTENDANCE, {"id": event.meeting_id}):
                 (present if row.status == "present" else apologies).append(row.participant_id)
         dissenters = [UUID(str(n["by"])) for n in event.dissent if n.get("by")]
-        named = _people(
+        named = people_in(
             conn,
+            PEOPLE_NAMED,
             [
                 event.recorded_by,
                 event.proposed_by,
@@ -258,14 +259,14 @@ class Provenance:
                 text=event.text,
                 method=event.method,
                 votes=event.votes,
-                proposer=_shown(named[event.proposed_by]),
-                decision_makers=[_shown(named[p]) for p in event.decided_by],
+                proposer=shown(named[event.proposed_by]),
+                decision_makers=[shown(named[p]) for p in event.decided_by],
                 present=_listed(named, present),
                 apologies=_listed(named, apologies),
-                consulted=[_shown(named[p]) for p in event.consulted],
-                informed=[_shown(named[p]) for p in event.informed],
+                consulted=[shown(named[p]) for p in event.consulted],
+                informed=[shown(named[p]) for p in event.informed],
                 dissent=[
-                    {"by": _shown(named[UUID(str(n["by"]))]) if n.get("by") else None, "note": n["note"]}
+                    {"by": shown(named[UUID(str(n["by"]))]) if n.get("by") else None, "note": n["note"]}
                     for n in event.dissent
                 ],
                 supersedes=event.supersedes,
@@ -301,7 +302,7 @@ class Provenance:
 
     @staticmethod
     def _amendment(conn: Connection, event: Any, position: int, **values: Any) -> None:
-        recorder = _people(conn, [event.recorded_by])[event.recorded_by]
+        recorder = people_in(conn, PEOPLE_NAMED, [event.recorded_by])[event.recorded_by]
         conn.execute(
             insert(amendments),
             dict(
@@ -316,23 +317,7 @@ class Provenance:
         )
 
 
-def _people(conn: Connection, ids: list[UUID]) -> dict[UUID, dict[str, str | None]]:
-    rows = conn.execute(PEOPLE_NAMED, {"ids": list(set(ids))}).all()
-    return {
-        row.id: {
-            "name": row.name,
-            "code": row.stakeholder_group,
-            "group": group_label(row.stakeholder_group) if row.stakeholder_group else None,
-        }
-        for row in rows
-    }
-
-
-def _shown(person: dict[str, str | None]) -> dict[str, str | None]:
-    return {"name": person["name"], "group": person["group"]}
-
-
-def _listed(named: dict[UUID, dict[str, str | None]], ids: list[UUID]) -> list[dict[str, str | None]]:
+def _listed(named: dict[UUID, Person], ids: list[UUID]) -> list[Person]:
     # By name, so a rebuild lists them in the same order whatever order the database returned.
-    shown = [_shown(named[p]) for p in ids]
-    return sorted(shown, key=lambda person: (str(person["name"]), str(person["group"])))
+    people = [shown(named[p]) for p in ids]
+    return sorted(people, key=lambda person: (str(person["name"]), str(person["group"])))

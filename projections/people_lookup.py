@@ -1,0 +1,36 @@
+"""How a read model looks up the people an event names, and how it shows one.
+
+Every read model keeps a people table of its own, so that it can be dropped and rebuilt alone; they
+share how a name is read from it and shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection
+
+from domain.vocabulary import group_label
+
+Person = dict[str, str | None]  # name, group code, group label
+
+
+def people_in(conn: Connection, lookup: Any, ids: Iterable[UUID]) -> dict[UUID, Person]:
+    """Names, group codes and group labels of the people with these ids, in one query. `lookup`
+    selects a read model's people rows by an expanding `ids` parameter, built once."""
+    rows = conn.execute(lookup, {"ids": list(set(ids))}).all()
+    return {
+        row.id: {
+            "name": row.name,
+            "code": row.stakeholder_group,
+            "group": group_label(row.stakeholder_group) if row.stakeholder_group else None,
+        }
+        for row in rows
+    }
+
+
+def shown(person: Person) -> Person:
+    """A person as a page shows them: their name and their group's label."""
+    return {"name": person["name"], "group": person["group"]}
