@@ -97,3 +97,12 @@ def test_a_response_without_its_reason_is_explained_and_nothing_is_written(clien
 
 def test_an_unknown_contribution_is_not_found(client, story):
     assert client.get(f"/contributions/{story.policy}").status_code == 404
+
+
+def test_the_audit_trail_says_how_each_contribution_was_given(client, story):
+    an_earlier_contribution(story)
+    said_in_the_room(story)
+    page = client.get(f"/policies/{story.policy}").get_data(as_text=True)
+    assert "How it was given: email." in page
+    assert re.search(r"How it was given: at a meeting \([^)]+\)\.", page)
+    assert "By at a meeting" not in page
