@@ -16,6 +16,7 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from projections import followups
 from web import commands, csrf
+from web.forms import printable
 from web.private_links import participant_from_token
 
 bp = Blueprint("followup", __name__)
@@ -81,7 +82,9 @@ def _atom(participant_id: UUID, self_url: str, since: datetime, notices: list[di
 
 
 def _add(parent: ElementTree.Element, tag: str, text: str, **attributes: str) -> None:
-    ElementTree.SubElement(parent, f"{{{ATOM}}}{tag}", attributes).text = text
+    # What was recorded before forms took control characters out (or came in by an import) must not
+    # make the whole feed unreadable: XML cannot hold them.
+    ElementTree.SubElement(parent, f"{{{ATOM}}}{tag}", attributes).text = printable(text)
 
 
 def _urn(name: str) -> str:

@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from uuid import UUID
 
 from domain.errors import Problems
 
+# Control characters (but tab, newline and carriage return) and the two non-characters: no keyboard
+# types them, a paste can bring them, and XML cannot hold them, so one would break the Atom feed.
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# Characters that show nothing: at either end of a field they are taken off like spaces, so a name
+# made of them alone counts as empty.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def printable(value: str) -> str:
+    """The text without the characters no one can see or type and XML cannot hold."""
+    return NOT_TEXT.sub("", value)
+
 
 def text(form, name: str) -> str:  # noqa: ANN001 - a werkzeug MultiDict
-    return (form.get(name) or "").strip()
+    """A field's text as the person meant it: without control characters, and trimmed of spaces
+    and invisible characters at either end."""
+    value = printable(form.get(name) or "")
+    previous = None
+    while value != previous:
+        previous = value
+        value = value.strip().strip(INVISIBLE)
+    return value
 
 
 def uuid_or_none(value: str | None) -> UUID | None:

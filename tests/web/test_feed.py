@@ -86,3 +86,15 @@ def test_a_feed_needs_a_link_this_installation_made(riverside):
     client = riverside.flask_app.test_client()
     assert client.get("/my-input/not-a-token/feed.atom").status_code == 404
     assert client.get(f"/my-input/{riverside.person('amira')}/feed.atom").status_code == 404
+
+
+def test_control_characters_recorded_without_the_forms_do_not_break_the_feed(riverside):
+    # An import or an older record can hold characters XML cannot: the feed leaves them out. (Not
+    # NUL: PostgreSQL cannot store it, and the forms leave it out.)
+    said = riverside.contribute("amira", "bell\x07 esc\x1b vt\x0b end")
+    riverside.respond(said, "adopted")
+
+    feed, _ = read_feed(riverside, "amira")
+
+    assert_valid_atom(feed)
+    assert "bell esc vt end" in feed.find(f"{ATOM}entry").findtext(f"{ATOM}content")

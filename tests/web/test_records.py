@@ -227,3 +227,18 @@ def test_the_pages_link_to_where_each_fact_is_recorded(client, story):
     assert f'href="/decisions/{decision_id}/correction"' in provenance
     post(client, f"/decisions/{decision_id}/reversal", {"reason": "Changed", "happened_on": "2026-06-15"})
     assert "/correction" not in client.get(f"/decisions/{decision_id}").get_data(as_text=True)
+
+
+def test_a_name_made_only_of_invisible_characters_is_no_name(client, story):
+    before = story.notifications()
+    response = post(client, "/partnerships/new", {"name": " \u200b\u2060\ufeff "})
+    assert response.status_code == 422
+    assert "Enter" in response.get_data(as_text=True)
+    assert story.notifications() == before
+
+
+def test_control_characters_pasted_into_a_form_are_left_out(client, story):
+    response = post(client, "/partnerships/new", {"name": "\u200bHill\x00side\x07 Partnership\x1b"})
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<h1>Hillside Partnership</h1>" in page
