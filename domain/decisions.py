@@ -101,6 +101,10 @@ class Decision(Aggregate):
             )
 
 
+#: The longest wording of a decision, as recorded or as corrected.
+MAX_WORDING = 5000
+
+
 def check_decision(
     problems: Problems,
     text: str,
@@ -113,8 +117,8 @@ def check_decision(
     """The rules a decision keeps whatever meeting it was taken at."""
     if not text.strip():
         problems.add("text", "Enter what was decided")
-    elif len(text) > 5000:
-        problems.add("text", "What was decided must be 5,000 characters or fewer")
+    elif len(text) > MAX_WORDING:
+        problems.add("text", f"What was decided must be {MAX_WORDING:,} characters or fewer")
     if proposed_by is None:
         problems.add("proposed_by", "Choose who proposed the decision")
     if not decided_by:

@@ -110,6 +110,9 @@ def record_decision(meeting_id: UUID):  # noqa: ANN201
     problems = Problems()
     votes = _votes(problems, form)
     dissent = forms.text(form, "dissent")
+    # A dissenter chosen with no note is still a dissent: the rules ask what it was, rather than
+    # the form dropping it without a word.
+    dissenter = forms.uuid_or_none(form.get("dissent_by"))
     return _command(
         meeting_id,
         "decision",
@@ -127,7 +130,7 @@ def record_decision(meeting_id: UUID):  # noqa: ANN201
             cites=forms.uuids(form, "cites"),
             consulted=forms.uuids(form, "consulted"),
             informed=forms.uuids(form, "informed"),
-            dissent=[{"by": forms.uuid_or_none(form.get("dissent_by")), "note": dissent}] if dissent else [],
+            dissent=[{"by": dissenter, "note": dissent}] if dissent or dissenter else [],
         ),
         problems,
     )

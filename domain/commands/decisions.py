@@ -12,7 +12,7 @@ from uuid import UUID
 from domain.commands.base import Commands, unique
 from domain.contributions import Contribution
 from domain.dates import check_not_in_future
-from domain.decisions import Decision, VoteTally, check_decision
+from domain.decisions import MAX_WORDING, Decision, VoteTally, check_decision
 from domain.errors import NotFound, Problems
 from domain.meetings import Meeting
 from domain.partnerships import Partnership
@@ -138,6 +138,8 @@ class DecisionCommands(Commands):
             problems.add("text", "Enter the corrected wording of the decision")
         elif text.strip() == decision.text:
             problems.add("text", "The corrected wording is the same as the recorded one")
+        elif len(text.strip()) > MAX_WORDING:
+            problems.add("text", f"The corrected wording must be {MAX_WORDING:,} characters or fewer")
         problems.raise_if_any()
         decision.correct(text=text.strip(), reason=reason.strip(), happened_on=happened_on, recorded_by=actor)
         self.save(decision)

@@ -135,6 +135,9 @@ class PolicyCommands(Commands):
             problems.add("reason", "Say why the policy is retired, for example 'Replaced by the 2027 policy'")
         check_not_in_future(problems, "retired_on", retired_on, self.today(), "The retirement date")
         policy.check_not_before_start(problems, "retired_on", retired_on)
+        if policy.adopted_on is not None and retired_on < policy.adopted_on:
+            adopted = format_date(policy.adopted_on)
+            problems.add("retired_on", f"The retirement date cannot come before the adoption, on {adopted}")
         problems.raise_if_any()
         policy.retire(reason=reason.strip(), happened_on=retired_on, recorded_by=actor)
         self.save(policy)

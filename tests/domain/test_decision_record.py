@@ -147,3 +147,11 @@ def test_a_decision_is_reversed_at_a_meeting_of_its_own_partnership(riverside):
     with pytest.raises(RulesBroken) as error:
         app.reverse_decision(actor, decision_id, "Changed", riverside.today, meeting_id=foreign_meeting)
     assert "partnership that took the decision" in error.value.by_field()["meeting_id"]
+
+
+def test_a_correction_is_held_to_the_length_of_a_decision(riverside):
+    decision_id = riverside.decide()
+    with pytest.raises(RulesBroken) as error:
+        riverside.app.correct_decision(riverside.actor, decision_id, "x" * 5001, "Typo", riverside.today)
+    assert "5,000 characters or fewer" in error.value.by_field()["text"]
+    riverside.app.correct_decision(riverside.actor, decision_id, "x" * 5000, "Typo", riverside.today)

@@ -159,3 +159,12 @@ def test_nobody_joins_a_partnership_in_the_future(riverside):
             riverside.actor, riverside.partnership, someone, riverside.today + timedelta(days=1)
         )
     assert "future" in error.value.by_field()["joined_on"]
+
+
+def test_a_policy_is_not_retired_before_it_was_adopted(riverside):
+    app, actor, policy_id, day = riverside.app, riverside.actor, riverside.policy, riverside.today
+    app.adopt_policy(actor, policy_id, day)
+    with pytest.raises(RulesBroken) as error:
+        app.retire_policy(actor, policy_id, "Replaced", day - timedelta(days=1))
+    assert "before the adoption" in error.value.by_field()["retired_on"]
+    app.retire_policy(actor, policy_id, "Replaced", day)

@@ -235,6 +235,16 @@ def test_a_dissent_can_name_who_dissented_from_those_present(client, story, head
 
 
 @MODES
+def test_a_dissenter_chosen_without_a_note_is_asked_for_it_not_dropped(client, story, headers):
+    before = story.notifications()
+    data = good_decision(story, dissent="", dissent_by=str(story.people["sophie"]))
+    refused = post(client, f"/meetings/{story.meeting}/decisions", data, headers)
+    assert refused.status_code == 422
+    assert "Enter what the dissent was" in refused.get_data(as_text=True)
+    assert story.notifications() == before
+
+
+@MODES
 @pytest.mark.parametrize("name", ["agenda", "adjustment", "contribution", "decision", "action", "minutes"])
 def test_a_form_sent_empty_is_explained_and_nothing_is_written(client, story, headers, name):
     """Found by submitting every form empty: a contribution with no policy chosen gave "Page not found"."""
