@@ -241,7 +241,17 @@ def publish_version(policy_id: UUID):  # noqa: ANN201
         content_hash = forms.text(form, "content_hash")
         if upload and upload.filename:
             # The checksum of the file itself, so the trail can show which text was published.
-            content_hash = hashlib.sha256(upload.read()).hexdigest()
+            content = upload.read()
+            of_file = hashlib.sha256(content).hexdigest()
+            if not content:
+                problems.add("document", "The file chosen is empty: choose the published document")
+            elif content_hash and content_hash.lower() != of_file:
+                problems.add(
+                    "content_hash",
+                    "This checksum is not the chosen file's: leave it blank to use the file's, "
+                    "or check which file was published",
+                )
+            content_hash = of_file
         return commands.run_after(
             problems,
             lambda app, actor: app.publish_document_version(

@@ -242,3 +242,44 @@ def test_control_characters_pasted_into_a_form_are_left_out(client, story):
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "<h1>Hillside Partnership</h1>" in page
+
+
+def upload_version(client, story, document: bytes, content_hash: str):  # noqa: ANN001, ANN201
+    with client.session_transaction() as session:
+        session["csrf"] = "token"
+    return client.post(
+        f"/policies/{story.policy}/versions/new",
+        data={
+            "csrf_token": "token",
+            "title": "EHE policy",
+            "version_label": "Draft 2",
+            "content_hash": content_hash,
+            "link": "",
+            "published_on": "2026-06-01",
+            "document": (io.BytesIO(document), "ehe.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+
+
+@pytest.mark.parametrize(
+    "document, content_hash, message",
+    [
+        (b"%PDF-1.7 draft 2", "0" * 64, "This checksum is not the chosen file"),
+        (b"", "", "The file chosen is empty"),
+    ],
+)
+def test_a_version_whose_file_and_checksum_disagree_is_explained(
+    client, story, document, content_hash, message
+):
+    before = story.notifications()
+    response = upload_version(client, story, document, content_hash)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True).replace("&#39;", "'")
+    assert story.notifications() == before
+
+
+def test_a_checksum_typed_as_well_as_the_file_may_agree_with_it(client, story):
+    document = b"%PDF-1.7 draft 2"
+    response = upload_version(client, story, document, hashlib.sha256(document).hexdigest().upper())
+    assert response.status_code == 303
