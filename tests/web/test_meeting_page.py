@@ -95,7 +95,11 @@ def test_a_vote_with_unreadable_tallies_is_explained(client, story):
     data = good_decision(story, method="vote", votes_for="two", votes_against="0", abstentions="0")
     response = post(client, f"/meetings/{story.meeting}/decisions", data)
     assert response.status_code == 422
-    assert "Enter the votes for as a whole number" in response.get_data(as_text=True)
+    body = response.get_data(as_text=True)
+    assert "Enter the votes for as a whole number" in body
+    # The error summary links to "For": the field itself is marked invalid and names its message.
+    field = re.search(r'<input[^>]*id="decision-votes_for"[^>]*>', body).group(0)
+    assert 'aria-invalid="true"' in field and "decision-votes_for-error" in field
 
 
 def test_a_vote_is_recorded_with_its_tallies(client, story):
