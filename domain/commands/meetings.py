@@ -10,6 +10,7 @@ from domain.dates import check_not_in_future, format_date
 from domain.errors import Problems
 from domain.meetings import Meeting
 from domain.partnerships import Partnership
+from domain.people import Participant
 from domain.policies import Policy
 from domain.vocabulary import ACCESS_ADJUSTMENTS
 
@@ -39,8 +40,10 @@ class MeetingCommands(Commands):
         meeting.check_has_taken_place(problems, "present", self.today(), "record attendance")
         if any(not partnership.is_member(p) for p in [*present, *apologies]):
             problems.add("present", "Choose people who are members of this partnership")
-        if set(present) & set(apologies):
-            problems.add("apologies", "Someone cannot be both present and sending apologies")
+        both = [p for p in unique(present) if p in set(apologies) and partnership.is_member(p)]
+        if both:
+            names = " and ".join(self._get(Participant, p).name for p in both)
+            problems.add("apologies", f"{names} cannot be both present and sending apologies: untick one")
         problems.raise_if_any()
         meeting.record_attendance(present=unique(present), apologies=unique(apologies), recorded_by=actor)
         self.save(meeting)

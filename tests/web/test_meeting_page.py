@@ -120,12 +120,23 @@ def test_attendance_is_recorded_and_the_decision_form_follows_it(client, story):
 
 
 def test_someone_both_present_and_sending_apologies_is_refused(client, story):
-    amira = str(story.people["amira"])
+    amira, tom = str(story.people["amira"]), str(story.people["tom"])
     response = post(
-        client, f"/meetings/{story.meeting}/attendance", {"present": [amira], "apologies": [amira]}
+        client,
+        f"/meetings/{story.meeting}/attendance",
+        {"present": [tom, amira], "apologies": [amira]},
     )
     assert response.status_code == 422
-    assert "both present and sending apologies" in response.get_data(as_text=True)
+    body = response.get_data(as_text=True)
+    # Whoever it is, is named, and the summary's link lands on their box, which names the message.
+    assert "Amira cannot be both present and sending apologies" in body
+    boxes = re.findall(rf'<input type="checkbox" name="(?:present|apologies)" value="{amira}"[^>]*>', body)
+    assert len(boxes) == 2
+    assert all('aria-invalid="true"' in box and "attendance-apologies-error" in box for box in boxes)
+    assert 'id="attendance-apologies"' in boxes[1]
+    assert body.count('id="attendance-apologies"') == 1
+    tom_boxes = re.findall(rf'<input type="checkbox" name="(?:present|apologies)" value="{tom}"[^>]*>', body)
+    assert not any("aria-invalid" in box for box in tom_boxes)
 
 
 def test_a_post_without_the_form_token_is_refused(client, story):
