@@ -106,3 +106,20 @@ def test_the_audit_trail_says_how_each_contribution_was_given(client, story):
     assert "How it was given: email." in page
     assert re.search(r"How it was given: at a meeting \([^)]+\)\.", page)
     assert "By at a meeting" not in page
+
+
+@MODES
+def test_a_response_sent_twice_says_why_the_second_saved_nothing(client, story, headers):
+    contribution = an_earlier_contribution(story)
+    data = {
+        "response": "adopted",
+        "responded_by": str(story.people["daniel"]),
+        "happened_on": TODAY.isoformat(),
+    }
+    assert post(client, f"/contributions/{contribution}/response", data, headers).status_code in (200, 303)
+    before = story.notifications()
+    again = post(client, f"/contributions/{contribution}/response", data, headers)
+    assert again.status_code == 422
+    body = again.get_data(as_text=True)
+    assert re.search(r'role="alert"[^>]*>\s*<h2[^>]*>Nothing was saved</h2>\s*<ul><li>[^<]+</li>', body)
+    assert story.notifications() == before

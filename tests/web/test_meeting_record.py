@@ -255,3 +255,16 @@ def test_a_form_sent_empty_is_explained_and_nothing_is_written(client, story, he
     body = response.get_data(as_text=True)
     assert re.search(rf'href="#{name}-[a-z_]+"', body), "the error summary links to a field"
     assert story.notifications() == before
+
+
+@MODES
+def test_a_form_sent_twice_says_why_the_second_saved_nothing(client, story, headers):
+    """A double click: the form is gone once the minutes are approved, so the reason stands alone."""
+    form = forms(story)["minutes"]
+    assert post(client, f"/meetings/{story.meeting}/minutes", form["good"], headers).status_code in (200, 303)
+    before = story.notifications()
+    again = post(client, f"/meetings/{story.meeting}/minutes", form["good"], headers)
+    assert again.status_code == 422
+    body = again.get_data(as_text=True)
+    assert re.search(r'role="alert"[^>]*>\s*<h2[^>]*>Nothing was saved</h2>\s*<ul><li>[^<]+</li>', body)
+    assert story.notifications() == before
