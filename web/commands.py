@@ -15,20 +15,30 @@ from datetime import date
 from typing import TypeVar
 from uuid import UUID
 
-from flask import current_app
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import Connection
 
 from domain.application import Cotrace
 from domain.errors import Problems
+from web import submissions
 from web.operator import current_actor
 
 T = TypeVar("T")
 
 
 def run(command: Callable[[Cotrace, UUID], T], actor: UUID | None = None) -> T:
-    result = current_app.extensions["cotrace"].run(command, actor or current_actor())
+    result = current_app.extensions["cotrace"].run(command, actor or current_actor(), _submission())
     current_app.extensions["postman"].nudge()
     return result
+
+
+def _submission() -> str | None:
+    """The id of the form this request sent, for the first command the request runs (a request runs
+    one; a second would be a different thing, and must not be taken for the first sent again)."""
+    if not has_request_context() or request.method != "POST" or g.get("submission_used"):
+        return None
+    g.submission_used = True
+    return submissions.well_formed(request.form.get("submission"))
 
 
 def today() -> date:

@@ -6,6 +6,7 @@ import hmac
 import secrets
 from collections.abc import Callable
 from typing import TypeVar
+from uuid import uuid4
 
 from flask import Flask, abort, request, session
 
@@ -27,6 +28,8 @@ def token() -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["csrf_token"] = token
+    # New each time a form is shown: the same form sent twice records once (web.submissions).
+    app.jinja_env.globals["submission_id"] = lambda: uuid4().hex
 
     @app.before_request
     def check_token() -> None:

@@ -25,6 +25,8 @@ from projections.evidence import Evidence
 from projections.followups import Followups
 from projections.provenance import Provenance
 from projections.runner import LostRace, Projection, ReadModels
+from web import submissions
+from web.submissions import AlreadyRecorded
 
 T = TypeVar("T")
 ATTEMPTS = 5
@@ -81,18 +83,23 @@ class Services:
     def engine(self):  # noqa: ANN201 - a SQLAlchemy Engine
         return self.read_models.engine
 
-    def run(self, command: Callable[[Cotrace, UUID], T], actor: UUID) -> T:
+    def run(self, command: Callable[[Cotrace, UUID], T], actor: UUID, submission: str | None = None) -> T:
         """Runs one command as one unit of work: its reads, its events and the projections' rows
         commit together or not at all, so the next page read already shows it (read-your-writes).
 
         A conflict (another save to the same aggregate came first, or another process moved a
         projection) rolls everything back and runs the command again: it reloads its aggregates
         and checks every rule afresh, so running it again is safe.
+
+        `submission`: the id of the form it came from. A form whose command was saved already gets
+        that command's result back, and nothing runs again (`web.submissions`).
         """
         with self.lock:  # one unit of work at a time in a process keeps the aggregate cache true
             for _ in range(ATTEMPTS):
                 try:
-                    return self._run_once(command, actor)
+                    return self._run_once(command, actor, submission)
+                except AlreadyRecorded as recorded:
+                    return recorded.result  # type: ignore[return-value]
                 except (IntegrityError, OperationalError, LostRace):
                     continue
             raise Conflict()
@@ -113,15 +120,19 @@ class Services:
             finally:
                 self._forget_cached_aggregates()
 
-    def _run_once(self, command: Callable[[Cotrace, UUID], T], actor: UUID) -> T:
+    def _run_once(self, command: Callable[[Cotrace, UUID], T], actor: UUID, submission: str | None) -> T:
         self.app.recordings = []
         try:
-            with self.read_models.datastore.transaction(commit=True):
+            with self.read_models.datastore.transaction(commit=True) as session:
                 head = self.read_models.head()
                 if head != self.known_head:
                     self._forget_cached_aggregates()
+                if submission is not None:
+                    submissions.check_not_recorded(session, submission)
                 result = command(self.app, actor)
                 self.known_head = self.read_models.apply_recorded(self.app.recordings, head)
+                if submission is not None and submissions.can_keep(result):
+                    submissions.keep(session, submission, result)  # type: ignore[arg-type]
             return result
         except BaseException:
             # The cache took this unit's aggregates as saved; the rollback unsaved them.
@@ -163,6 +174,7 @@ def open_services(
     )
     read_models = ReadModels(app, all_projections() if projections is None else projections)
     read_models.create_tables()
+    submissions.metadata.create_all(read_models.engine)
     operator_id = app.create_local_operator()
     read_models.catch_up()
     return Services(app=app, read_models=read_models, operator_id=operator_id)
