@@ -161,7 +161,7 @@ class Policy(Aggregate):
         elif happened_on < current.entered_on:
             problems.add(
                 field,
-                f"This meeting was before the policy entered {stage_label(current.stage)} "
+                f"This decision is dated before the policy entered {stage_label(current.stage)} "
                 f"on {format_date(current.entered_on)}: a decision cannot come before its stage",
             )
 

@@ -7,12 +7,13 @@ from uuid import UUID
 
 from domain.commands.base import Commands
 from domain.contributions import Contribution
+from domain.dates import format_date
 from domain.errors import Problems
 from domain.meetings import Meeting
 from domain.partnerships import Partnership
 from domain.people import Participant
 from domain.policies import Policy
-from domain.vocabulary import STAGES
+from domain.vocabulary import STAGES, stage_label
 
 
 class ContributionCommands(Commands):
@@ -32,19 +33,20 @@ class ContributionCommands(Commands):
         """Input on a policy at a stage of its current cycle; made at a meeting, it takes the
         meeting's date and its contributor must have been there."""
         policy = self._get(Policy, policy_id)
-        partnership = self._get(Partnership, policy.partnership_id)
         problems = Problems()
-        policy.check_in_force(problems, "text")
-        if contributor_id is None or not partnership.is_member(contributor_id):
-            problems.add("contributor_id", "Choose the contributor from the partnership's members")
         meeting = None
         if meeting_id is not None:
             meeting = self._find(
                 problems, "meeting_id", Meeting, meeting_id, "Choose a meeting of this partnership"
             )
+        # Said at a meeting, it is the meeting's partnership whose policy and member it must be.
+        partnership = self._get(Partnership, meeting.partnership_id if meeting else policy.partnership_id)
+        if policy.partnership_id != partnership.id:
+            problems.add("policy_id", "Choose one of this partnership's policies")
+        policy.check_in_force(problems, "text")
+        if contributor_id is None or not partnership.is_member(contributor_id):
+            problems.add("contributor_id", "Choose the contributor from the partnership's members")
         if meeting is not None:
-            if meeting.partnership_id != partnership.id:
-                problems.add("meeting_id", "Choose a meeting of this partnership")
             meeting.check_has_taken_place(problems, "meeting_id", self.today(), "record what was said")
             if contributor_id is not None:
                 meeting.check_present(problems, "contributor_id", [contributor_id], "the contributor")
@@ -52,8 +54,15 @@ class ContributionCommands(Commands):
         current = policy.current
         assert current is not None
         stage = stage or current.stage
-        if stage not in STAGES or policy.entered(stage, current.cycle) is None:
+        entered = policy.entered(stage, current.cycle) if stage in STAGES else None
+        if entered is None:
             problems.add("stage", f"Choose a stage this policy has reached in cycle {current.cycle}")
+        elif happened_on is not None and happened_on < entered.entered_on and not problems.has("policy_id"):
+            problems.add(
+                "policy_id" if meeting else "happened_on",
+                f"{'This meeting was' if meeting else 'The contribution is dated'} before {policy.title} "
+                f"entered {stage_label(stage)}, on {format_date(entered.entered_on)}",
+            )
         if happened_on is None:
             problems.add("happened_on", "Enter the date of the contribution")
         else:

@@ -200,6 +200,7 @@ class PolicyCommands(Commands):
                 return None
             if meeting.partnership_id != policy.partnership_id:
                 problems.add("meeting_id", "Choose a meeting of this partnership")
+                return None  # its date says nothing about this policy
             meeting.check_has_taken_place(problems, "meeting_id", self.today(), "record what happened at it")
             return meeting.held_on
         if happened_on is None:

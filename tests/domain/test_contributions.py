@@ -124,3 +124,36 @@ def test_the_responder_is_a_member(riverside):
     with pytest.raises(RulesBroken) as error:
         respond(riverside, contribute(riverside), responded_by=stranger)
     assert "responded_by" in error.value.by_field()
+
+
+def test_a_contribution_cannot_come_before_its_stage(riverside):
+    """Found by testing: said at a meeting before the policy started, it sat out of order in the trail."""
+    before_start = riverside.meeting_on(riverside.today - timedelta(days=95), ["amira"])
+    with pytest.raises(RulesBroken) as error:
+        contribute(riverside, meeting_id=before_start, channel="meeting", happened_on=None)
+    assert "This meeting was before EHE policy entered Co-commission" in error.value.by_field()["policy_id"]
+    with pytest.raises(RulesBroken) as error:
+        contribute(riverside, happened_on=riverside.today - timedelta(days=91))
+    assert "The contribution is dated before EHE policy" in error.value.by_field()["happened_on"]
+    contribute(riverside, happened_on=riverside.today - timedelta(days=90))
+
+
+def test_a_contribution_at_a_meeting_is_about_one_of_its_partnerships_policies(riverside):
+    app, actor = riverside.app, riverside.actor
+    elsewhere = app.form_partnership(actor, "Hillside")
+    other_policy = app.start_policy(actor, elsewhere, "SEND strategy", "authority", riverside.today)
+    with pytest.raises(RulesBroken) as error:
+        contribute(riverside, policy_id=other_policy, meeting_id=riverside.meeting, channel="meeting")
+    # The contributor was at the meeting and is a member: only the policy is wrong.
+    assert error.value.by_field() == {"policy_id": "Choose one of this partnership's policies"}
+
+
+def test_a_rating_at_another_partnerships_meeting_is_told_only_that(riverside):
+    app, actor = riverside.app, riverside.actor
+    elsewhere = app.form_partnership(actor, "Hillside")
+    their_meeting = app.schedule_meeting(
+        actor, elsewhere, "Their meeting", riverside.today - timedelta(days=200), ""
+    )
+    with pytest.raises(RulesBroken) as error:
+        app.rate_policy(actor, riverside.policy, "Communication", "green", meeting_id=their_meeting)
+    assert error.value.by_field() == {"meeting_id": "Choose a meeting of this partnership"}
