@@ -14,6 +14,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.dates import check_not_in_future, format_date
 from domain.errors import Problems
 from domain.vocabulary import CHANNELS, CONTRIBUTION_KINDS, RESPONSES
+from domain.wording import NAME, check_length
 
 
 class Contribution(Aggregate):
@@ -63,6 +64,7 @@ class Contribution(Aggregate):
             problems.add("text", "Enter what the participant said")
         elif len(text) > 10000:
             problems.add("text", "The contribution must be 10,000 characters or fewer")
+        check_length(problems, "pseudonym", pseudonym, NAME, "The pseudonym")
         if channel not in CHANNELS:
             problems.add("channel", "Choose how the contribution came in")
         elif channel == "meeting" and meeting_id is None:

@@ -15,6 +15,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.dates import check_not_in_future, format_date
 from domain.errors import Problems
 from domain.vocabulary import DECISION_METHODS, is_citizen
+from domain.wording import REASON, check_length
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class Decision(Aggregate):
             )
         if not reason.strip():
             problems.add("reason", "Give the reason, so the trail explains the change")
+        check_length(problems, "reason", reason, REASON, "The reason")
         check_not_in_future(problems, "happened_on", happened_on, today, "The date")
         if happened_on < self.happened_on:
             problems.add(

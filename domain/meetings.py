@@ -9,6 +9,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.dates import check_meeting_date, format_date
 from domain.errors import Problems
+from domain.wording import NAME, check_length
 
 
 class Meeting(Aggregate):
@@ -30,6 +31,8 @@ class Meeting(Aggregate):
         problems = Problems()
         if not title.strip():
             problems.add("title", "Enter a title for the meeting, for example 'Partnership meeting'")
+        check_length(problems, "title", title, NAME, "The title")
+        check_length(problems, "place", place, NAME, "The place")
         check_meeting_date(problems, "held_on", held_on, today)
         problems.raise_if_any()
 

@@ -8,6 +8,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import Problems
+from domain.wording import NAME, check_length
 
 
 class Partnership(Aggregate):
@@ -22,6 +23,7 @@ class Partnership(Aggregate):
         problems = Problems()
         if not name.strip():
             problems.add("name", "Enter the partnership's name")
+        check_length(problems, "name", name, NAME, "The name")
         problems.raise_if_any()
 
     @event("MemberJoined")

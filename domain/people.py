@@ -11,6 +11,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import Problems
 from domain.vocabulary import STAKEHOLDER_GROUPS
+from domain.wording import NAME, check_length
 
 LOCAL_OPERATOR_ID = uuid5(NAMESPACE_URL, "cotrace:operator:local")
 
@@ -43,8 +44,7 @@ class Participant(Aggregate):
         problems = Problems()
         if not name.strip():
             problems.add("name", "Enter the participant's name or a pseudonym")
-        elif len(name) > 200:
-            problems.add("name", "Name must be 200 characters or fewer")
+        check_length(problems, "name", name, NAME, "The name")
         if stakeholder_group not in STAKEHOLDER_GROUPS:
             problems.add("stakeholder_group", "Choose the participant's stakeholder group")
         problems.raise_if_any()

@@ -11,6 +11,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.dates import check_not_in_future, format_date
 from domain.errors import Problems
 from domain.vocabulary import INITIATORS, STAGES, next_stage, stage_label
+from domain.wording import NAME, check_length
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Policy(Aggregate):
         problems = Problems()
         if not title.strip():
             problems.add("title", "Enter the policy's title")
+        check_length(problems, "title", title, NAME, "The title")
         if initiated_by not in INITIATORS:
             problems.add("initiated_by", "Choose who initiated the policy")
         check_not_in_future(problems, "started_on", started_on, today, "The start date")

@@ -14,6 +14,7 @@ from domain.partnerships import Partnership
 from domain.people import Participant
 from domain.policies import Policy
 from domain.vocabulary import STAGES, stage_label
+from domain.wording import REASON, check_length
 
 
 class ContributionCommands(Commands):
@@ -101,6 +102,7 @@ class ContributionCommands(Commands):
         partnership = self._get(Partnership, policy.partnership_id)
         problems = Problems()
         contribution.check_response(problems, response, reason, happened_on, self.today())
+        check_length(problems, "reason", reason, REASON, "The reason")
         if responded_by is None or not partnership.is_member(responded_by):
             problems.add("responded_by", "Choose who gave the response from the partnership's members")
         problems.raise_if_any()

@@ -17,6 +17,7 @@ from domain.errors import NotFound, Problems
 from domain.meetings import Meeting
 from domain.partnerships import Partnership
 from domain.policies import Policy
+from domain.wording import REASON, check_length
 
 OUTSIDE_MEETING_METHODS = ("delegated", "authority_only")
 
@@ -208,6 +209,8 @@ class DecisionCommands(Commands):
                 problems.add(field, "Choose people from the partnership's members")
         if any(not (note.get("note") or "").strip() for note in dissent):
             problems.add("dissent", "Enter what the dissent was")
+        for note in dissent:
+            check_length(problems, "dissent", note.get("note"), REASON, "The dissent")
         superseded = self._superseded(problems, supersedes, supersession_reason, policy, happened_on)
         problems.raise_if_any()
         assert policy is not None and proposed_by is not None

@@ -13,6 +13,7 @@ from domain.partnerships import Partnership
 from domain.people import Participant
 from domain.policies import Policy
 from domain.vocabulary import ACCESS_ADJUSTMENTS
+from domain.wording import NAME, REASON, check_length
 
 
 class MeetingCommands(Commands):
@@ -55,6 +56,7 @@ class MeetingCommands(Commands):
         problems = Problems()
         if not title.strip():
             problems.add("title", "Enter the agenda item")
+        check_length(problems, "title", title, NAME, "The agenda item")
         if policy_id is not None:
             policy = self._find(
                 problems, "policy_id", Policy, policy_id, "Choose one of this partnership's policies"
@@ -72,6 +74,7 @@ class MeetingCommands(Commands):
             problems.add("kind", "Choose time, place, format or support")
         if not description.strip():
             problems.add("description", "Describe the adjustment, for example 'Held after school hours'")
+        check_length(problems, "description", description, REASON, "The description")
         problems.raise_if_any()
         meeting.record_access_adjustment(kind=kind, description=description.strip(), recorded_by=actor)
         self.save(meeting)
@@ -85,6 +88,7 @@ class MeetingCommands(Commands):
         meeting.check_has_taken_place(problems, "description", self.today(), "record the actions it agreed")
         if not description.strip():
             problems.add("description", "Enter the action agreed")
+        check_length(problems, "description", description, REASON, "The action")
         if owner_id is None or not partnership.is_member(owner_id):
             problems.add("owner_id", "Choose who owns the action from the partnership's members")
         if due_on < meeting.held_on:

@@ -13,6 +13,7 @@ from domain.meetings import Meeting
 from domain.partnerships import Partnership
 from domain.policies import Policy
 from domain.vocabulary import LADDERS, RAG_RATINGS, STAGES, stage_label
+from domain.wording import NAME, REASON, check_length
 
 CONTENT_HASH = re.compile(r"^[0-9a-f]{64}$")
 
@@ -60,6 +61,8 @@ class PolicyCommands(Commands):
         problems = Problems()
         if not aspect.strip():
             problems.add("aspect", "Enter what was rated, for example 'Communication with families'")
+        check_length(problems, "aspect", aspect, NAME, "What was rated")
+        check_length(problems, "comment", comment, REASON, "The comment")
         if rating not in RAG_RATINGS:
             problems.add("rating", "Choose red, amber or green")
         day = self._meeting_day(problems, policy, meeting_id, happened_on)
@@ -93,6 +96,9 @@ class PolicyCommands(Commands):
         policy.check_not_before_start(problems, "published_on", published_on)
         if not title.strip():
             problems.add("title", "Enter the document's title")
+        check_length(problems, "title", title, NAME, "The title")
+        check_length(problems, "version_label", version_label, NAME, "The version")
+        check_length(problems, "link", link, REASON, "The web address")
         if not version_label.strip():
             problems.add("version_label", "Enter the version, for example 'Draft 2' or '1.0'")
         elif any(v["version_label"] == version_label.strip() for v in policy.versions):
@@ -133,6 +139,7 @@ class PolicyCommands(Commands):
         policy.check_in_force(problems, "retired_on")
         if not reason.strip():
             problems.add("reason", "Say why the policy is retired, for example 'Replaced by the 2027 policy'")
+        check_length(problems, "reason", reason, REASON, "The reason")
         check_not_in_future(problems, "retired_on", retired_on, self.today(), "The retirement date")
         policy.check_not_before_start(problems, "retired_on", retired_on)
         if policy.adopted_on is not None and retired_on < policy.adopted_on:
@@ -166,6 +173,7 @@ class PolicyCommands(Commands):
             problems.add(
                 "activity", "Enter the activity the rung is claimed for, for example 'Drafting workshop'"
             )
+        check_length(problems, "activity", activity, NAME, "The activity")
         if ladder not in LADDERS:
             problems.add("ladder", "Choose the Wokingham ladder or Hart's ladder")
         elif rung not in {r.code for r in LADDERS[ladder]}:

@@ -1,0 +1,15 @@
+"""How long the words a form records may be: long enough for anything a person would write there,
+short enough that a name pasted from a whole document cannot make every page that lists it huge."""
+
+from __future__ import annotations
+
+from domain.errors import Problems
+
+NAME = 200  # a partnership's or person's name, a title, a place, what was rated or claimed
+REASON = 2000  # a reason, a description, a comment, a note of dissent, a link
+
+
+def check_length(problems: Problems, field: str, text: str | None, limit: int, what: str) -> None:
+    """`what` starts the message: "The title must be 200 characters or fewer"."""
+    if text and len(text.strip()) > limit:
+        problems.add(field, f"{what} must be {limit:,} characters or fewer")
