@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask, render_template
 from htmx_flask import Htmx
+from werkzeug.exceptions import MethodNotAllowed
 
 from domain.dates import format_date
 from domain.errors import NotFound
@@ -85,6 +86,16 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     @app.errorhandler(404)
     def not_found(error: Exception):  # noqa: ANN202
         return render_template("not_found.html"), 404
+
+    @app.errorhandler(405)
+    def method_not_allowed(error: MethodNotAllowed):  # noqa: ANN202
+        # Reached by reloading the address a form was sent to, after its mistakes were shown.
+        message = (
+            "This address only receives a form, so there is nothing to show here. Go back to the page "
+            "the form was on and send it again, or start from the list of partnerships."
+        )
+        page = render_template("problem.html", heading="Nothing to show here", message=message)
+        return page, 405, {"Allow": ", ".join(error.valid_methods or [])}
 
     @app.errorhandler(400)
     def bad_request(error: Exception):  # noqa: ANN202

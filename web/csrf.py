@@ -35,6 +35,8 @@ def init_app(app: Flask) -> None:
     def check_token() -> None:
         if request.method in ("GET", "HEAD", "OPTIONS") or app.config.get("CSRF_DISABLED"):
             return
+        if request.routing_exception is not None:
+            return  # no such page, or not for this method: 404 or 405 says so, not "the form expired"
         if getattr(app.view_functions.get(request.endpoint or ""), "csrf_exempt", False):
             return
         sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token", "")

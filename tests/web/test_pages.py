@@ -149,3 +149,18 @@ def test_a_meeting_with_no_title_and_no_date_gets_both_messages(client, story):
     body = response.get_data(as_text=True)
     assert "Enter the date of the meeting" in body
     assert "Enter a title for the meeting" in body
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_a_method_a_page_does_not_take_is_told_as_such(client, story, method):
+    response = client.open(f"/meetings/{story.meeting}/decisions", method=method)
+    assert response.status_code == 405
+    assert "POST" in response.headers["Allow"]
+
+
+def test_reloading_the_address_a_form_was_sent_to_explains_itself(client, story):
+    response = client.get(f"/meetings/{story.meeting}/decisions")
+    assert response.status_code == 405
+    page = response.get_data(as_text=True)
+    assert "<h1>Nothing to show here</h1>" in page and "only receives a form" in page
+    assert '<html lang="en-GB">' in page  # the app's own page, not the server's bare one
