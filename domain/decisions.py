@@ -150,7 +150,8 @@ def _check_votes(problems: Problems, votes: VoteTally | None, decision_makers: i
     elif sum(counts) != decision_makers:
         problems.add(
             "votes_for",
-            f"The votes add up to {sum(counts)} but {decision_makers} decision makers were chosen: "
+            f"The votes add up to {sum(counts)} but "
+            f"{decision_makers} decision {'maker was' if decision_makers == 1 else 'makers were'} chosen: "
             "each decision maker votes for, against or abstains",
         )
     elif votes.votes_for <= votes.votes_against:

@@ -130,7 +130,10 @@ def test_a_vote_needs_its_tallies(riverside):
 def test_a_vote_counts_each_decision_maker_once(riverside):
     with pytest.raises(RulesBroken) as error:
         riverside.decide(method="vote", votes=VoteTally(3, 0, 0))
-    assert "add up to 3 but 2" in broken_fields(error)["votes_for"]
+    assert "add up to 3 but 2 decision makers were chosen" in broken_fields(error)["votes_for"]
+    with pytest.raises(RulesBroken) as error:
+        riverside.decide(method="vote", votes=VoteTally(2, 0, 0), decided_by=[riverside.people["amira"]])
+    assert "add up to 2 but 1 decision maker was chosen" in broken_fields(error)["votes_for"]
 
 
 def test_a_vote_carries_only_with_more_for_than_against(riverside):
