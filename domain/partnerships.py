@@ -16,6 +16,7 @@ class Partnership(Aggregate):
     def __init__(self, name: str, recorded_by: UUID):
         self.name = name
         self.members: dict[UUID, str] = {}  # participant id -> stakeholder group
+        self.joined: dict[UUID, date] = {}  # participant id -> the day they joined
         self.chair_id: UUID | None = None
 
     @staticmethod
@@ -31,6 +32,7 @@ class Partnership(Aggregate):
         self, participant_id: UUID, stakeholder_group: str, joined_on: date, recorded_by: UUID
     ) -> None:
         self.members[participant_id] = stakeholder_group
+        self.joined[participant_id] = joined_on
 
     @event("ChairAppointed")
     def appoint_chair(self, participant_id: UUID, recorded_by: UUID) -> None:

@@ -41,6 +41,18 @@ class MeetingCommands(Commands):
         meeting.check_has_taken_place(problems, "present", self.today(), "record attendance")
         if any(not partnership.is_member(p) for p in [*present, *apologies]):
             problems.add("present", "Choose people who are members of this partnership")
+        not_yet = [
+            p
+            for p in unique([*present, *apologies])
+            if partnership.joined.get(p, meeting.held_on) > meeting.held_on
+        ]
+        if not_yet:
+            names = " and ".join(self._get(Participant, p).name for p in not_yet)
+            problems.add(
+                "present",
+                f"{names} joined the partnership after this meeting, on "
+                f"{format_date(max(partnership.joined[p] for p in not_yet))}: leave them out",
+            )
         both = [p for p in unique(present) if p in set(apologies) and partnership.is_member(p)]
         if both:
             names = " and ".join(self._get(Participant, p).name for p in both)

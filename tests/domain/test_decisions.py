@@ -93,7 +93,7 @@ def test_a_decision_cannot_go_back_to_an_earlier_stage(riverside):
 
 
 def test_a_decision_cannot_come_before_its_stage_began(riverside):
-    earlier = riverside.meeting_on(riverside.today - timedelta(days=120), ["amira", "daniel"])
+    earlier = riverside.meeting_on(riverside.today - timedelta(days=95), ["amira", "daniel"])
     with pytest.raises(RulesBroken) as error:
         riverside.decide(meeting_id=earlier, proposed_by=riverside.people["amira"], stage="co_commission")
     assert "before the policy entered" in broken_fields(error)["stage"]

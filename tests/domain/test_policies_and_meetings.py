@@ -128,3 +128,17 @@ def test_the_chair_is_a_member(riverside):
     stranger = riverside.app.register_participant(riverside.actor, "Stranger", "health")
     with pytest.raises(RulesBroken):
         riverside.app.appoint_chair(riverside.actor, riverside.partnership, stranger)
+
+
+def test_nobody_attends_a_meeting_held_before_they_joined(riverside):
+    """Found by testing: a member who joined in January could decide at a meeting the March before."""
+    app, actor = riverside.app, riverside.actor
+    newcomer = app.register_participant(actor, "Nia", "parent_carer")
+    app.add_member(actor, riverside.partnership, newcomer, riverside.today - timedelta(days=10))
+    earlier = riverside.meeting_on(riverside.today - timedelta(days=20), [])
+    with pytest.raises(RulesBroken) as error:
+        app.record_attendance(actor, earlier, [riverside.people["amira"]], [newcomer])
+    assert "Nia joined the partnership after this meeting" in error.value.by_field()["present"]
+    app.record_attendance(actor, earlier, [riverside.people["amira"]], [])
+    later = riverside.meeting_on(riverside.today - timedelta(days=10), [])
+    app.record_attendance(actor, later, [newcomer], [])  # on the day they joined
