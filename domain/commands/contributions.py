@@ -33,37 +33,32 @@ class ContributionCommands(Commands):
     ) -> UUID:
         """Input on a policy at a stage of its current cycle; made at a meeting, it takes the
         meeting's date and its contributor must have been there."""
-        policy = self._get(Policy, policy_id)
         problems = Problems()
+        # A policy not chosen is one problem among the others, all told at once.
+        policy = self._find(
+            problems, "policy_id", Policy, policy_id, "Choose the policy the contribution is about"
+        )
         meeting = None
         if meeting_id is not None:
             meeting = self._find(
                 problems, "meeting_id", Meeting, meeting_id, "Choose a meeting of this partnership"
             )
         # Said at a meeting, it is the meeting's partnership whose policy and member it must be.
-        partnership = self._get(Partnership, meeting.partnership_id if meeting else policy.partnership_id)
-        if policy.partnership_id != partnership.id:
+        owner = meeting.partnership_id if meeting else policy.partnership_id if policy else None
+        partnership = self._get(Partnership, owner) if owner else None
+        if policy is not None and partnership is not None and policy.partnership_id != partnership.id:
             problems.add("policy_id", "Choose one of this partnership's policies")
-        policy.check_in_force(problems, "text")
-        if contributor_id is None or not partnership.is_member(contributor_id):
+        if policy is not None:
+            policy.check_in_force(problems, "text")
+        if contributor_id is None or (partnership is not None and not partnership.is_member(contributor_id)):
             problems.add("contributor_id", "Choose the contributor from the partnership's members")
         if meeting is not None:
             meeting.check_has_taken_place(problems, "meeting_id", self.today(), "record what was said")
             if contributor_id is not None:
                 meeting.check_present(problems, "contributor_id", [contributor_id], "the contributor")
             happened_on = meeting.held_on
-        current = policy.current
-        assert current is not None
-        stage = stage or current.stage
-        entered = policy.entered(stage, current.cycle) if stage in STAGES else None
-        if entered is None:
-            problems.add("stage", f"Choose a stage this policy has reached in cycle {current.cycle}")
-        elif happened_on is not None and happened_on < entered.entered_on and not problems.has("policy_id"):
-            problems.add(
-                "policy_id" if meeting else "happened_on",
-                f"{'This meeting was' if meeting else 'The contribution is dated'} before {policy.title} "
-                f"entered {stage_label(stage)}, on {format_date(entered.entered_on)}",
-            )
+        if policy is not None:
+            stage = self._contribution_stage(problems, policy, stage, happened_on, meeting is not None)
         if happened_on is None:
             problems.add("happened_on", "Enter the date of the contribution")
         else:
@@ -71,7 +66,9 @@ class ContributionCommands(Commands):
                 problems, kind, text, channel, meeting_id, pseudonym, happened_on, self.today()
             )
         problems.raise_if_any()
-        assert contributor_id is not None and happened_on is not None
+        assert policy is not None and contributor_id is not None and happened_on is not None
+        current = policy.current
+        assert current is not None and stage is not None
         contribution = Contribution(
             policy_id=policy.id,
             contributor_id=contributor_id,
@@ -87,6 +84,26 @@ class ContributionCommands(Commands):
         )
         self.save(contribution)
         return contribution.id
+
+    @staticmethod
+    def _contribution_stage(
+        problems: Problems, policy: Policy, stage: str | None, happened_on: date | None, at_meeting: bool
+    ) -> str | None:
+        """The stage of the policy's current cycle the contribution is about: one reached, and
+        reached by the day it was made."""
+        current = policy.current
+        assert current is not None
+        stage = stage or current.stage
+        entered = policy.entered(stage, current.cycle) if stage in STAGES else None
+        if entered is None:
+            problems.add("stage", f"Choose a stage this policy has reached in cycle {current.cycle}")
+        elif happened_on is not None and happened_on < entered.entered_on and not problems.has("policy_id"):
+            problems.add(
+                "policy_id" if at_meeting else "happened_on",
+                f"{'This meeting was' if at_meeting else 'The contribution is dated'} before {policy.title} "
+                f"entered {stage_label(stage)}, on {format_date(entered.entered_on)}",
+            )
+        return stage
 
     def respond_to_contribution(
         self,

@@ -268,3 +268,13 @@ def test_a_form_sent_twice_says_why_the_second_saved_nothing(client, story, head
     body = again.get_data(as_text=True)
     assert re.search(r'role="alert"[^>]*>\s*<h2[^>]*>Nothing was saved</h2>\s*<ul><li>[^<]+</li>', body)
     assert story.notifications() == before
+
+
+@MODES
+def test_a_contribution_sent_empty_is_told_every_mistake_at_once(client, story, headers):
+    """Found in a browser: with no policy chosen, only that was said; the rest came on the next try."""
+    response = post(client, f"/meetings/{story.meeting}/contributions", {}, headers)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    for field in ("policy_id", "contributor_id", "kind", "text"):
+        assert f'href="#contribution-{field}"' in body, field
