@@ -14,6 +14,7 @@ from uuid import UUID
 from flask import Blueprint, abort, render_template, request
 from werkzeug.datastructures import MultiDict
 
+from domain.dates import check_not_in_future
 from domain.errors import Problems, RulesBroken
 from domain.vocabulary import STAGES, STAKEHOLDER_GROUPS
 from projections import reads
@@ -68,6 +69,8 @@ def _trail_filter(args: MultiDict) -> tuple[TrailFilter, dict[str, str]]:
     happened_from = forms.optional_date(problems, args, "from", "the 'from' date")
     happened_to = forms.optional_date(problems, args, "to", "the 'to' date")
     as_of = forms.optional_date(problems, args, "as_of", "the 'as of' date")
+    if as_of is not None:
+        check_not_in_future(problems, "as_of", as_of, commands.today(), "The 'as of' date")
     if happened_from and happened_to and happened_to < happened_from:
         problems.add("to", "The 'to' date must be the same as or after the 'from' date")
     errors: dict[str, str] = {}
@@ -82,6 +85,6 @@ def _trail_filter(args: MultiDict) -> tuple[TrailFilter, dict[str, str]]:
         kind=kind if kind in KIND_FILTERS else None,
         happened_from=happened_from,
         happened_to=happened_to if "to" not in errors else None,
-        as_of=as_of,
+        as_of=as_of if "as_of" not in errors else None,
     )
     return only, errors
