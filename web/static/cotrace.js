@@ -109,4 +109,73 @@
       removeProblem(form);
     }
   });
+
+  // A page with several forms swaps them all with any one's answer (the meeting record): what a person
+  // typed in the others, and did not send, is carried over into the new forms, not wiped. Only fields
+  // changed from what the page gave them, so the server's own values (a saved attendance) stand.
+  var kept = null;
+
+  function keyOf(form, field) {
+    var key = (form.getAttribute("action") || "") + " " + field.name;
+    return field.type === "checkbox" || field.type === "radio" ? key + " " + field.value : key;
+  }
+
+  function edited(field) {
+    if (field.type === "checkbox" || field.type === "radio") {
+      return field.checked !== field.defaultChecked;
+    }
+    if (field.tagName === "SELECT") {
+      return Array.prototype.some.call(field.options, function (o) { return o.selected !== o.defaultSelected; });
+    }
+    return field.value !== field.defaultValue;
+  }
+
+  function fieldsOf(form) {
+    return Array.prototype.filter.call(form.elements, function (field) {
+      return field.name && field.type !== "hidden" && field.type !== "file" && field.type !== "submit";
+    });
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    var sender = formOf(event);
+    kept = null;
+    if (!(target instanceof Element)) {
+      return;
+    }
+    target.querySelectorAll("form").forEach(function (form) {
+      if (form === sender) {
+        return; // its answer says what became of it: saved, or its mistakes with what was sent
+      }
+      fieldsOf(form).filter(edited).forEach(function (field) {
+        kept = kept || {};
+        kept[keyOf(form, field)] = field.tagName === "SELECT"
+          ? Array.prototype.map.call(field.selectedOptions, function (o) { return o.value; })
+          : field.type === "checkbox" || field.type === "radio" ? field.checked : field.value;
+      });
+    });
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (!kept || !(event.detail.target instanceof Element)) {
+      return;
+    }
+    var root = event.detail.target.isConnected ? event.detail.target : document;
+    root.querySelectorAll("form").forEach(function (form) {
+      fieldsOf(form).forEach(function (field) {
+        var key = keyOf(form, field);
+        if (!(key in kept)) {
+          return;
+        }
+        if (field.tagName === "SELECT") {
+          Array.prototype.forEach.call(field.options, function (o) { o.selected = kept[key].indexOf(o.value) >= 0; });
+        } else if (field.type === "checkbox" || field.type === "radio") {
+          field.checked = kept[key];
+        } else {
+          field.value = kept[key];
+        }
+      });
+    });
+    kept = null;
+  });
 })();
