@@ -219,7 +219,7 @@ def _command(  # noqa: ANN202
 def _respond_with_success(meeting_id: UUID, message: str, anchor: str):  # noqa: ANN202
     if request.htmx:
         return _render(meeting_id, partial=True, status_message=message)
-    flash(message)
+    flash(message, f"section:{anchor}")  # shown in that section, where the page opens
     return redirect(url_for("meetings.show", meeting_id=meeting_id, _anchor=anchor), code=303)
 
 

@@ -278,3 +278,16 @@ def test_a_contribution_sent_empty_is_told_every_mistake_at_once(client, story, 
     body = response.get_data(as_text=True)
     for field in ("policy_id", "contributor_id", "kind", "text"):
         assert f'href="#contribution-{field}"' in body, field
+
+
+@pytest.mark.parametrize("name", ["agenda", "adjustment", "contribution", "action", "minutes"])
+def test_without_javascript_the_saved_message_is_where_the_page_opens(client, story, name):
+    """Found in a browser: the page opened at the section, with its message far above, out of sight."""
+    form = forms(story)[name]
+    response = post(client, f"/meetings/{story.meeting}/{form['url']}", form["good"])
+    section = response.headers["Location"].split("#")[1]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    message = form["shows"][0]
+    opened_at = page.index(f'<h2 id="{section}"')
+    assert page.count(f"<p>{message}</p>") == 1
+    assert opened_at < page.index(f"<p>{message}</p>") < page.index("</section>", opened_at)
