@@ -150,3 +150,12 @@ def test_an_unknown_meeting_is_a_plain_not_found(client, story):
     response = client.get(f"/meetings/{story.policy}")
     assert response.status_code == 404
     assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_a_group_of_choices_with_a_mistake_marks_each_choice_invalid(client, story):
+    data = good_decision(story, method="")
+    body = post(client, f"/meetings/{story.meeting}/decisions", data).get_data(as_text=True)
+    methods = re.findall(r'<input type="radio" id="decision-method[^"]*" name="method"[^>]*>', body)
+    assert methods and all('aria-invalid="true"' in choice for choice in methods)
+    stages = re.findall(r'<input type="radio" id="decision-stage[^"]*" name="stage"[^>]*>', body)
+    assert stages and not any("aria-invalid" in choice for choice in stages)
