@@ -26,7 +26,7 @@ from projections.audit_entries import (
     write_entry,
 )
 from projections.audit_tables import contributions, decisions
-from projections.people_lookup import shown
+from projections.people_lookup import named_by_decision, shown
 
 
 @singledispatch
@@ -104,17 +104,7 @@ def _(event: Contribution.Responded, conn: Connection, position: int) -> None:
 
 @decision_entry.register
 def _(event: Decision.Recorded, conn: Connection, position: int) -> None:
-    named = people_named(
-        conn,
-        {
-            event.recorded_by,
-            event.proposed_by,
-            *event.decided_by,
-            *event.consulted,
-            *event.informed,
-            *(UUID(str(n["by"])) for n in event.dissent if n.get("by")),
-        },
-    )
+    named = people_named(conn, set(named_by_decision(event)))
     conn.execute(
         insert(decisions),
         dict(

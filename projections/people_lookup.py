@@ -34,3 +34,21 @@ def people_in(conn: Connection, lookup: Any, ids: Iterable[UUID]) -> dict[UUID, 
 def shown(person: Person) -> Person:
     """A person as a page shows them: their name and their group's label."""
     return {"name": person["name"], "group": person["group"]}
+
+
+def dissenters(event: Any) -> list[UUID]:
+    """Those a decision's notes of dissent name (a note may name no one)."""
+    return [UUID(str(note["by"])) for note in event.dissent if note.get("by")]
+
+
+def named_by_decision(event: Any) -> list[UUID]:
+    """Everyone a recorded decision names: who recorded and proposed it, its decision makers, those
+    consulted and informed, and the dissenters."""
+    return [
+        event.recorded_by,
+        event.proposed_by,
+        *event.decided_by,
+        *event.consulted,
+        *event.informed,
+        *dissenters(event),
+    ]

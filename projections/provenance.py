@@ -37,7 +37,7 @@ from domain.decisions import Decision
 from domain.meetings import Meeting
 from domain.people import Operator, Participant
 from domain.policies import Policy
-from projections.people_lookup import Person, people_in, shown
+from projections.people_lookup import Person, named_by_decision, people_in, shown
 from projections.runner import POSITION
 
 metadata = MetaData()
@@ -231,21 +231,7 @@ class Provenance:
             meeting = {"title": found.title, "held_on": found.held_on.isoformat(), "place": found.place}
             for row in conn.execute(ATTENDANCE, {"id": event.meeting_id}):
                 (present if row.status == "present" else apologies).append(row.participant_id)
-        dissenters = [UUID(str(n["by"])) for n in event.dissent if n.get("by")]
-        named = people_in(
-            conn,
-            PEOPLE_NAMED,
-            [
-                event.recorded_by,
-                event.proposed_by,
-                *event.decided_by,
-                *present,
-                *apologies,
-                *event.consulted,
-                *event.informed,
-                *dissenters,
-            ],
-        )
+        named = people_in(conn, PEOPLE_NAMED, [*named_by_decision(event), *present, *apologies])
         conn.execute(
             insert(decisions),
             dict(
