@@ -22,6 +22,7 @@ import yaml
 from domain.application import Cotrace
 from domain.errors import CotraceError, RulesBroken
 from projections.reads import all_partnerships
+from web.forms import printable
 from web.history_commands import COMMANDS, FIELD_NAMES
 from web.services import Services
 
@@ -134,6 +135,18 @@ def load_schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
+def _printable(value: Any) -> Any:
+    """The file's text as the forms take it: YAML's escapes ("\\0") can still write control
+    characters, which XML cannot hold and PostgreSQL cannot store (NUL)."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, list):
+        return [_printable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _printable(item) for key, item in value.items()}
+    return value
+
+
 def load_history(text: str) -> History:
     """Reads and checks a whole file: its YAML, the schema, keys, references and dates.
 
@@ -149,6 +162,7 @@ def load_history(text: str) -> History:
         raise HistoryInvalid([ImportProblem(line, "", f"This is not valid YAML: {error.problem}")]) from None
     finally:
         loader.dispose()
+    data = _printable(data)
     lines: dict[Path_, int] = {}
     problems: list[ImportProblem] = []
     if node is not None:

@@ -263,3 +263,13 @@ def test_the_import_command_records_a_good_file(flask_app, tmp_path):
     result = runner.invoke(args=["import", str(good)])
     assert result.exit_code == 0, result.output
     assert "Recorded 9 records" in result.output
+
+
+def test_control_characters_written_as_yaml_escapes_are_left_out(services):
+    """YAML can write NUL as "\\0": PostgreSQL cannot store it, and XML (the feed) cannot hold it."""
+    text = HISTORY.replace("text: Start from a blank page.", 'text: "Start from\\0 a blank\\a page."')
+    assert text != HISTORY
+    imported = import_history(services, load_history(text))
+    with services.engine.connect() as conn:
+        trail = policy_trail(conn, imported.ids["ehe"])
+    assert "Start from a blank page." in [row["what"] for row in trail]
