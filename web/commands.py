@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 
 from domain.application import Cotrace
 from domain.errors import Problems
-from web import submissions
+from web import forms, submissions
 from web.operator import current_actor
 
 T = TypeVar("T")
@@ -44,6 +44,12 @@ def _submission() -> str | None:
 def today() -> date:
     """The application's today: a stand-in for a date the form did not give in a readable way."""
     return current_app.extensions["cotrace"].app.today()
+
+
+def date_from(problems: Problems, form, name: str, what: str) -> date:  # noqa: ANN001 - a MultiDict
+    """The date a form gives; one it does not give readably is a problem, and today stands in for
+    it, so the command can still be tried for its other problems (`run_after`)."""
+    return forms.a_date(problems, form, name, what) or today()
 
 
 def run_after(problems: Problems, command: Callable[[Cotrace, UUID], T]) -> T:

@@ -28,7 +28,7 @@ def show(contribution_id: UUID):  # noqa: ANN201
 def respond(contribution_id: UUID):  # noqa: ANN201
     form = request.form
     problems = Problems()
-    happened_on = forms.a_date(problems, form, "happened_on", "the date of the response") or commands.today()
+    happened_on = commands.date_from(problems, form, "happened_on", "the date of the response")
     try:
         commands.run_after(
             problems,

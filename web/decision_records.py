@@ -23,9 +23,7 @@ def decide_outside_meeting(policy_id: UUID):  # noqa: ANN201
     policy, members, _ = policy_or_404(policy_id)
 
     def handle(form, problems: Problems):  # noqa: ANN001, ANN202
-        happened_on = (
-            forms.a_date(problems, form, "happened_on", "the date of the decision") or commands.today()
-        )
+        happened_on = commands.date_from(problems, form, "happened_on", "the date of the decision")
         return commands.run_after(
             problems,
             lambda app, actor: app.record_decision_outside_meeting(
@@ -78,9 +76,7 @@ def correct(decision_id: UUID):  # noqa: ANN201
     decision = _decision_or_404(decision_id)
 
     def handle(form, problems: Problems):  # noqa: ANN001, ANN202
-        happened_on = (
-            forms.a_date(problems, form, "happened_on", "the date of the correction") or commands.today()
-        )
+        happened_on = commands.date_from(problems, form, "happened_on", "the date of the correction")
         return commands.run_after(
             problems,
             lambda app, actor: app.correct_decision(
@@ -117,9 +113,7 @@ def reverse(decision_id: UUID):  # noqa: ANN201
     decision = _decision_or_404(decision_id)
 
     def handle(form, problems: Problems):  # noqa: ANN001, ANN202
-        happened_on = (
-            forms.a_date(problems, form, "happened_on", "the date it was reversed") or commands.today()
-        )
+        happened_on = commands.date_from(problems, form, "happened_on", "the date it was reversed")
         return commands.run_after(
             problems,
             lambda app, actor: app.reverse_decision(

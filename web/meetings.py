@@ -140,7 +140,7 @@ def record_decision(meeting_id: UUID):  # noqa: ANN201
 def agree_action(meeting_id: UUID):  # noqa: ANN201
     form = request.form
     problems = Problems()
-    due_on = forms.a_date(problems, form, "due_on", "the date the action is due") or commands.today()
+    due_on = commands.date_from(problems, form, "due_on", "the date the action is due")
     return _command(
         meeting_id,
         "action",
@@ -171,9 +171,7 @@ def complete_action(meeting_id: UUID, action_id: UUID):  # noqa: ANN201
 def approve_minutes(meeting_id: UUID):  # noqa: ANN201
     form = request.form
     problems = Problems()
-    approved_on = (
-        forms.a_date(problems, form, "approved_on", "the date the minutes were approved") or commands.today()
-    )
+    approved_on = commands.date_from(problems, form, "approved_on", "the date the minutes were approved")
     return _command(
         meeting_id,
         "minutes",

@@ -30,7 +30,7 @@ def show(partnership_id: UUID):  # noqa: ANN201
 def schedule_meeting(partnership_id: UUID):  # noqa: ANN201
     form = request.form
     problems = Problems()
-    held_on = forms.a_date(problems, form, "held_on", "the date of the meeting") or commands.today()
+    held_on = commands.date_from(problems, form, "held_on", "the date of the meeting")
     try:
         meeting_id = commands.run_after(
             problems,

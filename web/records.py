@@ -83,7 +83,7 @@ def new_member(partnership_id: UUID):  # noqa: ANN201
     partnership = _partnership_or_404(partnership_id)
 
     def handle(form, problems: Problems):  # noqa: ANN001, ANN202
-        joined_on = forms.a_date(problems, form, "joined_on", "the date they joined") or commands.today()
+        joined_on = commands.date_from(problems, form, "joined_on", "the date they joined")
 
         def register(app, actor):  # noqa: ANN001, ANN202 - one unit of work: registered and joined, or neither
             participant = app.register_participant(
@@ -115,9 +115,7 @@ def new_policy(partnership_id: UUID):  # noqa: ANN201
     partnership = _partnership_or_404(partnership_id)
 
     def handle(form, problems: Problems):  # noqa: ANN001, ANN202
-        started_on = (
-            forms.a_date(problems, form, "started_on", "the date the policy work started") or commands.today()
-        )
+        started_on = commands.date_from(problems, form, "started_on", "the date the policy work started")
         return commands.run_after(
             problems,
             lambda app, actor: app.start_policy(
@@ -154,9 +152,7 @@ def enter_stage(policy_id: UUID):  # noqa: ANN201
     upcoming, cycle = next_stage(policy["stage"], policy["cycle"])
 
     def handle(form, problems: Problems):  # noqa: ANN001, ANN202
-        entered_on = (
-            forms.a_date(problems, form, "entered_on", "the date the stage began") or commands.today()
-        )
+        entered_on = commands.date_from(problems, form, "entered_on", "the date the stage began")
         return commands.run_after(
             problems,
             lambda app, actor: app.enter_stage(actor, policy_id, forms.text(form, "stage"), entered_on),
@@ -189,7 +185,7 @@ def rate(policy_id: UUID):  # noqa: ANN201
         happened_on = (
             None
             if meeting_id
-            else forms.a_date(problems, form, "happened_on", "the date of the rating") or commands.today()
+            else commands.date_from(problems, form, "happened_on", "the date of the rating")
         )
         return commands.run_after(
             problems,
@@ -234,9 +230,7 @@ def publish_version(policy_id: UUID):  # noqa: ANN201
     policy, _, _ = policy_or_404(policy_id)
 
     def handle(form, problems: Problems):  # noqa: ANN001, ANN202
-        published_on = (
-            forms.a_date(problems, form, "published_on", "the date it was published") or commands.today()
-        )
+        published_on = commands.date_from(problems, form, "published_on", "the date it was published")
         upload = request.files.get("document")
         content_hash = forms.text(form, "content_hash")
         if upload and upload.filename:
@@ -292,7 +286,7 @@ def adopt(policy_id: UUID):  # noqa: ANN201
     policy, _, _ = policy_or_404(policy_id)
 
     def handle(form, problems: Problems):  # noqa: ANN001, ANN202
-        adopted_on = forms.a_date(problems, form, "adopted_on", "the date it was adopted") or commands.today()
+        adopted_on = commands.date_from(problems, form, "adopted_on", "the date it was adopted")
         return commands.run_after(problems, lambda app, actor: app.adopt_policy(actor, policy_id, adopted_on))
 
     return form_page(
@@ -312,7 +306,7 @@ def retire(policy_id: UUID):  # noqa: ANN201
     policy, _, _ = policy_or_404(policy_id)
 
     def handle(form, problems: Problems):  # noqa: ANN001, ANN202
-        retired_on = forms.a_date(problems, form, "retired_on", "the date it was retired") or commands.today()
+        retired_on = commands.date_from(problems, form, "retired_on", "the date it was retired")
         return commands.run_after(
             problems,
             lambda app, actor: app.retire_policy(actor, policy_id, forms.text(form, "reason"), retired_on),
@@ -341,7 +335,7 @@ def claim(policy_id: UUID):  # noqa: ANN201
     policy, members, _ = policy_or_404(policy_id)
 
     def handle(form, problems: Problems):  # noqa: ANN001, ANN202
-        happened_on = forms.a_date(problems, form, "happened_on", "the date of the claim") or commands.today()
+        happened_on = commands.date_from(problems, form, "happened_on", "the date of the claim")
         ladder, _, rung = forms.text(form, "rung").partition(":")
         return commands.run_after(
             problems,
