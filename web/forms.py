@@ -11,9 +11,10 @@ from domain.errors import Problems
 # Control characters (but tab, newline and carriage return) and the two non-characters: no keyboard
 # types them, a paste can bring them, and XML cannot hold them, so one would break the Atom feed.
 NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-# Characters that show nothing: at either end of a field they are taken off like spaces, so a name
-# made of them alone counts as empty.
+# Spaces, and characters that show nothing, at either end of a field: taken off, so a name made of
+# them alone counts as empty.
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+EDGES = re.compile(f"^[\\s{INVISIBLE}]+|[\\s{INVISIBLE}]+$")
 
 
 def printable(value: str) -> str:
@@ -24,12 +25,7 @@ def printable(value: str) -> str:
 def text(form, name: str) -> str:  # noqa: ANN001 - a werkzeug MultiDict
     """A field's text as the person meant it: without control characters, and trimmed of spaces
     and invisible characters at either end."""
-    value = printable(form.get(name) or "")
-    previous = None
-    while value != previous:
-        previous = value
-        value = value.strip().strip(INVISIBLE)
-    return value
+    return EDGES.sub("", printable(form.get(name) or ""))
 
 
 def uuid_or_none(value: str | None) -> UUID | None:

@@ -26,7 +26,6 @@ from projections.followups import Followups
 from projections.provenance import Provenance
 from projections.runner import LostRace, Projection, ReadModels
 from web import submissions
-from web.submissions import AlreadyRecorded
 
 T = TypeVar("T")
 ATTEMPTS = 5
@@ -98,8 +97,6 @@ class Services:
             for _ in range(ATTEMPTS):
                 try:
                     return self._run_once(command, actor, submission)
-                except AlreadyRecorded as recorded:
-                    return recorded.result  # type: ignore[return-value]
                 except (IntegrityError, OperationalError, LostRace):
                     continue
             raise Conflict()
@@ -128,7 +125,9 @@ class Services:
                 if head != self.known_head:
                     self._forget_cached_aggregates()
                 if submission is not None:
-                    submissions.check_not_recorded(session, submission)
+                    sent_before = submissions.earlier(session, submission)
+                    if sent_before is not None:
+                        return sent_before.result  # type: ignore[return-value]
                 result = command(self.app, actor)
                 self.known_head = self.read_models.apply_recorded(self.app.recordings, head)
                 if submission is not None and submissions.can_keep(result):

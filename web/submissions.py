@@ -12,6 +12,7 @@ To record the same thing twice on purpose, open the form again: it has a new id.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -32,11 +33,11 @@ READ = select(submissions.c.result).where(submissions.c.submission == bindparam(
 WELL_FORMED = re.compile(r"[0-9a-f]{32}")
 
 
-class AlreadyRecorded(Exception):
+@dataclass(frozen=True)
+class Earlier:
     """The form was sent before, and its command saved: `result` is what it returned then."""
 
-    def __init__(self, result: UUID | None) -> None:
-        self.result = result
+    result: UUID | None
 
 
 def well_formed(sent: str | None) -> str | None:
@@ -44,10 +45,12 @@ def well_formed(sent: str | None) -> str | None:
     return sent if sent and WELL_FORMED.fullmatch(sent) else None
 
 
-def check_not_recorded(session: Session, submission: str) -> None:
+def earlier(session: Session, submission: str) -> Earlier | None:
+    """What the form's command returned when it was sent before, or None if it was not."""
     found = session.execute(READ, {"submission": submission}).first()
-    if found is not None:
-        raise AlreadyRecorded(UUID(found.result) if found.result else None)
+    if found is None:
+        return None
+    return Earlier(UUID(found.result) if found.result else None)
 
 
 def can_keep(result: Any) -> bool:

@@ -139,8 +139,7 @@ class DecisionCommands(Commands):
             problems.add("text", "Enter the corrected wording of the decision")
         elif text.strip() == decision.text:
             problems.add("text", "The corrected wording is the same as the recorded one")
-        elif len(text.strip()) > MAX_WORDING:
-            problems.add("text", f"The corrected wording must be {MAX_WORDING:,} characters or fewer")
+        check_length(problems, "text", text, MAX_WORDING, "The corrected wording")
         problems.raise_if_any()
         decision.correct(text=text.strip(), reason=reason.strip(), happened_on=happened_on, recorded_by=actor)
         self.save(decision)

@@ -47,19 +47,23 @@ class MeetingCommands(Commands):
             if partnership.joined.get(p, meeting.held_on) > meeting.held_on
         ]
         if not_yet:
-            names = " and ".join(self._get(Participant, p).name for p in not_yet)
             problems.add(
                 "present",
-                f"{names} joined the partnership after this meeting, on "
+                f"{self._names(not_yet)} joined the partnership after this meeting, on "
                 f"{format_date(max(partnership.joined[p] for p in not_yet))}: leave them out",
             )
-        both = [p for p in unique(present) if p in set(apologies) and partnership.is_member(p)]
+        sent_apologies = set(apologies)
+        both = [p for p in unique(present) if p in sent_apologies and partnership.is_member(p)]
         if both:
-            names = " and ".join(self._get(Participant, p).name for p in both)
+            names = self._names(both)
             problems.add("apologies", f"{names} cannot be both present and sending apologies: untick one")
         problems.raise_if_any()
         meeting.record_attendance(present=unique(present), apologies=unique(apologies), recorded_by=actor)
         self.save(meeting)
+
+    def _names(self, people: list[UUID]) -> str:
+        """Who a message is about, by name: "Amira and Tom"."""
+        return " and ".join(self._get(Participant, p).name for p in people)
 
     def add_agenda_item(
         self, actor: UUID, meeting_id: UUID, title: str, policy_id: UUID | None = None
