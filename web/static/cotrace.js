@@ -115,13 +115,17 @@
   // changed from what the page gave them, so the server's own values (a saved attendance) stand.
   var kept = null;
 
+  function isChoice(field) {
+    return field.type === "checkbox" || field.type === "radio";
+  }
+
   function keyOf(form, field) {
     var key = (form.getAttribute("action") || "") + " " + field.name;
-    return field.type === "checkbox" || field.type === "radio" ? key + " " + field.value : key;
+    return isChoice(field) ? key + " " + field.value : key;
   }
 
   function edited(field) {
-    if (field.type === "checkbox" || field.type === "radio") {
+    if (isChoice(field)) {
       return field.checked !== field.defaultChecked;
     }
     if (field.tagName === "SELECT") {
@@ -151,7 +155,7 @@
         kept = kept || {};
         kept[keyOf(form, field)] = field.tagName === "SELECT"
           ? Array.prototype.map.call(field.selectedOptions, function (o) { return o.value; })
-          : field.type === "checkbox" || field.type === "radio" ? field.checked : field.value;
+          : isChoice(field) ? field.checked : field.value;
       });
     });
   });
@@ -169,7 +173,7 @@
         }
         if (field.tagName === "SELECT") {
           Array.prototype.forEach.call(field.options, function (o) { o.selected = kept[key].indexOf(o.value) >= 0; });
-        } else if (field.type === "checkbox" || field.type === "radio") {
+        } else if (isChoice(field)) {
           field.checked = kept[key];
         } else {
           field.value = kept[key];
