@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint lint-imports clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,12 @@ test: $(BIN)/.installed
 bench: $(BIN)/.installed
 	$(BIN)/python bench/record_decisions.py
 
-lint: $(BIN)/.installed
+lint: lint-imports
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+# The layers run one way (docs/architecture.md): the contracts are in pyproject.toml.
+lint-imports: $(BIN)/.installed
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) instance

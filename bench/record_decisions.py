@@ -49,10 +49,11 @@ from typing import Any
 import psycopg
 from sqlalchemy import Connection, MetaData
 
+from cotrace.services import open_services
 from domain.decisions import Decision
 from projections.audit_trail import AuditTrail
+from projections.registry import all_projections
 from projections.runner import Projection
-from web.services import all_projections, open_services
 
 TODAY = date(2026, 6, 1)
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"

@@ -3,6 +3,8 @@ short enough that a name pasted from a whole document cannot make every page tha
 
 from __future__ import annotations
 
+import re
+
 from domain.errors import Problems
 
 NAME = 200  # a partnership's or person's name, a title, a place, what was rated or claimed
@@ -13,3 +15,13 @@ def check_length(problems: Problems, field: str, text: str | None, limit: int, w
     """`what` starts the message: "The title must be 200 characters or fewer"."""
     if text and len(text.strip()) > limit:
         problems.add(field, f"{what} must be {limit:,} characters or fewer")
+
+
+# Control characters (but tab, newline and carriage return) and the two non-characters: no keyboard
+# types them, a paste can bring them, and XML cannot hold them, so one would break the Atom feed.
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def printable(value: str) -> str:
+    """The text without the characters no one can see or type and XML cannot hold."""
+    return NOT_TEXT.sub("", value)

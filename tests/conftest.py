@@ -14,10 +14,11 @@ from datetime import date
 
 import pytest
 
+from cotrace.services import Services, open_services
 from domain.application import Cotrace
+from tests.command_line import CommandLine, command_line
 from tests.story import Riverside
 from web import create_app
-from web.services import Services, open_services
 
 TODAY = date(2026, 6, 15)
 POSTGRES_DSN = os.environ.get("COTRACE_TEST_POSTGRES", "host=127.0.0.1 port=5432 user=postgres dbname=test")
@@ -91,6 +92,12 @@ def flask_app(database_url: str, tmp_path):  # noqa: ANN001, ANN201
     )
     yield app
     app.extensions["cotrace"].close()
+
+
+@pytest.fixture
+def runner(flask_app) -> CommandLine:  # noqa: ANN001
+    """The `cotrace` command, on the same application as `flask_app`."""
+    return command_line(flask_app)
 
 
 @pytest.fixture

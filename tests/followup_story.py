@@ -18,12 +18,12 @@ from uuid import UUID
 from aiosmtpd.controller import Controller
 from flask import Flask
 
+from cotrace.services import Services
 from tests.conftest import TODAY
 from tests.story import Riverside
 from web import create_app
 from web.mailer import Sent, send_from_app
 from web.private_links import participant_token
-from web.services import Services
 
 
 class Mailbox:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-import secrets
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template
 from htmx_flask import Htmx
 from werkzeug.exceptions import MethodNotAllowed
 
+from cotrace.services import Conflict, Services, open_cotrace
+from cotrace.settings import Settings
 from domain.dates import format_date
 from domain.errors import NotFound
 from domain.vocabulary import (
@@ -28,8 +28,7 @@ from domain.vocabulary import (
     group_label,
 )
 from web import csrf
-from web.mailer import Postman
-from web.services import Conflict, Services, database_url, open_services
+from web.mailer import postman_for
 
 # What became of a decision, as the pages say it.
 DECISION_STATUSES = {
@@ -41,18 +40,14 @@ DECISION_STATUSES = {
 
 
 def create_app(config: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
+    instance_path = instance_path or os.environ.get("COTRACE_INSTANCE_PATH")  # as `cotrace.settings` reads it
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     app.config.from_prefixed_env("COTRACE")
     app.config.from_mapping(config or {})
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    app.secret_key = app.config.get("SECRET_KEY") or _instance_secret(Path(app.instance_path))
-
-    configured = app.config.get("DATABASE_URL") or os.environ.get("DATABASE_URL")
-    url = database_url(configured, app.instance_path)
-    today = app.config.get("TODAY")  # tests fix the calendar; everyone else lives in the present
-    services = open_services(url, today=today) if today else open_services(url)
-    app.extensions["cotrace"] = services
-    app.extensions["postman"] = Postman(app)
+    settings = Settings.load(app.config, app.instance_path)
+    app.secret_key = settings.secret_key
+    app.extensions["cotrace"] = open_cotrace(settings)
+    app.extensions["postman"] = postman_for(app)
 
     Htmx(app)
     csrf.init_app(app)
@@ -121,23 +116,11 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
-    from web.cli import register_commands
-
-    register_commands(app)
     return app
 
 
 def services_of(app: Flask) -> Services:
     return app.extensions["cotrace"]
-
-
-def _instance_secret(instance: Path) -> str:
-    # One secret per installation, kept beside the database, so sessions survive restarts.
-    path = instance / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
 
 
 def any_problem(errors: dict | None) -> bool:

@@ -18,9 +18,10 @@ from uuid import UUID
 from flask import current_app, g, has_request_context, request
 from sqlalchemy import Connection
 
+from cotrace import submissions
 from domain.application import Cotrace
 from domain.errors import Problems
-from web import forms, submissions
+from web import forms
 from web.operator import current_actor
 
 T = TypeVar("T")

@@ -11,11 +11,12 @@ from uuid import UUID
 
 from flask import Blueprint, abort, current_app, render_template, request
 
+from cotrace import portfolio
 from domain.dates import check_not_in_future
 from domain.errors import Problems, RulesBroken
 from domain.evidence import assess_policy
 from projections import evidence, reads
-from web import commands, forms, portfolio
+from web import commands, forms
 from web.charts import bar_chart, data_table, timeline_chart
 from web.evidence_charts import all_charts
 

@@ -14,9 +14,9 @@ from xml.etree import ElementTree
 
 from flask import Blueprint, Response, abort, render_template, request
 
+from domain.wording import printable
 from projections import followups
 from web import commands, csrf
-from web.forms import printable
 from web.private_links import participant_from_token
 
 bp = Blueprint("followup", __name__)

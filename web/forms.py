@@ -7,19 +7,12 @@ from datetime import date
 from uuid import UUID
 
 from domain.errors import Problems
+from domain.wording import printable
 
-# Control characters (but tab, newline and carriage return) and the two non-characters: no keyboard
-# types them, a paste can bring them, and XML cannot hold them, so one would break the Atom feed.
-NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 # Spaces, and characters that show nothing, at either end of a field: taken off, so a name made of
 # them alone counts as empty.
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 EDGES = re.compile(f"^[\\s{INVISIBLE}]+|[\\s{INVISIBLE}]+$")
-
-
-def printable(value: str) -> str:
-    """The text without the characters no one can see or type and XML cannot hold."""
-    return NOT_TEXT.sub("", value)
 
 
 def text(form, name: str) -> str:  # noqa: ANN001 - a werkzeug MultiDict

@@ -1,29 +1,18 @@
-"""Private links: how a participant reaches their own pages (My input, their feed, unsubscribe)
-without an account. A link carries a signed token naming the participant; only this installation's
-secret key makes or reads it, so it cannot be guessed from a participant's id.
-"""
+"""Private links as the web app makes and reads them: signed with this installation's secret key
+(`cotrace.private_links` holds how)."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
 
-SALT = "cotrace-participant-link"
-
-
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt=SALT)
+from cotrace import private_links
 
 
 def participant_token(participant_id: UUID) -> str:
-    return _serializer().dumps(str(participant_id))
+    return private_links.participant_token(current_app.secret_key, participant_id)
 
 
 def participant_from_token(token: str) -> UUID | None:
-    """The participant a token names, or None for a token this installation did not make."""
-    try:
-        return UUID(_serializer().loads(token))
-    except (BadSignature, ValueError):
-        return None
+    return private_links.participant_from_token(current_app.secret_key, token)

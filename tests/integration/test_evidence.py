@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from domain.evidence import assess_policy
 from projections.evidence import policy_facts
+from tests.command_line import command_line
 from tests.conftest import TODAY
 from tests.integration.test_projections import snapshot
 from tests.story import Riverside
@@ -92,7 +93,7 @@ def test_cotrace_level_prints_the_verdicts_and_their_json(flask_app):
     services = flask_app.extensions["cotrace"]
     story = Riverside.set_up(services.app, TODAY)
     consulted_after_deciding(story)
-    runner = flask_app.test_cli_runner()
+    runner = command_line(flask_app)
 
     text = runner.invoke(args=["level", "EHE"])
     assert text.exit_code == 0, text.output

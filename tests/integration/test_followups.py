@@ -13,12 +13,13 @@ import pytest
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy import select
 
+from cotrace import mailer
 from projections import followups
+from tests.command_line import command_line
 from tests.conftest import TODAY
 from tests.followup_story import Followup, Mailbox, followup_app, smtp_server
 from tests.integration.test_projections import snapshot
 from tests.web.test_meeting_page import HTMX, post
-from web import mailer
 from web.mailer import send_quietly
 
 AMIRA = "amira@example.org"
@@ -224,7 +225,7 @@ def test_with_no_mail_server_messages_are_written_to_the_outbox_folder(riverside
     riverside.agree_to_email("amira", AMIRA)
     riverside.respond(riverside.contribute("amira", "Publish the policy in plain English"), "adopted")
 
-    result = riverside.flask_app.test_cli_runner().invoke(args=["send-followups"])
+    result = command_line(riverside.flask_app).invoke(args=["send-followups"])
 
     assert result.exit_code == 0, result.output
     assert f"to {AMIRA}: Your suggestion on EHE policy: adopted" in result.output
@@ -236,7 +237,7 @@ def test_with_no_mail_server_messages_are_written_to_the_outbox_folder(riverside
     [row] = outbox_rows(riverside)
     assert message["Message-ID"] == row.message_id and row.status == "sent"
 
-    again = riverside.flask_app.test_cli_runner().invoke(args=["send-followups"])
+    again = command_line(riverside.flask_app).invoke(args=["send-followups"])
     assert "Sent 0 follow-up messages." in again.output
 
 

@@ -10,12 +10,13 @@ import jsonschema
 import pytest
 from sqlalchemy import func, select
 
+from cotrace.demo import DEMO_FOLDER, HISTORIES, load_demo
+from cotrace.importer import SCHEMA_PATH, HistoryInvalid, import_history, load_history
+from cotrace.services import open_services
 from domain.vocabulary import STAGES, STAKEHOLDER_GROUPS
 from projections import directory, followups
 from projections.reads import meeting_attendance, meeting_decisions, partnership_meetings, policy_trail
-from web.demo import DEMO_FOLDER, HISTORIES, load_demo
-from web.importer import SCHEMA_PATH, HistoryInvalid, import_history, load_history
-from web.services import open_services
+from tests.command_line import command_line
 
 HISTORY = """\
 cotrace: history/1
@@ -247,7 +248,7 @@ def test_the_import_command_prints_every_problem_and_fails(flask_app, tmp_path):
             "kind: suggestion", "kind: idea"
         )
     )
-    result = flask_app.test_cli_runner().invoke(args=["import", str(bad)])
+    result = command_line(flask_app).invoke(args=["import", str(bad)])
     assert result.exit_code != 0
     assert "danny" in result.output and "'idea' is not allowed here" in result.output
     assert f"{bad}:{line_of(HISTORY, 'responded_by: daniel')}: record 8, responded_by:" in result.output
@@ -256,7 +257,7 @@ def test_the_import_command_prints_every_problem_and_fails(flask_app, tmp_path):
 def test_the_import_command_records_a_good_file(flask_app, tmp_path):
     good = tmp_path / "good.yaml"
     good.write_text(HISTORY)
-    runner = flask_app.test_cli_runner()
+    runner = command_line(flask_app)
     dry = runner.invoke(args=["import", "--dry-run", str(good)])
     assert dry.exit_code == 0, dry.output
     assert "nothing was recorded" in dry.output

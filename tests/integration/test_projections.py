@@ -8,11 +8,11 @@ from uuid import UUID
 
 from sqlalchemy import func, select
 
+from cotrace.services import open_services
 from projections import audit_trail, directory
 from projections.reads import policy_trail
 from tests.conftest import TODAY
 from tests.story import Riverside
-from web.services import open_services
 
 
 def snapshot(services) -> dict[str, list[tuple]]:  # noqa: ANN001

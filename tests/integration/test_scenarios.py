@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from cotrace.importer import import_history, load_history
 from domain.evidence import assess_policy
 from projections.evidence import policy_facts
 from tests.conftest import TODAY
-from web.importer import import_history, load_history
 
 SCENARIOS = Path(__file__).parents[1] / "scenarios"
 CASES = sorted(

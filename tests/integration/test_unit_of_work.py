@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from cotrace.services import open_services
 from domain.errors import RulesBroken
 from projections import audit_trail, directory
 from tests.conftest import TODAY
 from tests.story import Riverside
-from web.services import open_services
 
 
 def decide(story: Riverside, **changes):  # noqa: ANN003, ANN201

@@ -9,11 +9,11 @@ from uuid import UUID
 
 from sqlalchemy import select
 
+from cotrace.importer import import_history, load_history
 from projections import directory
 from tests.conftest import TODAY
 from tests.web.test_meeting_page import post
 from web import create_app
-from web.importer import import_history, load_history
 
 HISTORY = """\
 cotrace: history/1

@@ -10,9 +10,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from cotrace.demo import DEMO_FOLDER, HISTORIES
+from cotrace.importer import load_history
+from tests.command_line import command_line
 from tests.web.test_meeting_page import post
-from web.demo import DEMO_FOLDER, HISTORIES
-from web.importer import load_history
 
 
 def test_the_home_page_lists_partnerships(client, story):
@@ -123,7 +124,7 @@ def test_htmx_is_served_from_our_own_files_with_its_recorded_checksum(client):
 def test_cotrace_demo_loads_once_and_rebuild_gives_the_same_rows(flask_app):
     from tests.integration.test_projections import snapshot
 
-    runner = flask_app.test_cli_runner()
+    runner = command_line(flask_app)
     loaded = runner.invoke(args=["demo", "--if-empty"])
     assert "Loaded the Riverside EHE Policy Partnership" in loaded.output
     again = runner.invoke(args=["demo", "--if-empty"])

@@ -8,9 +8,9 @@ from uuid import uuid4
 
 import pytest
 
+from cotrace.services import open_services
 from tests.conftest import TODAY
 from tests.web.test_meeting_page import HTMX, MODES, good_decision, post
-from web.services import open_services
 
 
 def form_shown(client, url: str) -> str:  # noqa: ANN001

@@ -14,8 +14,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from uuid import UUID
 
+from cotrace.importer import load_history, record_history
 from domain.application import Cotrace
-from web.importer import load_history, record_history
 
 DEMO_FOLDER = Path(__file__).resolve().parents[1] / "demo"
 HISTORIES = ("riverside-ehe.yaml", "bucks-send-strategy.yaml")

@@ -1,4 +1,9 @@
-"""The `cotrace` command: serve, demo, rebuild, send-followups (and Flask's own commands)."""
+"""The `cotrace` command: serve, demo, rebuild, level, import, send-followups.
+
+An entrypoint beside `web`: it reaches the application layer (`cotrace`) directly, and starts the
+web server only for `serve`. Nothing imports it. It is not a Flask CLI, so a command that has
+nothing to do with HTTP (an import, sending mail, the worker to come) runs without the web app.
+"""
 
 from __future__ import annotations
 
@@ -7,40 +12,68 @@ import time
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
 from werkzeug.serving import run_simple
 
-from web.demo import load_demo
-from web.importer import HistoryInvalid, import_history, load_history
+from cotrace.demo import load_demo
+from cotrace.importer import HistoryInvalid, import_history, load_history
+from cotrace.mailer import MailSettings, send_outbox
+from cotrace.services import Services, open_cotrace
+from cotrace.settings import Settings
 
 
-def register_commands(app: Flask) -> None:
-    app.cli.add_command(serve)
-    app.cli.add_command(demo)
-    app.cli.add_command(rebuild)
-    app.cli.add_command(level)
-    app.cli.add_command(import_file)
-    app.cli.add_command(send_followups)
+class Installation:
+    """What a command works on: the settings (from the environment unless given) and the
+    application opened from them on first use, so `--help` opens no database."""
+
+    def __init__(self, settings: Settings | None = None, services: Services | None = None) -> None:
+        self._settings = settings
+        self._services = services
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = self._services.settings if self._services else None
+        if self._settings is None:
+            self._settings = Settings.load()
+        return self._settings
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            self._services = open_cotrace(self.settings)
+        return self._services
+
+    def close(self) -> None:
+        if self._services is not None:
+            self._services.close()
 
 
-@click.command()
-@with_appcontext
+pass_installation = click.make_pass_decorator(Installation, ensure=True)
+
+
+@click.group()
+def group() -> None:
+    """Cotrace: an event-sourced tracker of co-production."""
+
+
+@group.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
 def serve(host: str, port: int) -> None:
     """Serve Cotrace at http://HOST:PORT."""
+    from web import create_app
+
+    app = create_app()
     click.echo(f"Cotrace is at http://{host}:{port}  (Ctrl+C stops it)")
-    # Flask's app.run() refuses to start inside its own CLI; werkzeug's server is what it would run.
-    run_simple(host, port, current_app._get_current_object(), threaded=True)
+    run_simple(host, port, app, threaded=True)
 
 
-@click.command()
-@with_appcontext
+@group.command()
 @click.option("--if-empty", is_flag=True, help="Load only into a database with no partnership.")
-def demo(if_empty: bool) -> None:
+@pass_installation
+def demo(installation: Installation, if_empty: bool) -> None:
     """Load the demonstration partnership."""
-    services = current_app.extensions["cotrace"]
+    services = installation.services
     from projections.reads import all_partnerships
 
     with services.engine.connect() as conn:
@@ -53,11 +86,11 @@ def demo(if_empty: bool) -> None:
     click.echo("Loaded the Riverside EHE Policy Partnership and the Elmsford SEND Partnership.")
 
 
-@click.command()
-@with_appcontext
-def rebuild() -> None:
+@group.command()
+@pass_installation
+def rebuild(installation: Installation) -> None:
     """Drop every projection and rebuild it from the event log."""
-    services = current_app.extensions["cotrace"]
+    services = installation.services
     total = services.app.recorder.max_notification_id() or 0
     started = time.perf_counter()
     with click.progressbar(length=total, label="Rebuilding projections", show_pos=True) as bar:
@@ -73,19 +106,19 @@ def rebuild() -> None:
     click.echo(f"Applied {applied} events in {seconds:.2f} s.")
 
 
-@click.command()
+@group.command()
 @click.argument("policy")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="The day to judge as of.")
 @click.option("--json", "as_json", is_flag=True, help="Print the verdicts as JSON (see docs/evidence.md).")
-@with_appcontext
-def level(policy: str, as_of, as_json: bool) -> None:  # noqa: ANN001
+@pass_installation
+def level(installation: Installation, policy: str, as_of, as_json: bool) -> None:  # noqa: ANN001
     """The evidenced level of co-production of POLICY (an id, or part of its title)."""
     import json
 
+    from cotrace import levels
     from projections import evidence
-    from web import levels
 
-    services = current_app.extensions["cotrace"]
+    services = installation.services
     services.read_models.catch_up()
     today = services.app.today()
     day = as_of.date() if as_of else today
@@ -114,13 +147,13 @@ def level(policy: str, as_of, as_json: bool) -> None:  # noqa: ANN001
                 click.echo(f"      events: {', '.join(str(r) for r in verdict.refs)}")
 
 
-@click.command("import")
-@with_appcontext
+@group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and try every rule; record nothing.")
-def import_file(file: Path, dry_run: bool) -> None:
+@pass_installation
+def import_file(installation: Installation, file: Path, dry_run: bool) -> None:
     """Bring in a partnership's history from FILE (see docs/import-format.md): all of it, or nothing."""
-    services = current_app.extensions["cotrace"]
+    services = installation.services
     try:
         history = load_history(file.read_text(encoding="utf-8"))
         with click.progressbar(
@@ -138,21 +171,22 @@ def import_file(file: Path, dry_run: bool) -> None:
         click.echo(f"Recorded {imported.records} records of {history.partnership} from {file}.")
 
 
-@click.command("send-followups")
-@with_appcontext
-def send_followups() -> None:
+@group.command("send-followups")
+@pass_installation
+def send_followups(installation: Installation) -> None:
     """Send the follow-up messages waiting in the outbox (by SMTP, or as .eml files)."""
-    from web.mailer import send_from_app
-
-    services = current_app.extensions["cotrace"]
+    services, settings = installation.services, installation.settings
     services.read_models.catch_up()  # events another process recorded queue their messages first
-    sent = send_from_app(current_app._get_current_object())
+    mail = MailSettings.of(settings.values, settings.instance_path)
+    sent = send_outbox(services.engine, mail, settings.secret_key)
     for message in sent:
         click.echo(f"Sent {message.message_id} to {message.to_address}: {message.subject} ({message.where})")
     click.echo(f"Sent {len(sent)} follow-up message{'' if len(sent) == 1 else 's'}.")
 
 
 def main() -> None:
-    from web import create_app
-
-    FlaskGroup(create_app=create_app, add_default_commands=True, load_dotenv=False)()
+    installation = Installation()
+    try:
+        group(obj=installation)
+    finally:
+        installation.close()

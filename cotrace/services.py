@@ -1,7 +1,7 @@
-"""Wires the application service and the read models to one database, chosen by one setting.
+"""The application service and its read models on one database, run a unit of work at a time.
 
-`DATABASE_URL` unset: a SQLite file in Flask's instance folder. Set it to a PostgreSQL URL
-(`postgresql+psycopg://user@host/db`, or plain `postgresql://`) for production. Same code either way.
+`open_services(url)` wires them together; `open_cotrace(settings)` does it for an installation's
+settings (`cotrace.settings`), as the web app and the CLI both do. Same code on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -17,15 +17,12 @@ from uuid import UUID
 from eventsourcing.application import LRUCache
 from eventsourcing.persistence import IntegrityError, OperationalError, Recording
 
+from cotrace import submissions
+from cotrace.settings import Settings
 from domain.application import Cotrace
 from domain.errors import NotFound, Problem, RulesBroken
-from projections.audit_trail import AuditTrail
-from projections.directory import Directory
-from projections.evidence import Evidence
-from projections.followups import Followups
-from projections.provenance import Provenance
+from projections.registry import all_projections
 from projections.runner import LostRace, Projection, ReadModels
-from web import submissions
 
 T = TypeVar("T")
 ATTEMPTS = 5
@@ -38,16 +35,6 @@ class _TriedOnly(Exception):
 
 class Conflict(Exception):
     """Someone else kept changing the same records while a command ran: nothing was saved."""
-
-
-def database_url(configured: str | None, instance_path: str | Path) -> str:
-    if not configured:
-        return f"sqlite:///{Path(instance_path).resolve() / 'cotrace.db'}"
-    if configured.startswith("postgres://"):
-        configured = "postgresql://" + configured.removeprefix("postgres://")
-    if configured.startswith("postgresql://"):
-        configured = "postgresql+psycopg://" + configured.removeprefix("postgresql://")
-    return configured
 
 
 class ServedCotrace(Cotrace):
@@ -73,6 +60,7 @@ class Services:
     app: ServedCotrace
     read_models: ReadModels
     operator_id: UUID
+    settings: Settings | None = None  # the installation's, when opened from them (`open_cotrace`)
     # The log's last notification id as this process last knew it: while the log has not moved
     # past it, no other process has written, and the cached aggregates are the stored ones.
     known_head: int | None = None
@@ -91,7 +79,7 @@ class Services:
         and checks every rule afresh, so running it again is safe.
 
         `submission`: the id of the form it came from. A form whose command was saved already gets
-        that command's result back, and nothing runs again (`web.submissions`).
+        that command's result back, and nothing runs again (`cotrace.submissions`).
         """
         with self.lock:  # one unit of work at a time in a process keeps the aggregate cache true
             for _ in range(ATTEMPTS):
@@ -149,11 +137,6 @@ class Services:
         self.engine.dispose()
 
 
-def all_projections() -> list[Projection]:
-    """Every read model the pages use, each kept up to date by every unit of work."""
-    return [Directory(), AuditTrail(), Evidence(), Provenance(), Followups()]
-
-
 def open_services(
     url: str, today: Callable[[], date] = date.today, projections: list[Projection] | None = None
 ) -> Services:
@@ -177,3 +160,10 @@ def open_services(
     operator_id = app.create_local_operator()
     read_models.catch_up()
     return Services(app=app, read_models=read_models, operator_id=operator_id)
+
+
+def open_cotrace(settings: Settings) -> Services:
+    """The application and its read models as an installation's settings name them."""
+    services = open_services(settings.database_url, today=settings.today)
+    services.settings = settings
+    return services

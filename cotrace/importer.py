@@ -19,12 +19,12 @@ from uuid import UUID
 import jsonschema
 import yaml
 
+from cotrace.history_commands import COMMANDS, FIELD_NAMES
+from cotrace.services import Services
 from domain.application import Cotrace
 from domain.errors import CotraceError, RulesBroken
+from domain.wording import printable
 from projections.reads import all_partnerships
-from web.forms import printable
-from web.history_commands import COMMANDS, FIELD_NAMES
-from web.services import Services
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "docs" / "history.schema.json"
 

@@ -1,0 +1,1 @@
+"""The `cotrace` command line: an entrypoint like `web`, which nothing imports."""

@@ -1,0 +1,257 @@
+"""Sends the follow-up messages the outbox holds: through the configured SMTP server, or with none
+configured, as .eml files in the instance's outbox folder.
+
+Each message is sent, then marked sent. A crash between the two leaves it queued, and the next run
+sends it again with the same Message-ID, so the recipient's mail client can tell it is the same
+message (at least once, never lost). Written as a file, a message sent again replaces its own file.
+
+Settings (the web app's config, or the environment with the `COTRACE_` prefix): `SMTP_HOST`, `SMTP_PORT`
+(25), `SMTP_USERNAME`, `SMTP_PASSWORD`, `SMTP_STARTTLS` (false), `MAIL_FROM`, `BASE_URL` (where
+the unsubscribe link points), `OUTBOX_FOLDER` (instance/outbox).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import smtplib
+import tempfile
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Engine, select, update
+
+from cotrace.private_links import participant_token
+from projections.followups import outbox
+
+log = logging.getLogger(__name__)
+
+SMTP_TIMEOUT_SECONDS = 10
+# Requests served on threads each send after their command: one at a time in a process, so two
+# never read the same queued message and both send it. (Two processes still could: then the
+# copies share a Message-ID, as after a crash.)
+_sending = threading.Lock()
+# Header lines up to RFC 5322's limit: folded at 78, the unsubscribe link (one long word) would be
+# MIME-encoded, and a mail client would no longer find the URL in List-Unsubscribe.
+MAIL_POLICY = policy.default.clone(max_line_length=998)
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    mail_from: str
+    base_url: str
+    outbox_folder: Path
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+
+    @classmethod
+    def of(cls, config: Mapping[str, Any], instance_path: str | Path) -> MailSettings:
+        """From settings by name (`cotrace.settings.Settings.values`, or the web app's config)."""
+        return cls(
+            mail_from=config.get("MAIL_FROM") or "Cotrace <cotrace@localhost>",
+            base_url=(config.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+            outbox_folder=Path(config.get("OUTBOX_FOLDER") or Path(instance_path) / "outbox"),
+            smtp_host=config.get("SMTP_HOST") or None,
+            smtp_port=int(config.get("SMTP_PORT") or 25),
+            smtp_username=config.get("SMTP_USERNAME") or None,
+            smtp_password=config.get("SMTP_PASSWORD") or None,
+            smtp_starttls=_true(config.get("SMTP_STARTTLS")),
+        )
+
+
+@dataclass(frozen=True)
+class Sent:
+    message_id: str
+    to_address: str
+    subject: str
+    where: str  # "smtp" or the path of the .eml file
+
+
+def send_followups(
+    engine: Engine, settings: MailSettings, unsubscribe_url: Callable[[UUID], str]
+) -> list[Sent]:
+    """Sends every queued message, oldest first, marking each sent as soon as it has gone."""
+    with _sending:
+        return _send_queued(engine, settings, unsubscribe_url)
+
+
+def _send_queued(
+    engine: Engine, settings: MailSettings, unsubscribe_url: Callable[[UUID], str]
+) -> list[Sent]:
+    queued = _queued_ids(engine)
+    if not queued:
+        return []
+    sent = []
+    with _transport(settings) as deliver:
+        for message_id in queued:
+            row = _still_queued(engine, message_id)  # consent may have been taken back meanwhile
+            if row is None:
+                continue
+            message = _message(row, settings, unsubscribe_url(row.participant_id))
+            try:
+                where = deliver(message, message_id)
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as refused:
+                # Refused for good (no such mailbox): sending again would refuse again, and a
+                # message left queued at the head of the queue would hold back everyone's.
+                log.warning("Follow-up %s refused by the mail server: %s", message_id, refused)
+                _mark(engine, message_id, "refused")
+                continue
+            _mark_sent(engine, message_id)
+            sent.append(Sent(message_id, row.to_address, row.subject, where))
+    return sent
+
+
+def _queued_ids(engine: Engine) -> list[str]:
+    query = select(outbox.c.message_id).where(outbox.c.status == "queued")
+    with engine.connect() as conn:
+        return list(conn.scalars(query.order_by(outbox.c.position, outbox.c.message_id)))
+
+
+def _still_queued(engine: Engine, message_id: str) -> Any:
+    query = select(outbox).where(outbox.c.message_id == message_id).where(outbox.c.status == "queued")
+    with engine.connect() as conn:
+        return conn.execute(query).first()
+
+
+def _mark_sent(engine: Engine, message_id: str) -> None:
+    _mark(engine, message_id, "sent")
+
+
+def _mark(engine: Engine, message_id: str, status: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            update(outbox)
+            .where(outbox.c.message_id == message_id)
+            .where(outbox.c.status == "queued")
+            .values(status=status, sent_at=datetime.now(UTC), to_address=None, body=None)
+        )
+
+
+def send_outbox(engine: Engine, settings: MailSettings, secret_key: str) -> list[Sent]:
+    """Sends with an installation's settings; its secret key signs the unsubscribe links."""
+
+    def unsubscribe_url(participant_id: UUID) -> str:
+        return f"{settings.base_url}/unsubscribe/{participant_token(secret_key, participant_id)}"
+
+    return send_followups(engine, settings, unsubscribe_url)
+
+
+def send_quietly(send: Callable[[], Any]) -> None:
+    """After a command: whatever goes wrong in sending (a mail server down, a busy database), the
+    command is saved and must not be shown as failed; what is not sent stays queued for the next
+    command or `cotrace send-followups`."""
+    try:
+        send()
+    except Exception:
+        log.exception("Follow-up messages stay queued: sending failed")
+
+
+class Postman:
+    """Sends the follow-ups a command queued on a thread of its own, so a slow mail server never
+    holds up the page of the person who recorded it.
+
+    A thread is started when there is something to send and ends when there is nothing left, so an
+    idle process keeps none. Asked again while sending, it goes round once more. `send` sends what
+    is queued; whatever it raises is logged and the messages stay queued (`send_quietly`).
+    """
+
+    def __init__(self, send: Callable[[], Any]) -> None:
+        self._send = send
+        self._lock = threading.Lock()
+        self._due = False
+        self._thread: threading.Thread | None = None
+
+    def nudge(self) -> None:
+        with self._lock:
+            self._due = True
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._deliver, name="cotrace-followups", daemon=True)
+                self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Until what was due has gone (or failed and stays queued); the tests wait on it."""
+        with self._lock:
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+    def _deliver(self) -> None:
+        while True:
+            with self._lock:
+                if not self._due:
+                    self._thread = None
+                    return
+                self._due = False
+            send_quietly(self._send)
+
+
+def _message(row: Any, settings: MailSettings, unsubscribe_url: str) -> EmailMessage:
+    message = EmailMessage(policy=MAIL_POLICY)
+    message["From"] = settings.mail_from
+    message["To"] = row.to_address
+    message["Subject"] = row.subject
+    message["Date"] = format_datetime(_aware(row.queued_at))
+    message["Message-ID"] = row.message_id
+    # RFC 8058: a mail client may offer "unsubscribe" and POST to the link without a page.
+    message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(
+        f"{row.body}\n\n"
+        "--\n"
+        "You are told this because you asked to hear by email what became of your input.\n"
+        f"To stop these emails: {unsubscribe_url}\n",
+        cte="quoted-printable",  # 7-bit safe for any mail server, still readable as a file
+    )
+    return message
+
+
+Deliver = Callable[[EmailMessage, str], str]
+
+
+@contextmanager
+def _transport(settings: MailSettings) -> Iterator[Deliver]:
+    if not settings.smtp_host:
+        yield lambda message, message_id: _write_eml(settings.outbox_folder, message, message_id)
+        return
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:
+        if settings.smtp_starttls:
+            smtp.starttls()
+        if settings.smtp_username:
+            smtp.login(settings.smtp_username, settings.smtp_password or "")
+
+        def deliver(message: EmailMessage, message_id: str) -> str:
+            smtp.send_message(message)
+            return "smtp"
+
+        yield deliver
+
+
+def _write_eml(folder: Path, message: EmailMessage, message_id: str) -> str:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{message_id.strip('<>')}.eml"
+    # Written whole or not at all: a crash never leaves half a message for a reader to pick up.
+    with tempfile.NamedTemporaryFile("wb", dir=folder, suffix=".part", delete=False) as part:
+        part.write(message.as_bytes())
+    os.replace(part.name, path)
+    return str(path)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite gives naive UTC back
+
+
+def _true(value: Any) -> bool:
+    return value is True or str(value).lower() in ("1", "true", "yes", "on")

@@ -1,0 +1,18 @@
+"""The registry of read models: every one the pages use, kept up to date by every unit of work.
+
+Adding a read model is one module in this package, one line here, and its rebuild test.
+"""
+
+from __future__ import annotations
+
+from projections.audit_trail import AuditTrail
+from projections.directory import Directory
+from projections.evidence import Evidence
+from projections.followups import Followups
+from projections.provenance import Provenance
+from projections.runner import Projection
+
+
+def all_projections() -> list[Projection]:
+    """A fresh instance of every read model, in the order a unit of work applies them."""
+    return [Directory(), AuditTrail(), Evidence(), Provenance(), Followups()]
