@@ -53,7 +53,9 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     csrf.init_app(app)
     _register_template_helpers(app)
 
-    from web import (
+    # One blueprint per area. An area's routes may sit in more than one module (the pages, and the
+    # one-thing-per-page forms that record its facts): importing a module adds its routes.
+    from web import (  # noqa: F401 - routes of the areas above
         contributions,
         decision_records,
         decisions,
@@ -63,19 +65,11 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         my_input,
         partnerships,
         policies,
-        records,
+        policy_records,
     )
 
-    app.register_blueprint(partnerships.bp)
-    app.register_blueprint(policies.bp)
-    app.register_blueprint(meetings.bp)
-    app.register_blueprint(records.bp)
-    app.register_blueprint(decision_records.bp)
-    app.register_blueprint(contributions.bp)
-    app.register_blueprint(my_input.bp)
-    app.register_blueprint(decisions.bp)
-    app.register_blueprint(followup.bp)
-    app.register_blueprint(evidence_pages.bp)
+    for area in (partnerships, policies, meetings, decisions, contributions, my_input, evidence_pages):
+        app.register_blueprint(area.bp)
 
     @app.errorhandler(NotFound)
     @app.errorhandler(404)

@@ -28,7 +28,7 @@ def token() -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["csrf_token"] = token
-    # New each time a form is shown: the same form sent twice records once (web.submissions).
+    # New each time a form is shown: the same form sent twice records once (cotrace.submissions).
     app.jinja_env.globals["submission_id"] = lambda: uuid4().hex
 
     @app.before_request

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from flask import Blueprint, abort
+from flask import abort
 from sqlalchemy import select
 
 from domain.errors import Problems
 from domain.vocabulary import STAGE_LABELS
 from projections import directory
 from web import commands, forms
+from web.decisions import bp
 from web.form_pages import Field, form_page
-from web.records import member_options, policy_or_404, policy_page
-
-bp = Blueprint("decision_records", __name__)
+from web.policy_records import member_options, policy_or_404, policy_page
 
 
 @bp.route("/policies/<uuid:policy_id>/decisions/new", methods=["GET", "POST"])

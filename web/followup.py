@@ -12,14 +12,13 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 from xml.etree import ElementTree
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Response, abort, render_template, request
 
 from domain.wording import printable
 from projections import followups
 from web import commands, csrf
+from web.my_input import bp
 from web.private_links import participant_from_token
-
-bp = Blueprint("followup", __name__)
 
 ATOM = "http://www.w3.org/2005/Atom"
 

@@ -1,4 +1,5 @@
-"""Partnerships: the list, one partnership's members, policies and meetings, and scheduling a meeting."""
+"""Partnerships: the list, forming one, one partnership's members, policies and meetings, adding a
+member, and scheduling a meeting."""
 
 from __future__ import annotations
 
@@ -7,11 +8,15 @@ from uuid import UUID
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from domain.errors import Problems, RulesBroken
+from domain.vocabulary import STAKEHOLDER_GROUPS
 from projections import reads
 from web import commands, forms
+from web.form_pages import Field, form_page
 from web.private_links import participant_token
 
 bp = Blueprint("partnerships", __name__)
+
+GROUP_OPTIONS = [(code, group.label) for code, group in STAKEHOLDER_GROUPS.items()]
 
 
 @bp.get("/")
@@ -24,6 +29,56 @@ def index():  # noqa: ANN201
 @bp.get("/partnerships/<uuid:partnership_id>")
 def show(partnership_id: UUID):  # noqa: ANN201
     return _render(partnership_id, values={}, errors={})
+
+
+@bp.route("/partnerships/new", methods=["GET", "POST"])
+def new_partnership():  # noqa: ANN201
+    return form_page(
+        title="Form a partnership",
+        caption="Partnerships",
+        fields=[
+            Field("name", "Name of the partnership", hint="For example, 'Riverside EHE Policy Partnership'")
+        ],
+        button="Form partnership",
+        handle=lambda form, problems: commands.run(
+            lambda app, actor: app.form_partnership(actor, forms.text(form, "name"))
+        ),
+        done=lambda partnership_id: url_for("partnerships.show", partnership_id=partnership_id),
+        done_message="Partnership formed.",
+        back=(url_for("partnerships.index"), "partnerships"),
+    )
+
+
+@bp.route("/partnerships/<uuid:partnership_id>/members/new", methods=["GET", "POST"])
+def new_member(partnership_id: UUID):  # noqa: ANN201
+    partnership = partnership_or_404(partnership_id)
+
+    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
+        joined_on = commands.date_from(problems, form, "joined_on", "the date they joined")
+
+        def register(app, actor):  # noqa: ANN001, ANN202 - one unit of work: registered and joined, or neither
+            participant = app.register_participant(
+                actor, forms.text(form, "name"), forms.text(form, "stakeholder_group")
+            )
+            app.add_member(actor, partnership_id, participant, joined_on)
+            return participant
+
+        return commands.run_after(problems, register)
+
+    return form_page(
+        title="Add a member",
+        caption=partnership["name"],
+        fields=[
+            Field("name", "Name", hint="Their name, or the pseudonym they choose to be known by here"),
+            Field("stakeholder_group", "Stakeholder group", "radios", options=GROUP_OPTIONS),
+            Field("joined_on", "Date they joined the partnership", "date"),
+        ],
+        button="Add member",
+        handle=handle,
+        done=lambda _: url_for("partnerships.show", partnership_id=partnership_id),
+        done_message="Member added.",
+        back=(url_for("partnerships.show", partnership_id=partnership_id), partnership["name"]),
+    )
 
 
 @bp.post("/partnerships/<uuid:partnership_id>/meetings")
@@ -60,3 +115,11 @@ def _render(partnership_id: UUID, values, errors: dict[str, str]):  # noqa: ANN0
             values=values,
             errors=errors,
         )
+
+
+def partnership_or_404(partnership_id: UUID) -> dict:
+    with commands.reading() as conn:
+        found = reads.partnership(conn, partnership_id)
+    if found is None:
+        abort(404)
+    return found

@@ -18,7 +18,7 @@ A = TypeVar("A", bound=Aggregate)
 class Commands(Application):
     today: Callable[[], date]
     # A cached aggregate is copied before a command may change it, unless whoever runs the commands
-    # forgets the whole cache whenever one fails (as `web.services.Services.run` does).
+    # forgets the whole cache whenever one fails (as `cotrace.services.Services.run` does).
     copy_cached_aggregates = True
 
     def _get(self, kind: type[A], aggregate_id: UUID) -> A:

@@ -1,13 +1,13 @@
-"""Recording the rest of a partnership's year, one thing per page: partnerships, members, policies,
-stages, ratings, published versions, adoption and retirement, and claimed rungs. Decisions taken
-outside a meeting, and corrections and reversals, are in `web.decision_records`."""
+"""Recording a policy's life, one thing per page: starting it, its stages, ratings, published
+versions, adoption and retirement, and claimed rungs (routes of the `policies` area). Decisions
+taken outside a meeting, and corrections and reversals, are in `web.decision_records`."""
 
 from __future__ import annotations
 
 import hashlib
 from uuid import UUID
 
-from flask import Blueprint, abort, request, url_for
+from flask import abort, request, url_for
 
 from domain.errors import Problems
 from domain.vocabulary import (
@@ -22,23 +22,14 @@ from domain.vocabulary import (
 from projections import reads
 from web import commands, forms
 from web.form_pages import Field, form_page
+from web.partnerships import partnership_or_404
+from web.policies import bp
 
-bp = Blueprint("records", __name__)
-
-GROUP_OPTIONS = [(code, group.label) for code, group in STAKEHOLDER_GROUPS.items()]
 RUNG_OPTIONS = [
     (f"{ladder}:{r.code}", f"{r.label} ({r.group}, {LADDER_LABELS[ladder].split(' ')[0]})")
     for ladder, rungs in LADDERS.items()
     for r in rungs
 ]
-
-
-def _partnership_or_404(partnership_id: UUID) -> dict:
-    with commands.reading() as conn:
-        found = reads.partnership(conn, partnership_id)
-    if found is None:
-        abort(404)
-    return found
 
 
 def policy_or_404(policy_id: UUID) -> tuple[dict, list[dict], list[dict]]:
@@ -60,59 +51,9 @@ def policy_page(policy_id: UUID) -> str:
     return url_for("policies.show", policy_id=policy_id)
 
 
-@bp.route("/partnerships/new", methods=["GET", "POST"])
-def new_partnership():  # noqa: ANN201
-    return form_page(
-        title="Form a partnership",
-        caption="Partnerships",
-        fields=[
-            Field("name", "Name of the partnership", hint="For example, 'Riverside EHE Policy Partnership'")
-        ],
-        button="Form partnership",
-        handle=lambda form, problems: commands.run(
-            lambda app, actor: app.form_partnership(actor, forms.text(form, "name"))
-        ),
-        done=lambda partnership_id: url_for("partnerships.show", partnership_id=partnership_id),
-        done_message="Partnership formed.",
-        back=(url_for("partnerships.index"), "partnerships"),
-    )
-
-
-@bp.route("/partnerships/<uuid:partnership_id>/members/new", methods=["GET", "POST"])
-def new_member(partnership_id: UUID):  # noqa: ANN201
-    partnership = _partnership_or_404(partnership_id)
-
-    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
-        joined_on = commands.date_from(problems, form, "joined_on", "the date they joined")
-
-        def register(app, actor):  # noqa: ANN001, ANN202 - one unit of work: registered and joined, or neither
-            participant = app.register_participant(
-                actor, forms.text(form, "name"), forms.text(form, "stakeholder_group")
-            )
-            app.add_member(actor, partnership_id, participant, joined_on)
-            return participant
-
-        return commands.run_after(problems, register)
-
-    return form_page(
-        title="Add a member",
-        caption=partnership["name"],
-        fields=[
-            Field("name", "Name", hint="Their name, or the pseudonym they choose to be known by here"),
-            Field("stakeholder_group", "Stakeholder group", "radios", options=GROUP_OPTIONS),
-            Field("joined_on", "Date they joined the partnership", "date"),
-        ],
-        button="Add member",
-        handle=handle,
-        done=lambda _: url_for("partnerships.show", partnership_id=partnership_id),
-        done_message="Member added.",
-        back=(url_for("partnerships.show", partnership_id=partnership_id), partnership["name"]),
-    )
-
-
 @bp.route("/partnerships/<uuid:partnership_id>/policies/new", methods=["GET", "POST"])
 def new_policy(partnership_id: UUID):  # noqa: ANN201
-    partnership = _partnership_or_404(partnership_id)
+    partnership = partnership_or_404(partnership_id)
 
     def handle(form, problems: Problems):  # noqa: ANN001, ANN202
         started_on = commands.date_from(problems, form, "started_on", "the date the policy work started")
