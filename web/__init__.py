@@ -9,7 +9,7 @@ from flask import Flask, render_template
 from htmx_flask import Htmx
 from werkzeug.exceptions import MethodNotAllowed
 
-from cotrace.services import Conflict, Services, open_cotrace
+from cotrace.services import Conflict, open_cotrace
 from cotrace.settings import Settings
 from domain.dates import format_date
 from domain.errors import NotFound
@@ -111,10 +111,6 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         return response
 
     return app
-
-
-def services_of(app: Flask) -> Services:
-    return app.extensions["cotrace"]
 
 
 def any_problem(errors: dict | None) -> bool:

@@ -1,4 +1,5 @@
-"""How a view runs a command and reads: as the current operator, then projections caught up.
+"""The one way the web layer reaches the application: `services()`; and how a view runs a command
+and reads, as the current operator, with the projections caught up.
 
 After a command the projections are brought up to date in the same request, so the page the user
 sees next already shows what they did (read-your-writes), on SQLite and on PostgreSQL alike. The
@@ -19,6 +20,7 @@ from flask import current_app, g, has_request_context, request
 from sqlalchemy import Connection
 
 from cotrace import submissions
+from cotrace.services import Services
 from domain.application import Cotrace
 from domain.errors import Problems
 from web import forms
@@ -27,8 +29,13 @@ from web.operator import current_actor
 T = TypeVar("T")
 
 
+def services() -> Services:
+    """The application this web app serves (opened by `web.create_app`)."""
+    return current_app.extensions["cotrace"]
+
+
 def run(command: Callable[[Cotrace, UUID], T], actor: UUID | None = None) -> T:
-    result = current_app.extensions["cotrace"].run(command, actor or current_actor(), _submission())
+    result = services().run(command, actor or current_actor(), _submission())
     current_app.extensions["postman"].nudge()
     return result
 
@@ -44,7 +51,7 @@ def _submission() -> str | None:
 
 def today() -> date:
     """The application's today: a stand-in for a date the form did not give in a readable way."""
-    return current_app.extensions["cotrace"].app.today()
+    return services().app.today()
 
 
 def date_from(problems: Problems, form, name: str, what: str) -> date:  # noqa: ANN001 - a MultiDict
@@ -62,7 +69,7 @@ def run_after(problems: Problems, command: Callable[[Cotrace, UUID], T]) -> T:
     """
     if not problems:
         return run(command)
-    for problem in current_app.extensions["cotrace"].problems_of(command, current_actor()):
+    for problem in services().problems_of(command, current_actor()):
         if not problems.has(problem.field):
             problems.add(problem.field, problem.message)
     problems.raise_if_any()
@@ -71,7 +78,7 @@ def run_after(problems: Problems, command: Callable[[Cotrace, UUID], T]) -> T:
 
 @contextmanager
 def reading() -> Iterator[Connection]:
-    services = current_app.extensions["cotrace"]
-    services.read_models.catch_up()  # cheap when nothing is pending; covers other processes' writes
-    with services.engine.connect() as conn:
+    opened = services()
+    opened.read_models.catch_up()  # cheap when nothing is pending; covers other processes' writes
+    with opened.engine.connect() as conn:
         yield conn

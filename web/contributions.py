@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from domain.errors import Problems, RulesBroken
@@ -75,7 +75,7 @@ def _render(  # noqa: ANN202
         contribution = reads.contribution(conn, contribution_id)
         if contribution is None:
             abort(404)
-        today = current_app.extensions["cotrace"].app.today()
+        today = commands.today()
         context = dict(
             contribution=contribution,
             partnership=reads.partnership(conn, contribution["partnership_id"]),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 
 from cotrace import portfolio
 from domain.dates import check_not_in_future
@@ -27,7 +27,7 @@ DRAW = {"bar": bar_chart, "timeline": timeline_chart}
 
 @bp.get("/policies/<uuid:policy_id>/evidence")
 def policy_level(policy_id: UUID):  # noqa: ANN201
-    today = current_app.extensions["cotrace"].app.today()
+    today = commands.today()
     errors: dict[str, str] = {}
     try:
         as_of = _as_of(today)
@@ -60,7 +60,7 @@ def policy_level(policy_id: UUID):  # noqa: ANN201
 
 @bp.get("/partnerships/<uuid:partnership_id>/dashboard")
 def dashboard(partnership_id: UUID):  # noqa: ANN201
-    today = current_app.extensions["cotrace"].app.today()
+    today = commands.today()
     with commands.reading() as conn:
         partnership = reads.partnership(conn, partnership_id)
         if partnership is None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from domain.decisions import VoteTally
@@ -255,7 +255,7 @@ def _render(  # noqa: ANN202
             decisions=reads.meeting_decisions(conn, meeting_id),
             actions=reads.meeting_actions(conn, meeting_id),
             names=reads.names(conn),
-            today=current_app.extensions["cotrace"].app.today(),
+            today=commands.today(),
             errors={name: {} for name in SECTIONS} | (errors or {}),
             values={name: MultiDict() for name in SECTIONS} | (values or {}),
             status_message=status_message,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from domain.errors import RulesBroken
@@ -83,6 +83,6 @@ def _render(  # noqa: ANN202
             "my_input.html",
             contributions=mine,
             versions=reads.latest_versions(conn, list({c["policy_id"] for c in mine})),
-            today=current_app.extensions["cotrace"].app.today(),
+            today=commands.today(),
             **context,
         )

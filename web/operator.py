@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from flask import current_app
+from web import commands
 
 
 def current_actor() -> UUID:
-    return current_app.extensions["cotrace"].operator_id
+    return commands.services().operator_id
