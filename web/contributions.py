@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from domain.errors import Problems, RulesBroken
+from domain.errors import Problems
 from projections import reads
 from web import commands, forms
+from web.answers import answer_form
 
 bp = Blueprint("contributions", __name__)
 
@@ -29,8 +30,8 @@ def respond(contribution_id: UUID):  # noqa: ANN201
     form = request.form
     problems = Problems()
     happened_on = commands.date_from(problems, form, "happened_on", "the date of the response")
-    try:
-        commands.run_after(
+    return answer_form(
+        lambda: commands.run_after(
             problems,
             lambda app, actor: app.respond_to_contribution(
                 actor,
@@ -40,14 +41,11 @@ def respond(contribution_id: UUID):  # noqa: ANN201
                 forms.uuid_or_none(form.get("responded_by")),
                 happened_on,
             ),
-        )
-    except RulesBroken as broken:
-        return _render(contribution_id, bool(request.htmx), broken.by_field(), form), 422
-    message = "Response recorded."
-    if request.htmx:
-        return _render(contribution_id, partial=True, status_message=message)
-    flash(message)
-    return redirect(url_for("contributions.show", contribution_id=contribution_id, _anchor="response"), 303)
+        ),
+        lambda **page: _render(contribution_id, **page),
+        done=lambda _: url_for("contributions.show", contribution_id=contribution_id, _anchor="response"),
+        message="Response recorded.",
+    )
 
 
 @bp.get("/partnerships/<uuid:partnership_id>/contributions")

@@ -7,10 +7,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import flash, redirect, render_template, request
+from flask import render_template, request
 from werkzeug.datastructures import MultiDict
 
-from domain.errors import Problems, RulesBroken
+from domain.errors import Problems
+from web.answers import answer_form
 
 
 @dataclass(frozen=True)
@@ -39,31 +40,25 @@ def form_page(
     """GET shows the form; POST runs `handle` and redirects to `done(result)`, or shows the problems.
 
     `handle` reads the form (adding a problem for a value it cannot read) and runs one command; a
-    RulesBroken from either is shown next to its field, with nothing written.
+    RulesBroken from either is shown next to its field, with nothing written (`web.answers`).
     """
-    errors: dict[str, str] = {}
-    values: MultiDict = MultiDict({k: v for k, v in (defaults or {}).items() if v is not None})
-    status = 200
-    if request.method == "POST":
-        values = request.form
-        problems = Problems()
-        try:
-            result = handle(request.form, problems)
-            flash(done_message)
-            return redirect(done(result), code=303)
-        except RulesBroken as broken:
-            errors, status = broken.by_field(), 422
-    return (
-        render_template(
+
+    def render(*, partial: bool = False, errors: dict | None = None, values: Any = None, **_: Any) -> str:
+        shown = values if values is not None else {k: v for k, v in (defaults or {}).items() if v is not None}
+        return render_template(
             "form_page.html",
             title=title,
             caption=caption,
             fields=fields,
             button=button,
-            values=values,
-            errors=errors,
+            values=MultiDict(shown) if isinstance(shown, dict) else shown,
+            errors=errors or {},
             back=back,
             intro=intro,
-        ),
-        status,
+        )
+
+    if request.method != "POST":
+        return render()
+    return answer_form(
+        lambda: handle(request.form, Problems()), render, done=done, message=done_message, swaps_part=False
     )

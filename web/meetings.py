@@ -11,13 +11,14 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from domain.decisions import VoteTally
-from domain.errors import Problems, RulesBroken
+from domain.errors import Problems
 from projections import reads
 from web import commands, forms
+from web.answers import answer_form
 
 bp = Blueprint("meetings", __name__)
 
@@ -207,27 +208,15 @@ def _command(  # noqa: ANN202
     problems: Problems | None = None,
 ):
     """Runs one form's command; problems found reading the form are reported with the command's own."""
-    try:
-        commands.run_after(problems if problems is not None else Problems(), command)
-    except RulesBroken as broken:
-        return _respond_with_errors(meeting_id, form_name, request.form, broken)
-    return _respond_with_success(meeting_id, message, SECTIONS[form_name])
-
-
-def _respond_with_success(meeting_id: UUID, message: str, anchor: str):  # noqa: ANN202
-    if request.htmx:
-        return _render(meeting_id, partial=True, status_message=message)
-    flash(message, f"section:{anchor}")  # shown in that section, where the page opens
-    return redirect(url_for("meetings.show", meeting_id=meeting_id, _anchor=anchor), code=303)
-
-
-def _respond_with_errors(meeting_id: UUID, form_name: str, form, broken: RulesBroken):  # noqa: ANN001, ANN202
-    return _render(
-        meeting_id,
-        partial=bool(request.htmx),
-        errors={form_name: broken.by_field()},
-        values={form_name: form},
-    ), 422
+    anchor = SECTIONS[form_name]
+    return answer_form(
+        lambda: commands.run_after(problems if problems is not None else Problems(), command),
+        lambda **page: _render(meeting_id, **page),
+        done=lambda _: url_for("meetings.show", meeting_id=meeting_id, _anchor=anchor),
+        message=message,
+        form_name=form_name,
+        flash_category=f"section:{anchor}",  # shown in that section, where the page opens
+    )
 
 
 def _render(  # noqa: ANN202

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from domain.errors import RulesBroken
 from projections import reads
 from web import commands, forms
+from web.answers import answer_form
 from web.private_links import participant_from_token
 
 bp = Blueprint("my_input", __name__)
@@ -31,17 +31,14 @@ def set_contact_preferences(token: str):  # noqa: ANN201
     form = request.form
     email = forms.text(form, "email")
     consent = form.get("email_consent") == "yes"
-    try:
-        commands.run(
+    return answer_form(
+        lambda: commands.run(
             lambda app, actor: app.set_contact_preferences(actor, participant_id, email or None, consent)
-        )
-    except RulesBroken as broken:
-        return _render(token, participant_id, bool(request.htmx), broken.by_field(), form), 422
-    message = "Your contact preferences are saved."
-    if request.htmx:
-        return _render(token, participant_id, partial=True, status_message=message)
-    flash(message)
-    return redirect(url_for("my_input.show", token=token, _anchor="contact"), 303)
+        ),
+        lambda **page: _render(token, participant_id, **page),
+        done=lambda _: url_for("my_input.show", token=token, _anchor="contact"),
+        message="Your contact preferences are saved.",
+    )
 
 
 def _participant(token: str) -> UUID:

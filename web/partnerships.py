@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 
-from domain.errors import Problems, RulesBroken
+from domain.errors import Problems
 from domain.vocabulary import STAKEHOLDER_GROUPS
 from projections import reads
 from web import commands, forms
+from web.answers import answer_form
 from web.form_pages import Field, form_page
 from web.private_links import participant_token
 
@@ -28,7 +29,7 @@ def index():  # noqa: ANN201
 
 @bp.get("/partnerships/<uuid:partnership_id>")
 def show(partnership_id: UUID):  # noqa: ANN201
-    return _render(partnership_id, values={}, errors={})
+    return _render(partnership_id)
 
 
 @bp.route("/partnerships/new", methods=["GET", "POST"])
@@ -86,19 +87,20 @@ def schedule_meeting(partnership_id: UUID):  # noqa: ANN201
     form = request.form
     problems = Problems()
     held_on = commands.date_from(problems, form, "held_on", "the date of the meeting")
-    try:
-        meeting_id = commands.run_after(
+    return answer_form(
+        lambda: commands.run_after(
             problems,
             lambda app, actor: app.schedule_meeting(
                 actor, partnership_id, forms.text(form, "title"), held_on, forms.text(form, "place")
             ),
-        )
-    except RulesBroken as broken:
-        return _render(partnership_id, values=form, errors=broken.by_field()), 422
-    return redirect(url_for("meetings.show", meeting_id=meeting_id), code=303)
+        ),
+        lambda **page: _render(partnership_id, values=page.get("values"), errors=page.get("errors")),
+        done=lambda meeting_id: url_for("meetings.show", meeting_id=meeting_id),
+        swaps_part=False,
+    )
 
 
-def _render(partnership_id: UUID, values, errors: dict[str, str]):  # noqa: ANN001, ANN202
+def _render(partnership_id: UUID, values=None, errors: dict[str, str] | None = None):  # noqa: ANN001, ANN202
     with commands.reading() as conn:
         partnership = reads.partnership(conn, partnership_id)
         if partnership is None:
@@ -112,8 +114,8 @@ def _render(partnership_id: UUID, values, errors: dict[str, str]):  # noqa: ANN0
             meetings=reads.partnership_meetings(conn, partnership_id),
             names=reads.names(conn),
             private_links={m["id"]: participant_token(m["id"]) for m in members},
-            values=values,
-            errors=errors,
+            values=values or {},
+            errors=errors or {},
         )
 
 
