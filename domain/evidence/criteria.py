@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from domain.evidence_facts import ClaimFact, ContributionFact, DecisionFact, PolicyFacts, StageFact
+from domain.evidence.facts import ClaimFact, DecisionFact, PolicyFacts
 from domain.vocabulary import HART_LADDER, STAGES, group_label, rung, stage_label
 
 # Thresholds: the defaults a partnership can change, each with where it comes from.
@@ -472,14 +472,3 @@ def _by_stage(decisions: tuple[DecisionFact, ...]) -> dict[tuple[int, str], list
 
 def plural(count: int, thing: str) -> str:
     return f"{count} {thing}" if count == 1 else f"{count} {thing}s"
-
-
-__all__ = [
-    "ClaimFact",
-    "ContributionFact",
-    "DecisionFact",
-    "PolicyFacts",
-    "StageFact",
-    "assess",
-    "assess_policy",
-]
