@@ -4,24 +4,17 @@ Every name other modules import is re-exported here, so `from domain.evidence im
 """
 
 from domain.evidence.criteria import (
-    DOING_TO,
     DOMINANCE_SHARE,
     FAIL,
     IN_PROGRESS,
     INFLUENCE_SHARE,
     KEY_DECISION_SHARE,
-    LEVELS,
     NOT_APPLICABLE,
     PASS,
     TIMELY_RESPONSE_DAYS,
-    Assessment,
     Scope,
     Verdict,
-    assess,
-    assess_policy,
     balance,
-    evidenced_hart_rung,
-    evidenced_rung,
     from_conception,
     influence,
     key_decision_makers,
@@ -31,6 +24,8 @@ from domain.evidence.criteria import (
     whole_cycle,
 )
 from domain.evidence.facts import ClaimFact, ContributionFact, DecisionFact, PolicyFacts, StageFact
+from domain.evidence.level import LEVELS, Assessment, assess, assess_policy
+from domain.evidence.rungs import DOING_TO, evidenced_hart_rung, evidenced_rung
 
 __all__ = [
     "DOING_TO",

@@ -1,4 +1,4 @@
-"""The evidence of co-production: seven criteria, and the level that follows from them.
+"""The evidence of co-production: seven criteria, each judged from the facts (the level is in level.py).
 
 Everything here is computed from facts the events recorded (who took part, who decided, what was
 answered and when), never from a level anyone typed in. Each verdict carries the figures behind it
@@ -17,11 +17,12 @@ not to people"); seed 004, Wokingham's guidance (the ladder; "no one voice drown
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-from domain.evidence.facts import ClaimFact, DecisionFact, PolicyFacts
-from domain.vocabulary import HART_LADDER, STAGES, group_label, rung, stage_label
+from domain.evidence.facts import DecisionFact, PolicyFacts
+from domain.evidence.rungs import DOING_TO, evidenced_hart_rung, evidenced_rung, why_not_co_producing
+from domain.vocabulary import STAGES, group_label, rung, stage_label
 
 # Thresholds: the defaults a partnership can change, each with where it comes from.
 
@@ -44,12 +45,6 @@ INFLUENCE_SHARE = 0.25
 DOMINANCE_SHARE = 0.6
 
 PASS, FAIL, IN_PROGRESS, NOT_APPLICABLE = "pass", "fail", "in_progress", "not_applicable"
-LEVELS = ("basic", "intermediate", "transformational")
-
-# The lowest rungs: "doing to" on Wokingham's ladder; non-participation on Hart's.
-DOING_TO = {("wokingham", "coercing"), ("wokingham", "instructing")} | {
-    ("hart", r.code) for r in HART_LADDER if r.group == "non-participation"
-}
 
 
 # The verdicts --------------------------------------------------------------------------------
@@ -77,14 +72,6 @@ class Scope:
         if self.stage is None:
             return f"Cycle {self.cycle}"
         return f"Cycle {self.cycle}, {stage_label(self.stage)}"
-
-
-@dataclass(frozen=True)
-class Assessment:
-    scope: Scope
-    level: str
-    verdicts: tuple[Verdict, ...]
-    reasons: tuple[str, ...] = field(default=())
 
 
 def from_conception(facts: PolicyFacts, scope: Scope) -> Verdict:
@@ -166,17 +153,7 @@ def not_after_the_fact(facts: PolicyFacts, scope: Scope) -> Verdict:
     title = "Not a review after the fact"
     if not facts.decisions:
         return Verdict("not_after_the_fact", title, IN_PROGRESS, ("No decision recorded yet",))
-    early = []
-    for decision in facts.decisions:
-        involved_before = any(
-            c.by_citizen
-            and c.cycle == decision.cycle
-            and c.stage == decision.stage
-            and c.happened_on <= decision.happened_on
-            for c in facts.contributions
-        )
-        if not (involved_before or decision.citizens_present or decision.has_citizen_maker):
-            early.append(decision)
+    early = facts.decided_before_citizens()
     figures = [
         f"{len(facts.decisions) - len(early)} of {len(facts.decisions)} decisions "
         "came after citizens took part in their stage"
@@ -307,52 +284,6 @@ def whole_cycle(facts: PolicyFacts, scope: Scope) -> Verdict:
     return Verdict("whole_cycle", title, PASS, tuple(figures), refs)
 
 
-def evidenced_rung(facts: PolicyFacts, cycle: int, stage: str) -> str:
-    """The highest Wokingham rung the events of one stage support (seed 004's ladder).
-
-    co-producing: citizens took the stage's decisions, none before they took part; co-designing:
-    citizens' input was adopted or adapted, or they took some decisions; engaging: citizens were
-    present when decisions were taken, or their input was answered; consulting: citizens' input was
-    asked for; informing: nothing more than being told.
-    """
-    stage_facts = facts.scoped(cycle, stage)
-    decisions = stage_facts.decisions
-    citizen_input = [c for c in stage_facts.contributions if c.by_citizen]
-    if decisions and all(d.has_citizen_maker for d in decisions):
-        if not_after_the_fact(stage_facts, Scope(cycle, stage)).status == PASS:
-            return "co_producing"
-    if any(d.has_citizen_maker for d in decisions) or any(
-        c.response in ("adopted", "adapted") for c in citizen_input
-    ):
-        return "co_designing"
-    if any(d.citizens_present for d in decisions) or any(c.response for c in citizen_input):
-        return "engaging"
-    if citizen_input:
-        return "consulting"
-    return "informing"
-
-
-def evidenced_hart_rung(facts: PolicyFacts, cycle: int, stage: str) -> tuple[str | None, str]:
-    """The highest rung of Hart's ladder (seed 001) the events of one stage support, for young people.
-
-    adult-initiated, shared decisions: a young person was among the decision makers; consulted and
-    informed: young people's input was answered; assigned but informed: they contributed, or were
-    told of a decision; tokenism: they were only present. Rungs 7 and 8 need the young people to have
-    started the activity, which no event records, so a claim of them is compared with rung 6.
-    """
-    stage_facts = facts.scoped(cycle, stage)
-    said = [c for c in stage_facts.contributions if c.group == "young_person"]
-    if any("young_person" in d.maker_groups for d in stage_facts.decisions):
-        return "adult_initiated_shared", ""
-    if any(c.response for c in said):
-        return "consulted_and_informed", ""
-    if said:
-        return "assigned_but_informed", ": young people's input has not been answered"
-    if any("young_person" in d.present_groups for d in stage_facts.decisions):
-        return "tokenism", ": young people were present, but did not contribute or decide"
-    return None, "no young person took part in this stage"
-
-
 def no_doing_to(facts: PolicyFacts, scope: Scope) -> Verdict:
     """7. No doing-to: no activity sits at instructing or coercing, and claims match the evidence.
 
@@ -367,7 +298,7 @@ def no_doing_to(facts: PolicyFacts, scope: Scope) -> Verdict:
     flags = []
     for claim in facts.claims:
         if claim.ladder == "wokingham":
-            shown, why = evidenced_rung(facts, claim.cycle, claim.stage), _why(facts, claim)
+            shown, why = evidenced_rung(facts, claim.cycle, claim.stage), why_not_co_producing(facts, claim)
         else:
             shown, why = evidenced_hart_rung(facts, claim.cycle, claim.stage)
         if shown is None:
@@ -388,79 +319,6 @@ def no_doing_to(facts: PolicyFacts, scope: Scope) -> Verdict:
     )
     refs = tuple(c.ref for c in facts.claims)
     return Verdict("no_doing_to", title, FAIL if doing_to else PASS, figures, refs, tuple(flags))
-
-
-def _why(facts: PolicyFacts, claim: ClaimFact) -> str:
-    stage = facts.scoped(claim.cycle, claim.stage)
-    if not any(c.by_citizen for c in stage.contributions) and not any(
-        d.has_citizen_maker for d in stage.decisions
-    ):
-        return ": no citizen contributed to or decided anything in this stage"
-    early = [
-        d
-        for d in stage.decisions
-        if any(c.by_citizen and c.happened_on > d.happened_on for c in stage.contributions)
-        and not d.has_citizen_maker
-    ]
-    if early:
-        return ": the decision was taken before the consultation opened"
-    if not all(d.has_citizen_maker for d in stage.decisions):
-        return ": some of the stage's decisions had no citizen among the decision makers"
-    return ""
-
-
-# The level -----------------------------------------------------------------------------------
-
-
-def assess(facts: PolicyFacts, scope: Scope, today: date) -> Assessment:
-    """The level of co-production for one scope (Needham & Carr, seed 000), with every verdict.
-
-    basic: citizens had no input beyond being informed: no citizen contribution, no citizen decision
-    maker, no citizen present when a decision was taken. transformational: criteria 1-5 and 7 pass
-    for the stages so far, and criterion 6 has not failed. intermediate: everything between.
-    """
-    scoped = facts.scoped(scope.cycle, scope.stage)
-    verdicts = (
-        from_conception(facts if scope.stage is None else scoped, scope),
-        key_decision_makers(scoped, scope),
-        not_after_the_fact(scoped, scope),
-        influence(scoped, scope, today),
-        balance(scoped, scope),
-        whole_cycle(facts, scope),
-        no_doing_to(scoped, scope),
-    )
-    any_input = (
-        any(c.by_citizen for c in scoped.contributions)
-        or any(d.has_citizen_maker or d.citizens_present for d in scoped.decisions)
-        or (facts.initiated_by == "citizens" and scope.cycle in (None, 1))
-    )
-    core = [v for v in verdicts if v.criterion != "whole_cycle"]
-    whole = next(v for v in verdicts if v.criterion == "whole_cycle")
-    if not any_input:
-        level = "basic"
-        reasons = ("No citizen contributed, decided, or was present when a decision was taken",)
-    elif all(v.status in (PASS, NOT_APPLICABLE) for v in core) and whole.status != FAIL:
-        level = "transformational"
-        reasons = ("Criteria 1-5 and 7 pass, and the cycle has not been cut short",)
-    else:
-        level = "intermediate"
-        reasons = tuple(
-            f"{v.title}: {v.status.replace('_', ' ')}"
-            for v in verdicts
-            if v.status in (FAIL, IN_PROGRESS) and (v is not whole or v.status == FAIL)
-        )
-    return Assessment(scope, level, verdicts, reasons)
-
-
-def assess_policy(facts: PolicyFacts, today: date, as_of: date | None = None) -> list[Assessment]:
-    """The whole policy, each cycle, and each stage reached, as of a day (today by default)."""
-    known = facts.as_of(as_of) if as_of else facts
-    day = as_of or today
-    scopes = [Scope()]
-    for cycle in sorted({s.cycle for s in known.stages}):
-        scopes.append(Scope(cycle))
-        scopes.extend(Scope(cycle, s.stage) for s in known.stages if s.cycle == cycle)
-    return [assess(known, scope, day) for scope in scopes]
 
 
 def _by_stage(decisions: tuple[DecisionFact, ...]) -> dict[tuple[int, str], list[DecisionFact]]:
