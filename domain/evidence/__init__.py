@@ -4,14 +4,10 @@ Every name other modules import is re-exported here, so `from domain.evidence im
 """
 
 from domain.evidence.criteria import (
-    DOMINANCE_SHARE,
     FAIL,
     IN_PROGRESS,
-    INFLUENCE_SHARE,
-    KEY_DECISION_SHARE,
     NOT_APPLICABLE,
     PASS,
-    TIMELY_RESPONSE_DAYS,
     Scope,
     Verdict,
     balance,
@@ -26,13 +22,24 @@ from domain.evidence.criteria import (
 from domain.evidence.facts import ClaimFact, ContributionFact, DecisionFact, PolicyFacts, StageFact
 from domain.evidence.level import LEVELS, Assessment, assess, assess_policy
 from domain.evidence.rungs import DOING_TO, evidenced_hart_rung, evidenced_rung
+from domain.evidence.thresholds import (
+    CITIZEN_SHARE,
+    DEFAULT_THRESHOLDS,
+    DOMINANCE_SHARE,
+    INFLUENCE_SHARE,
+    KEY_DECISION_SHARE,
+    TIMELY_RESPONSE_DAYS,
+    Thresholds,
+)
 
 __all__ = [
+    "CITIZEN_SHARE",
+    "DEFAULT_THRESHOLDS",
     "DOING_TO",
     "DOMINANCE_SHARE",
     "FAIL",
-    "IN_PROGRESS",
     "INFLUENCE_SHARE",
+    "IN_PROGRESS",
     "KEY_DECISION_SHARE",
     "LEVELS",
     "NOT_APPLICABLE",
@@ -45,6 +52,7 @@ __all__ = [
     "PolicyFacts",
     "Scope",
     "StageFact",
+    "Thresholds",
     "Verdict",
     "assess",
     "assess_policy",

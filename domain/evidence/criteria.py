@@ -22,27 +22,8 @@ from datetime import date
 
 from domain.evidence.facts import DecisionFact, PolicyFacts
 from domain.evidence.rungs import DOING_TO, evidenced_hart_rung, evidenced_rung, why_not_co_producing
+from domain.evidence.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from domain.vocabulary import STAGES, group_label, rung, stage_label
-
-# Thresholds: the defaults a partnership can change, each with where it comes from.
-
-#: How soon a response counts as timely. Seed 002 asks for "timely and appropriate communication"
-#: without a number; 28 days is the usual turnaround councils publish for answering correspondence.
-TIMELY_RESPONSE_DAYS = 28
-
-#: The share of a stage's decisions that must have a citizen among the decision makers. Seed 000:
-#: citizens work "from the initial concept ... as key decision makers"; a few administrative
-#: decisions taken by officers alone are allowed for.
-KEY_DECISION_SHARE = 0.75
-
-#: The share of citizens' answered contributions that must be adopted or adapted and cited by a
-#: decision for their input to count as influence. Seed 004's "you said, we did": if the answer is
-#: nothing, ask why. A quarter is a floor, not a target.
-INFLUENCE_SHARE = 0.25
-
-#: The share of attendance, or of decision makers' seats, above which one stakeholder group
-#: dominates. Seed 004: "working together where no one voice drowns out the others".
-DOMINANCE_SHARE = 0.6
 
 PASS, FAIL, IN_PROGRESS, NOT_APPLICABLE = "pass", "fail", "in_progress", "not_applicable"
 
@@ -118,11 +99,13 @@ def from_conception(facts: PolicyFacts, scope: Scope) -> Verdict:
     )
 
 
-def key_decision_makers(facts: PolicyFacts, scope: Scope) -> Verdict:
+def key_decision_makers(
+    facts: PolicyFacts, scope: Scope, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> Verdict:
     """2. Key decision makers: in every stage, citizens are among the decision makers, not only present.
 
     Seed 000: "key decision makers"; consultation, where "all the decisions have already been made",
-    is not co-production. Threshold: KEY_DECISION_SHARE of each stage's decisions.
+    is not co-production. Threshold: `key_decision_share` of each stage's decisions.
     """
     title = "Citizens are key decision makers"
     if not facts.decisions:
@@ -135,11 +118,11 @@ def key_decision_makers(facts: PolicyFacts, scope: Scope) -> Verdict:
             "had a citizen among the decision makers"
         )
         refs.extend(d.ref for d in decisions)
-        if len(with_citizens) < KEY_DECISION_SHARE * len(decisions):
+        if len(with_citizens) < thresholds.key_decision_share * len(decisions):
             failing.append(f"cycle {cycle}, {stage_label(stage)}")
     status = FAIL if failing else PASS
     if failing:
-        figures.insert(0, f"Below {KEY_DECISION_SHARE:.0%} in {', '.join(failing)}")
+        figures.insert(0, f"Below {thresholds.key_decision_share:.0%} in {', '.join(failing)}")
     return Verdict("key_decision_makers", title, status, tuple(figures), tuple(refs))
 
 
@@ -180,12 +163,14 @@ def not_after_the_fact(facts: PolicyFacts, scope: Scope) -> Verdict:
     return Verdict("not_after_the_fact", title, PASS, tuple(figures), tuple(d.ref for d in facts.decisions))
 
 
-def influence(facts: PolicyFacts, scope: Scope, today: date) -> Verdict:
+def influence(
+    facts: PolicyFacts, scope: Scope, today: date, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> Verdict:
     """4. Influence: citizens' contributions all get a timely response, and a real share changes things.
 
     Seed 004's "you said, we did"; seed 002: responsiveness and timely communication matter more
-    than standards. Every citizen contribution is answered within TIMELY_RESPONSE_DAYS (one still
-    inside that window is not yet late), and at least INFLUENCE_SHARE of the answered ones were
+    than standards. Every citizen contribution is answered within `timely_response_days` (one still
+    inside that window is not yet late), and at least `influence_share` of the answered ones were
     adopted or adapted and cited by a decision.
     """
     title = "Influence, with timely responses"
@@ -206,28 +191,28 @@ def influence(facts: PolicyFacts, scope: Scope, today: date) -> Verdict:
         c
         for c in citizen
         if (c.responded_on or today) > c.happened_on
-        and ((c.responded_on or today) - c.happened_on).days > TIMELY_RESPONSE_DAYS
+        and ((c.responded_on or today) - c.happened_on).days > thresholds.timely_response_days
     ]
     cited = {cid for d in facts.decisions for cid in d.cites}
     influential = [c for c in answered if c.response in ("adopted", "adapted") and c.id in cited]
     figures = (
         f"{len(answered)} of {len(citizen)} citizen contributions answered",
-        f"{len(late)} answered, or still waiting, after more than {TIMELY_RESPONSE_DAYS} days",
+        f"{len(late)} answered, or still waiting, after more than {thresholds.timely_response_days} days",
         f"{len(influential)} of {len(answered)} answered were adopted or adapted and cited by a decision",
     )
     refs = tuple(c.ref for c in citizen) + tuple(c.response_ref for c in answered if c.response_ref)
-    if late or (answered and len(influential) < INFLUENCE_SHARE * len(answered)):
+    if late or (answered and len(influential) < thresholds.influence_share * len(answered)):
         return Verdict("influence", title, FAIL, figures, refs)
     if not answered:
         return Verdict("influence", title, IN_PROGRESS, figures, refs)
     return Verdict("influence", title, PASS, figures, refs)
 
 
-def balance(facts: PolicyFacts, scope: Scope) -> Verdict:
+def balance(facts: PolicyFacts, scope: Scope, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Verdict:
     """5. Balance: no one stakeholder group dominates attendance or decision-making.
 
     Seed 004: "working together where no one voice drowns out the others". Dominance is more than
-    DOMINANCE_SHARE of the attendance at the meetings that took this policy's decisions, or of
+    `dominance_share` of the attendance at the meetings that took this policy's decisions, or of
     the decision makers' seats.
     """
     title = "Balance between groups"
@@ -244,10 +229,10 @@ def balance(facts: PolicyFacts, scope: Scope) -> Verdict:
         figures.append(
             f"Largest share of {what}: {group_label(group)}, {most} of {total} ({most / total:.0%})"
         )
-        if most > DOMINANCE_SHARE * total:
+        if most > thresholds.dominance_share * total:
             dominant.append(f"{group_label(group)} in {what}")
     if dominant:
-        figures.insert(0, f"More than {DOMINANCE_SHARE:.0%}: {'; '.join(dominant)}")
+        figures.insert(0, f"More than {thresholds.dominance_share:.0%}: {'; '.join(dominant)}")
     return Verdict(
         "balance", title, FAIL if dominant else PASS, tuple(figures), tuple(d.ref for d in facts.decisions)
     )

@@ -26,6 +26,7 @@ from domain.evidence.criteria import (
     whole_cycle,
 )
 from domain.evidence.facts import PolicyFacts
+from domain.evidence.thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 LEVELS = ("basic", "intermediate", "transformational")
 
@@ -38,7 +39,9 @@ class Assessment:
     reasons: tuple[str, ...] = field(default=())
 
 
-def assess(facts: PolicyFacts, scope: Scope, today: date) -> Assessment:
+def assess(
+    facts: PolicyFacts, scope: Scope, today: date, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> Assessment:
     """The level of co-production for one scope (Needham & Carr, seed 000), with every verdict.
 
     basic: citizens had no input beyond being informed: no citizen contribution, no citizen decision
@@ -48,10 +51,10 @@ def assess(facts: PolicyFacts, scope: Scope, today: date) -> Assessment:
     scoped = facts.scoped(scope.cycle, scope.stage)
     verdicts = (
         from_conception(facts if scope.stage is None else scoped, scope),
-        key_decision_makers(scoped, scope),
+        key_decision_makers(scoped, scope, thresholds),
         not_after_the_fact(scoped, scope),
-        influence(scoped, scope, today),
-        balance(scoped, scope),
+        influence(scoped, scope, today, thresholds),
+        balance(scoped, scope, thresholds),
         whole_cycle(facts, scope),
         no_doing_to(scoped, scope),
     )
@@ -78,12 +81,18 @@ def assess(facts: PolicyFacts, scope: Scope, today: date) -> Assessment:
     return Assessment(scope, level, verdicts, reasons)
 
 
-def assess_policy(facts: PolicyFacts, today: date, as_of: date | None = None) -> list[Assessment]:
-    """The whole policy, each cycle, and each stage reached, as of a day (today by default)."""
+def assess_policy(
+    facts: PolicyFacts,
+    today: date,
+    as_of: date | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> list[Assessment]:
+    """The whole policy, each cycle, and each stage reached, as of a day (today by default), judged by
+    the thresholds given (the defaults if none are)."""
     known = facts.as_of(as_of) if as_of else facts
     day = as_of or today
     scopes = [Scope()]
     for cycle in sorted({s.cycle for s in known.stages}):
         scopes.append(Scope(cycle))
         scopes.extend(Scope(cycle, s.stage) for s in known.stages if s.cycle == cycle)
-    return [assess(known, scope, day) for scope in scopes]
+    return [assess(known, scope, day, thresholds) for scope in scopes]
