@@ -4,12 +4,6 @@ Every name other modules import is re-exported here, so `from domain.evidence im
 """
 
 from domain.evidence.criteria import (
-    FAIL,
-    IN_PROGRESS,
-    NOT_APPLICABLE,
-    PASS,
-    Scope,
-    Verdict,
     balance,
     from_conception,
     influence,
@@ -31,6 +25,7 @@ from domain.evidence.thresholds import (
     TIMELY_RESPONSE_DAYS,
     Thresholds,
 )
+from domain.evidence.verdicts import FAIL, IN_PROGRESS, NOT_APPLICABLE, PASS, Scope, Verdict
 
 __all__ = [
     "CITIZEN_SHARE",

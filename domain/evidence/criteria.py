@@ -17,42 +17,13 @@ not to people"); seed 004, Wokingham's guidance (the ladder; "no one voice drown
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date
 
 from domain.evidence.facts import DecisionFact, PolicyFacts
 from domain.evidence.rungs import DOING_TO, evidenced_hart_rung, evidenced_rung, why_not_co_producing
 from domain.evidence.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from domain.evidence.verdicts import FAIL, IN_PROGRESS, NOT_APPLICABLE, PASS, Scope, Verdict
 from domain.vocabulary import STAGES, group_label, rung, stage_label
-
-PASS, FAIL, IN_PROGRESS, NOT_APPLICABLE = "pass", "fail", "in_progress", "not_applicable"
-
-
-# The verdicts --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Verdict:
-    criterion: str
-    title: str
-    status: str
-    figures: tuple[str, ...] = ()
-    refs: tuple[int, ...] = ()
-    flags: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Scope:
-    cycle: int | None = None  # None: the whole policy, every cycle
-    stage: str | None = None  # None: the whole cycle
-
-    @property
-    def label(self) -> str:
-        if self.cycle is None:
-            return "Whole policy"
-        if self.stage is None:
-            return f"Cycle {self.cycle}"
-        return f"Cycle {self.cycle}, {stage_label(self.stage)}"
 
 
 def from_conception(facts: PolicyFacts, scope: Scope) -> Verdict:

@@ -11,12 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from domain.evidence.criteria import (
-    FAIL,
-    IN_PROGRESS,
-    NOT_APPLICABLE,
-    PASS,
-    Scope,
-    Verdict,
     balance,
     from_conception,
     influence,
@@ -27,6 +21,7 @@ from domain.evidence.criteria import (
 )
 from domain.evidence.facts import PolicyFacts
 from domain.evidence.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from domain.evidence.verdicts import FAIL, IN_PROGRESS, NOT_APPLICABLE, PASS, Scope, Verdict
 
 LEVELS = ("basic", "intermediate", "transformational")
 
