@@ -6,11 +6,13 @@ and the positions, in the log, of the events that prove it, so an auditor can fo
 audit trail. The verdict judges the institution's practice, never a person: no participant is
 scored, named or labelled here (seed 002: parents must not be blamed for not engaging).
 
-Sources (see ../shared/seeds/README.md): seed 000, Educational Freedom's Co-Production Guidelines
-for EHE (the Iriss cycle; Needham & Carr's three levels; "from the initial concept ... as key
-decision makers"; consultation versus co-production); seed 002, SEN Policy Research Forum
-(responsiveness and timely communication); seed 003, Buckinghamshire's toolkit ("done with people,
-not to people"); seed 004, Wokingham's guidance (the ladder; "no one voice drowns out the others";
+Sources, numbered as the rules below cite them: seed 000, Educational Freedom, *Co-Production
+Guidelines* for Elective Home Education (the Iriss cycle; Needham & Carr's three levels; "from the
+initial concept ... as key decision makers"; consultation versus co-production); seed 001,
+*Co-Production Ways of Working*, the Manchester SEND charter (Hart's ladder); seed 002, the SEN Policy
+Research Forum's *What exactly is co-production?* (responsiveness and timely communication); seed 003,
+Buckinghamshire's SEND co-production toolkit ("done with people, not to people"); seed 004, Wokingham's
+SEND co-production guidance and quality indicators (the ladder; "no one voice drowns out the others";
 "you said, we did"; no element in instructing or coercing).
 """
 

@@ -1,6 +1,11 @@
 """The facts the evidence engine judges, as the events recorded them: per policy, its stages,
 decisions, contributions and claimed rungs, each with when it happened, when it was recorded, and
 its position in the log (so every verdict can point at the events that prove it).
+
+Whether a stakeholder group counts as citizens (lived experience) is domain.vocabulary's to say. The one
+rule here, which decisions came before citizens took part, is Needham & Carr's "reviews after decisions
+have already been made" (seed 000, Educational Freedom, *Co-Production Guidelines* for Elective Home
+Education).
 """
 
 from __future__ import annotations
