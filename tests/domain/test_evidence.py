@@ -11,8 +11,20 @@ from datetime import date, timedelta
 from itertools import count
 from uuid import uuid4
 
-from domain.evidence import FAIL, IN_PROGRESS, NOT_APPLICABLE, PASS, Scope, assess, assess_policy
-from domain.evidence_facts import ClaimFact, ContributionFact, DecisionFact, PolicyFacts, StageFact
+from domain.evidence import (
+    FAIL,
+    IN_PROGRESS,
+    NOT_APPLICABLE,
+    PASS,
+    ClaimFact,
+    ContributionFact,
+    DecisionFact,
+    PolicyFacts,
+    Scope,
+    StageFact,
+    assess,
+    assess_policy,
+)
 
 DAY = date(2026, 3, 1)
 refs = count(100)

@@ -1,4 +1,4 @@
-"""The evidence of co-production: seven criteria, and the level that follows from them.
+"""The evidence of co-production: seven criteria, each judged from the facts (the level is in level.py).
 
 Everything here is computed from facts the events recorded (who took part, who decided, what was
 answered and when), never from a level anyone typed in. Each verdict carries the figures behind it
@@ -6,85 +6,26 @@ and the positions, in the log, of the events that prove it, so an auditor can fo
 audit trail. The verdict judges the institution's practice, never a person: no participant is
 scored, named or labelled here (seed 002: parents must not be blamed for not engaging).
 
-Sources (see ../shared/seeds/README.md): seed 000, Educational Freedom's Co-Production Guidelines
-for EHE (the Iriss cycle; Needham & Carr's three levels; "from the initial concept ... as key
-decision makers"; consultation versus co-production); seed 002, SEN Policy Research Forum
-(responsiveness and timely communication); seed 003, Buckinghamshire's toolkit ("done with people,
-not to people"); seed 004, Wokingham's guidance (the ladder; "no one voice drowns out the others";
+Sources, numbered as the rules below cite them: seed 000, Educational Freedom, *Co-Production
+Guidelines* for Elective Home Education (the Iriss cycle; Needham & Carr's three levels; "from the
+initial concept ... as key decision makers"; consultation versus co-production); seed 001,
+*Co-Production Ways of Working*, the Manchester SEND charter (Hart's ladder); seed 002, the SEN Policy
+Research Forum's *What exactly is co-production?* (responsiveness and timely communication); seed 003,
+Buckinghamshire's SEND co-production toolkit ("done with people, not to people"); seed 004, Wokingham's
+SEND co-production guidance and quality indicators (the ladder; "no one voice drowns out the others";
 "you said, we did"; no element in instructing or coercing).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date
 
-from domain.evidence_facts import ClaimFact, ContributionFact, DecisionFact, PolicyFacts, StageFact
-from domain.vocabulary import HART_LADDER, STAGES, group_label, rung, stage_label
-
-# Thresholds: the defaults a partnership can change, each with where it comes from.
-
-#: How soon a response counts as timely. Seed 002 asks for "timely and appropriate communication"
-#: without a number; 28 days is the usual turnaround councils publish for answering correspondence.
-TIMELY_RESPONSE_DAYS = 28
-
-#: The share of a stage's decisions that must have a citizen among the decision makers. Seed 000:
-#: citizens work "from the initial concept ... as key decision makers"; a few administrative
-#: decisions taken by officers alone are allowed for.
-KEY_DECISION_SHARE = 0.75
-
-#: The share of citizens' answered contributions that must be adopted or adapted and cited by a
-#: decision for their input to count as influence. Seed 004's "you said, we did": if the answer is
-#: nothing, ask why. A quarter is a floor, not a target.
-INFLUENCE_SHARE = 0.25
-
-#: The share of attendance, or of decision makers' seats, above which one stakeholder group
-#: dominates. Seed 004: "working together where no one voice drowns out the others".
-DOMINANCE_SHARE = 0.6
-
-PASS, FAIL, IN_PROGRESS, NOT_APPLICABLE = "pass", "fail", "in_progress", "not_applicable"
-LEVELS = ("basic", "intermediate", "transformational")
-
-# The lowest rungs: "doing to" on Wokingham's ladder; non-participation on Hart's.
-DOING_TO = {("wokingham", "coercing"), ("wokingham", "instructing")} | {
-    ("hart", r.code) for r in HART_LADDER if r.group == "non-participation"
-}
-
-
-# The verdicts --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Verdict:
-    criterion: str
-    title: str
-    status: str
-    figures: tuple[str, ...] = ()
-    refs: tuple[int, ...] = ()
-    flags: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Scope:
-    cycle: int | None = None  # None: the whole policy, every cycle
-    stage: str | None = None  # None: the whole cycle
-
-    @property
-    def label(self) -> str:
-        if self.cycle is None:
-            return "Whole policy"
-        if self.stage is None:
-            return f"Cycle {self.cycle}"
-        return f"Cycle {self.cycle}, {stage_label(self.stage)}"
-
-
-@dataclass(frozen=True)
-class Assessment:
-    scope: Scope
-    level: str
-    verdicts: tuple[Verdict, ...]
-    reasons: tuple[str, ...] = field(default=())
+from domain.evidence.facts import DecisionFact, PolicyFacts
+from domain.evidence.rungs import DOING_TO, evidenced_hart_rung, evidenced_rung, why_not_co_producing
+from domain.evidence.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from domain.evidence.verdicts import FAIL, IN_PROGRESS, NOT_APPLICABLE, PASS, Scope, Verdict
+from domain.vocabulary import STAGES, group_label, rung, stage_label
 
 
 def from_conception(facts: PolicyFacts, scope: Scope) -> Verdict:
@@ -131,11 +72,13 @@ def from_conception(facts: PolicyFacts, scope: Scope) -> Verdict:
     )
 
 
-def key_decision_makers(facts: PolicyFacts, scope: Scope) -> Verdict:
+def key_decision_makers(
+    facts: PolicyFacts, scope: Scope, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> Verdict:
     """2. Key decision makers: in every stage, citizens are among the decision makers, not only present.
 
     Seed 000: "key decision makers"; consultation, where "all the decisions have already been made",
-    is not co-production. Threshold: KEY_DECISION_SHARE of each stage's decisions.
+    is not co-production. Threshold: `key_decision_share` of each stage's decisions.
     """
     title = "Citizens are key decision makers"
     if not facts.decisions:
@@ -148,11 +91,11 @@ def key_decision_makers(facts: PolicyFacts, scope: Scope) -> Verdict:
             "had a citizen among the decision makers"
         )
         refs.extend(d.ref for d in decisions)
-        if len(with_citizens) < KEY_DECISION_SHARE * len(decisions):
+        if len(with_citizens) < thresholds.key_decision_share * len(decisions):
             failing.append(f"cycle {cycle}, {stage_label(stage)}")
     status = FAIL if failing else PASS
     if failing:
-        figures.insert(0, f"Below {KEY_DECISION_SHARE:.0%} in {', '.join(failing)}")
+        figures.insert(0, f"Below {thresholds.key_decision_share:.0%} in {', '.join(failing)}")
     return Verdict("key_decision_makers", title, status, tuple(figures), tuple(refs))
 
 
@@ -166,17 +109,7 @@ def not_after_the_fact(facts: PolicyFacts, scope: Scope) -> Verdict:
     title = "Not a review after the fact"
     if not facts.decisions:
         return Verdict("not_after_the_fact", title, IN_PROGRESS, ("No decision recorded yet",))
-    early = []
-    for decision in facts.decisions:
-        involved_before = any(
-            c.by_citizen
-            and c.cycle == decision.cycle
-            and c.stage == decision.stage
-            and c.happened_on <= decision.happened_on
-            for c in facts.contributions
-        )
-        if not (involved_before or decision.citizens_present or decision.has_citizen_maker):
-            early.append(decision)
+    early = facts.decided_before_citizens()
     figures = [
         f"{len(facts.decisions) - len(early)} of {len(facts.decisions)} decisions "
         "came after citizens took part in their stage"
@@ -203,12 +136,14 @@ def not_after_the_fact(facts: PolicyFacts, scope: Scope) -> Verdict:
     return Verdict("not_after_the_fact", title, PASS, tuple(figures), tuple(d.ref for d in facts.decisions))
 
 
-def influence(facts: PolicyFacts, scope: Scope, today: date) -> Verdict:
+def influence(
+    facts: PolicyFacts, scope: Scope, today: date, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> Verdict:
     """4. Influence: citizens' contributions all get a timely response, and a real share changes things.
 
     Seed 004's "you said, we did"; seed 002: responsiveness and timely communication matter more
-    than standards. Every citizen contribution is answered within TIMELY_RESPONSE_DAYS (one still
-    inside that window is not yet late), and at least INFLUENCE_SHARE of the answered ones were
+    than standards. Every citizen contribution is answered within `timely_response_days` (one still
+    inside that window is not yet late), and at least `influence_share` of the answered ones were
     adopted or adapted and cited by a decision.
     """
     title = "Influence, with timely responses"
@@ -229,28 +164,28 @@ def influence(facts: PolicyFacts, scope: Scope, today: date) -> Verdict:
         c
         for c in citizen
         if (c.responded_on or today) > c.happened_on
-        and ((c.responded_on or today) - c.happened_on).days > TIMELY_RESPONSE_DAYS
+        and ((c.responded_on or today) - c.happened_on).days > thresholds.timely_response_days
     ]
     cited = {cid for d in facts.decisions for cid in d.cites}
     influential = [c for c in answered if c.response in ("adopted", "adapted") and c.id in cited]
     figures = (
         f"{len(answered)} of {len(citizen)} citizen contributions answered",
-        f"{len(late)} answered, or still waiting, after more than {TIMELY_RESPONSE_DAYS} days",
+        f"{len(late)} answered, or still waiting, after more than {thresholds.timely_response_days} days",
         f"{len(influential)} of {len(answered)} answered were adopted or adapted and cited by a decision",
     )
     refs = tuple(c.ref for c in citizen) + tuple(c.response_ref for c in answered if c.response_ref)
-    if late or (answered and len(influential) < INFLUENCE_SHARE * len(answered)):
+    if late or (answered and len(influential) < thresholds.influence_share * len(answered)):
         return Verdict("influence", title, FAIL, figures, refs)
     if not answered:
         return Verdict("influence", title, IN_PROGRESS, figures, refs)
     return Verdict("influence", title, PASS, figures, refs)
 
 
-def balance(facts: PolicyFacts, scope: Scope) -> Verdict:
+def balance(facts: PolicyFacts, scope: Scope, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Verdict:
     """5. Balance: no one stakeholder group dominates attendance or decision-making.
 
     Seed 004: "working together where no one voice drowns out the others". Dominance is more than
-    DOMINANCE_SHARE of the attendance at the meetings that took this policy's decisions, or of
+    `dominance_share` of the attendance at the meetings that took this policy's decisions, or of
     the decision makers' seats.
     """
     title = "Balance between groups"
@@ -267,10 +202,10 @@ def balance(facts: PolicyFacts, scope: Scope) -> Verdict:
         figures.append(
             f"Largest share of {what}: {group_label(group)}, {most} of {total} ({most / total:.0%})"
         )
-        if most > DOMINANCE_SHARE * total:
+        if most > thresholds.dominance_share * total:
             dominant.append(f"{group_label(group)} in {what}")
     if dominant:
-        figures.insert(0, f"More than {DOMINANCE_SHARE:.0%}: {'; '.join(dominant)}")
+        figures.insert(0, f"More than {thresholds.dominance_share:.0%}: {'; '.join(dominant)}")
     return Verdict(
         "balance", title, FAIL if dominant else PASS, tuple(figures), tuple(d.ref for d in facts.decisions)
     )
@@ -307,52 +242,6 @@ def whole_cycle(facts: PolicyFacts, scope: Scope) -> Verdict:
     return Verdict("whole_cycle", title, PASS, tuple(figures), refs)
 
 
-def evidenced_rung(facts: PolicyFacts, cycle: int, stage: str) -> str:
-    """The highest Wokingham rung the events of one stage support (seed 004's ladder).
-
-    co-producing: citizens took the stage's decisions, none before they took part; co-designing:
-    citizens' input was adopted or adapted, or they took some decisions; engaging: citizens were
-    present when decisions were taken, or their input was answered; consulting: citizens' input was
-    asked for; informing: nothing more than being told.
-    """
-    stage_facts = facts.scoped(cycle, stage)
-    decisions = stage_facts.decisions
-    citizen_input = [c for c in stage_facts.contributions if c.by_citizen]
-    if decisions and all(d.has_citizen_maker for d in decisions):
-        if not_after_the_fact(stage_facts, Scope(cycle, stage)).status == PASS:
-            return "co_producing"
-    if any(d.has_citizen_maker for d in decisions) or any(
-        c.response in ("adopted", "adapted") for c in citizen_input
-    ):
-        return "co_designing"
-    if any(d.citizens_present for d in decisions) or any(c.response for c in citizen_input):
-        return "engaging"
-    if citizen_input:
-        return "consulting"
-    return "informing"
-
-
-def evidenced_hart_rung(facts: PolicyFacts, cycle: int, stage: str) -> tuple[str | None, str]:
-    """The highest rung of Hart's ladder (seed 001) the events of one stage support, for young people.
-
-    adult-initiated, shared decisions: a young person was among the decision makers; consulted and
-    informed: young people's input was answered; assigned but informed: they contributed, or were
-    told of a decision; tokenism: they were only present. Rungs 7 and 8 need the young people to have
-    started the activity, which no event records, so a claim of them is compared with rung 6.
-    """
-    stage_facts = facts.scoped(cycle, stage)
-    said = [c for c in stage_facts.contributions if c.group == "young_person"]
-    if any("young_person" in d.maker_groups for d in stage_facts.decisions):
-        return "adult_initiated_shared", ""
-    if any(c.response for c in said):
-        return "consulted_and_informed", ""
-    if said:
-        return "assigned_but_informed", ": young people's input has not been answered"
-    if any("young_person" in d.present_groups for d in stage_facts.decisions):
-        return "tokenism", ": young people were present, but did not contribute or decide"
-    return None, "no young person took part in this stage"
-
-
 def no_doing_to(facts: PolicyFacts, scope: Scope) -> Verdict:
     """7. No doing-to: no activity sits at instructing or coercing, and claims match the evidence.
 
@@ -367,7 +256,7 @@ def no_doing_to(facts: PolicyFacts, scope: Scope) -> Verdict:
     flags = []
     for claim in facts.claims:
         if claim.ladder == "wokingham":
-            shown, why = evidenced_rung(facts, claim.cycle, claim.stage), _why(facts, claim)
+            shown, why = evidenced_rung(facts, claim.cycle, claim.stage), why_not_co_producing(facts, claim)
         else:
             shown, why = evidenced_hart_rung(facts, claim.cycle, claim.stage)
         if shown is None:
@@ -390,79 +279,6 @@ def no_doing_to(facts: PolicyFacts, scope: Scope) -> Verdict:
     return Verdict("no_doing_to", title, FAIL if doing_to else PASS, figures, refs, tuple(flags))
 
 
-def _why(facts: PolicyFacts, claim: ClaimFact) -> str:
-    stage = facts.scoped(claim.cycle, claim.stage)
-    if not any(c.by_citizen for c in stage.contributions) and not any(
-        d.has_citizen_maker for d in stage.decisions
-    ):
-        return ": no citizen contributed to or decided anything in this stage"
-    early = [
-        d
-        for d in stage.decisions
-        if any(c.by_citizen and c.happened_on > d.happened_on for c in stage.contributions)
-        and not d.has_citizen_maker
-    ]
-    if early:
-        return ": the decision was taken before the consultation opened"
-    if not all(d.has_citizen_maker for d in stage.decisions):
-        return ": some of the stage's decisions had no citizen among the decision makers"
-    return ""
-
-
-# The level -----------------------------------------------------------------------------------
-
-
-def assess(facts: PolicyFacts, scope: Scope, today: date) -> Assessment:
-    """The level of co-production for one scope (Needham & Carr, seed 000), with every verdict.
-
-    basic: citizens had no input beyond being informed: no citizen contribution, no citizen decision
-    maker, no citizen present when a decision was taken. transformational: criteria 1-5 and 7 pass
-    for the stages so far, and criterion 6 has not failed. intermediate: everything between.
-    """
-    scoped = facts.scoped(scope.cycle, scope.stage)
-    verdicts = (
-        from_conception(facts if scope.stage is None else scoped, scope),
-        key_decision_makers(scoped, scope),
-        not_after_the_fact(scoped, scope),
-        influence(scoped, scope, today),
-        balance(scoped, scope),
-        whole_cycle(facts, scope),
-        no_doing_to(scoped, scope),
-    )
-    any_input = (
-        any(c.by_citizen for c in scoped.contributions)
-        or any(d.has_citizen_maker or d.citizens_present for d in scoped.decisions)
-        or (facts.initiated_by == "citizens" and scope.cycle in (None, 1))
-    )
-    core = [v for v in verdicts if v.criterion != "whole_cycle"]
-    whole = next(v for v in verdicts if v.criterion == "whole_cycle")
-    if not any_input:
-        level = "basic"
-        reasons = ("No citizen contributed, decided, or was present when a decision was taken",)
-    elif all(v.status in (PASS, NOT_APPLICABLE) for v in core) and whole.status != FAIL:
-        level = "transformational"
-        reasons = ("Criteria 1-5 and 7 pass, and the cycle has not been cut short",)
-    else:
-        level = "intermediate"
-        reasons = tuple(
-            f"{v.title}: {v.status.replace('_', ' ')}"
-            for v in verdicts
-            if v.status in (FAIL, IN_PROGRESS) and (v is not whole or v.status == FAIL)
-        )
-    return Assessment(scope, level, verdicts, reasons)
-
-
-def assess_policy(facts: PolicyFacts, today: date, as_of: date | None = None) -> list[Assessment]:
-    """The whole policy, each cycle, and each stage reached, as of a day (today by default)."""
-    known = facts.as_of(as_of) if as_of else facts
-    day = as_of or today
-    scopes = [Scope()]
-    for cycle in sorted({s.cycle for s in known.stages}):
-        scopes.append(Scope(cycle))
-        scopes.extend(Scope(cycle, s.stage) for s in known.stages if s.cycle == cycle)
-    return [assess(known, scope, day) for scope in scopes]
-
-
 def _by_stage(decisions: tuple[DecisionFact, ...]) -> dict[tuple[int, str], list[DecisionFact]]:
     grouped: dict[tuple[int, str], list[DecisionFact]] = {}
     for decision in sorted(decisions, key=lambda d: (d.cycle, STAGES.index(d.stage))):
@@ -472,14 +288,3 @@ def _by_stage(decisions: tuple[DecisionFact, ...]) -> dict[tuple[int, str], list
 
 def plural(count: int, thing: str) -> str:
     return f"{count} {thing}" if count == 1 else f"{count} {thing}s"
-
-
-__all__ = [
-    "ClaimFact",
-    "ContributionFact",
-    "DecisionFact",
-    "PolicyFacts",
-    "StageFact",
-    "assess",
-    "assess_policy",
-]

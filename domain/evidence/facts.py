@@ -1,6 +1,11 @@
 """The facts the evidence engine judges, as the events recorded them: per policy, its stages,
 decisions, contributions and claimed rungs, each with when it happened, when it was recorded, and
 its position in the log (so every verdict can point at the events that prove it).
+
+Whether a stakeholder group counts as citizens (lived experience) is domain.vocabulary's to say. The one
+rule here, which decisions came before citizens took part, is Needham & Carr's "reviews after decisions
+have already been made" (seed 000, Educational Freedom, *Co-Production Guidelines* for Elective Home
+Education).
 """
 
 from __future__ import annotations
@@ -111,6 +116,28 @@ class PolicyFacts:
             contributions=tuple(contributions),
             claims=tuple(c for c in self.claims if known(c.happened_on, c.recorded_on)),
             retired_on=self.retired_on if self.retired_on and self.retired_on <= day else None,
+        )
+
+    def decided_before_citizens(self) -> tuple[DecisionFact, ...]:
+        """The decisions taken before citizens took part in their stage: in that stage, no citizen contributed
+        on or before the decision's date, was present when it was taken, or took it.
+
+        Criterion 3 fails on them, and the co-producing rung needs there to be none: Needham & Carr's
+        intermediate level is input "in the form of 'reviews' after decisions have already been made"
+        (seed 000).
+        """
+
+        def involved_before(decision: DecisionFact) -> bool:
+            return any(
+                c.by_citizen
+                and c.cycle == decision.cycle
+                and c.stage == decision.stage
+                and c.happened_on <= decision.happened_on
+                for c in self.contributions
+            )
+
+        return tuple(
+            d for d in self.decisions if not (involved_before(d) or d.citizens_present or d.has_citizen_maker)
         )
 
     def scoped(self, cycle: int | None, stage: str | None) -> PolicyFacts:

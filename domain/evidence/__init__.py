@@ -1,0 +1,64 @@
+"""The evidence of co-production: the facts, the seven criteria, and the level that follows from them.
+
+Every name other modules import is re-exported here, so `from domain.evidence import X` is the one way in.
+"""
+
+from domain.evidence.criteria import (
+    balance,
+    from_conception,
+    influence,
+    key_decision_makers,
+    no_doing_to,
+    not_after_the_fact,
+    plural,
+    whole_cycle,
+)
+from domain.evidence.facts import ClaimFact, ContributionFact, DecisionFact, PolicyFacts, StageFact
+from domain.evidence.level import LEVELS, Assessment, assess, assess_policy
+from domain.evidence.rungs import DOING_TO, evidenced_hart_rung, evidenced_rung
+from domain.evidence.thresholds import (
+    CITIZEN_SHARE,
+    DEFAULT_THRESHOLDS,
+    DOMINANCE_SHARE,
+    INFLUENCE_SHARE,
+    KEY_DECISION_SHARE,
+    TIMELY_RESPONSE_DAYS,
+    Thresholds,
+)
+from domain.evidence.verdicts import FAIL, IN_PROGRESS, NOT_APPLICABLE, PASS, Scope, Verdict
+
+__all__ = [
+    "CITIZEN_SHARE",
+    "DEFAULT_THRESHOLDS",
+    "DOING_TO",
+    "DOMINANCE_SHARE",
+    "FAIL",
+    "INFLUENCE_SHARE",
+    "IN_PROGRESS",
+    "KEY_DECISION_SHARE",
+    "LEVELS",
+    "NOT_APPLICABLE",
+    "PASS",
+    "TIMELY_RESPONSE_DAYS",
+    "Assessment",
+    "ClaimFact",
+    "ContributionFact",
+    "DecisionFact",
+    "PolicyFacts",
+    "Scope",
+    "StageFact",
+    "Thresholds",
+    "Verdict",
+    "assess",
+    "assess_policy",
+    "balance",
+    "evidenced_hart_rung",
+    "evidenced_rung",
+    "from_conception",
+    "influence",
+    "key_decision_makers",
+    "no_doing_to",
+    "not_after_the_fact",
+    "plural",
+    "whole_cycle",
+]
