@@ -1,7 +1,7 @@
 """The facts the evidence engine judges: per policy, its stages, decisions, contributions and claims,
 each with the two dates (happened, recorded) and its position in the log.
 
-The verdicts themselves are computed when read (domain/evidence.py), because whether a response is
+The verdicts themselves are computed when read (domain/evidence/), because whether a response is
 late depends on the day it is read; the facts are what the projection keeps, and what a rebuild
 must reproduce exactly.
 """

@@ -1,6 +1,6 @@
 """The evidence of co-production, for people: a policy's level page, and a partnership's dashboard.
 
-Both read the evidence projection only, and compute the verdicts when read (domain/evidence.py),
+Both read the evidence projection only, and compute the verdicts when read (domain/evidence/),
 because whether a response is late depends on the day. Neither names or scores a person (seed 002).
 """
 
