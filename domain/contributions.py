@@ -14,7 +14,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.dates import check_not_in_future, format_date
 from domain.errors import Problems
 from domain.vocabulary import CHANNELS, CONTRIBUTION_KINDS, RESPONSES
-from domain.wording import NAME, check_length
+from domain.wording import CONTRIBUTION, PSEUDONYM, check_length
 
 
 class Contribution(Aggregate):
@@ -62,17 +62,14 @@ class Contribution(Aggregate):
             problems.add("kind", "Choose whether this is a view, a suggestion or a concern")
         if not text.strip():
             problems.add("text", "Enter what the participant said")
-        elif len(text) > 10000:
-            problems.add("text", "The contribution must be 10,000 characters or fewer")
-        check_length(problems, "pseudonym", pseudonym, NAME, "The pseudonym")
+        check_length(problems, "text", text, CONTRIBUTION, "The contribution")
+        check_length(problems, "pseudonym", pseudonym, PSEUDONYM, "The pseudonym")
         if channel not in CHANNELS:
             problems.add("channel", "Choose how the contribution came in")
         elif channel == "meeting" and meeting_id is None:
             problems.add("meeting_id", "Choose the meeting where the contribution was made")
         elif channel != "meeting" and meeting_id is not None:
             problems.add("channel", "A contribution made at a meeting has the channel 'At a meeting'")
-        if pseudonym is not None and len(pseudonym) > 100:
-            problems.add("pseudonym", "The pseudonym must be 100 characters or fewer")
         check_not_in_future(problems, "happened_on", happened_on, today, "The date of the contribution")
 
     @event("Responded")

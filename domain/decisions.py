@@ -15,7 +15,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.dates import check_not_in_future, format_date
 from domain.errors import Problems
 from domain.vocabulary import DECISION_METHODS, is_citizen
-from domain.wording import REASON, check_length
+from domain.wording import DECISION, REASON, check_length
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ class Decision(Aggregate):
 
 
 #: The longest wording of a decision, as recorded or as corrected.
-MAX_WORDING = 5000
+MAX_WORDING = DECISION
 
 
 def check_decision(
@@ -119,8 +119,8 @@ def check_decision(
     """The rules a decision keeps whatever meeting it was taken at."""
     if not text.strip():
         problems.add("text", "Enter what was decided")
-    elif len(text) > MAX_WORDING:
-        problems.add("text", f"What was decided must be {MAX_WORDING:,} characters or fewer")
+    else:
+        check_length(problems, "text", text, MAX_WORDING, "What was decided")
     if proposed_by is None:
         problems.add("proposed_by", "Choose who proposed the decision")
     if not decided_by:

@@ -7,8 +7,13 @@ import re
 
 from domain.errors import Problems
 
+# Every limit on the words a record holds, in one place (the import format's JSON Schema gives
+# the same numbers, and a test holds them together).
 NAME = 200  # a partnership's or person's name, a title, a place, what was rated or claimed
+PSEUDONYM = 100  # the name a contributor chooses to be shown by
 REASON = 2000  # a reason, a description, a comment, a note of dissent, a link
+DECISION = 5000  # what was decided, as written down
+CONTRIBUTION = 10_000  # what a participant said
 
 
 def check_length(problems: Problems, field: str, text: str | None, limit: int, what: str) -> None:

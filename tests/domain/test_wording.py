@@ -3,10 +3,13 @@ was accepted and made every page listing partnerships 5 MB."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 
+from cotrace.importer import SCHEMA_PATH
+from domain import wording
 from domain.errors import RulesBroken
 
 
@@ -59,3 +62,39 @@ def test_words_longer_than_their_limit_are_refused_and_at_it_accepted(riverside,
     assert error.value.by_field()[field].startswith(message)
     assert riverside.app.recorder.max_notification_id() == before
     record(riverside, lambda limit: "x" * limit)
+
+
+def test_a_pseudonym_too_long_is_told_its_own_limit(riverside):
+    """The pseudonym's rule is 100; a 250-character one was told "200 or fewer" (the name's)."""
+    someone = next(iter(riverside.people.values()))
+    with pytest.raises(RulesBroken) as refused:
+        riverside.app.submit_contribution(
+            riverside.actor,
+            riverside.policy,
+            someone,
+            kind="view",
+            text="Keep it short",
+            channel="survey",
+            happened_on=riverside.today,
+            pseudonym="x" * 250,
+        )
+    assert refused.value.by_field()["pseudonym"] == "The pseudonym must be 100 characters or fewer"
+
+
+def test_the_import_format_gives_the_same_limits_as_the_rules():
+    schema = json.loads(SCHEMA_PATH.read_text())
+    records = schema["$defs"]
+    limits = {
+        (record, name): spec["maxLength"]
+        for record, definition in records.items()
+        for name, spec in definition.get("properties", {}).items()
+        if isinstance(spec, dict) and "maxLength" in spec
+    }
+    assert limits, "the schema names no limit: this test would check nothing"
+    allowed = {wording.NAME, wording.PSEUDONYM, wording.REASON, wording.DECISION, wording.CONTRIBUTION}
+    assert set(limits.values()) <= allowed, limits
+    assert {limit for (_, name), limit in limits.items() if name == "pseudonym"} == {wording.PSEUDONYM}
+    assert {limit for (record, name), limit in limits.items() if name == "text"} == {
+        wording.DECISION,
+        wording.CONTRIBUTION,
+    }
