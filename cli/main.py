@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -111,7 +112,7 @@ def rebuild(installation: Installation) -> None:
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="The day to judge as of.")
 @click.option("--json", "as_json", is_flag=True, help="Print the verdicts as JSON (see docs/evidence.md).")
 @pass_installation
-def level(installation: Installation, policy: str, as_of, as_json: bool) -> None:  # noqa: ANN001
+def level(installation: Installation, policy: str, as_of: datetime | None, as_json: bool) -> None:
     """The evidenced level of co-production of POLICY (an id, or part of its title)."""
     import json
 

@@ -80,7 +80,7 @@ class ImportProblem:
 class HistoryInvalid(CotraceError):
     """The file cannot be recorded as it stands; nothing was written."""
 
-    def __init__(self, problems: list[ImportProblem]):
+    def __init__(self, problems: list[ImportProblem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
@@ -117,7 +117,7 @@ class Imported:
 class _DryRunDone(Exception):
     """Raised at the end of a dry run so the unit of work rolls back."""
 
-    def __init__(self, imported: Imported):
+    def __init__(self, imported: Imported) -> None:
         self.imported = imported
 
 

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from eventsourcing.application import LRUCache
 from eventsourcing.persistence import IntegrityError, OperationalError, Recording
+from sqlalchemy import Engine
 
 from cotrace import submissions
 from cotrace.settings import Settings
@@ -67,7 +68,7 @@ class Services:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
-    def engine(self):  # noqa: ANN201 - a SQLAlchemy Engine
+    def engine(self) -> Engine:
         return self.read_models.engine
 
     def run(self, command: Callable[[Cotrace, UUID], T], actor: UUID, submission: str | None = None) -> T:

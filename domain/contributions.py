@@ -32,7 +32,7 @@ class Contribution(Aggregate):
         pseudonym: str | None,
         happened_on: date,
         recorded_by: UUID,
-    ):
+    ) -> None:
         self.policy_id = policy_id
         self.contributor_id = contributor_id
         self.stage = stage

@@ -46,7 +46,7 @@ class Decision(Aggregate):
         informed: list[UUID] | None = None,
         dissent: list[dict] | None = None,
         supersedes: UUID | None = None,
-    ):
+    ) -> None:
         self.policy_id = policy_id
         self.meeting_id = meeting_id
         self.stage = stage

@@ -20,7 +20,7 @@ class CotraceError(Exception):
 
 
 class RulesBroken(CotraceError):
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
 

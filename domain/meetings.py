@@ -14,7 +14,9 @@ from domain.wording import NAME, check_length
 
 class Meeting(Aggregate):
     @event("Scheduled")
-    def __init__(self, partnership_id: UUID, title: str, held_on: date, place: str, recorded_by: UUID):
+    def __init__(
+        self, partnership_id: UUID, title: str, held_on: date, place: str, recorded_by: UUID
+    ) -> None:
         self.partnership_id = partnership_id
         self.title = title
         self.held_on = held_on

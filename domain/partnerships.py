@@ -13,7 +13,7 @@ from domain.wording import NAME, check_length
 
 class Partnership(Aggregate):
     @event("Formed")
-    def __init__(self, name: str, recorded_by: UUID):
+    def __init__(self, name: str, recorded_by: UUID) -> None:
         self.name = name
         self.members: dict[UUID, str] = {}  # participant id -> stakeholder group
         self.joined: dict[UUID, date] = {}  # participant id -> the day they joined

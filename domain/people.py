@@ -18,7 +18,7 @@ LOCAL_OPERATOR_ID = uuid5(NAMESPACE_URL, "cotrace:operator:local")
 
 class Participant(Aggregate):
     @event("Registered")
-    def __init__(self, name: str, stakeholder_group: str, recorded_by: UUID):
+    def __init__(self, name: str, stakeholder_group: str, recorded_by: UUID) -> None:
         self.name = name
         self.stakeholder_group = stakeholder_group
         self.email: str | None = None
@@ -54,7 +54,7 @@ class Operator(Aggregate):
     """Someone who records events. Until accounts exist there is one: the local operator."""
 
     @event("Created")
-    def __init__(self, name: str, recorded_by: UUID):
+    def __init__(self, name: str, recorded_by: UUID) -> None:
         self.name = name
 
     @staticmethod

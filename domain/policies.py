@@ -30,7 +30,7 @@ class Policy(Aggregate):
         initiated_by: str,
         started_on: date,
         recorded_by: UUID,
-    ):
+    ) -> None:
         self.partnership_id = partnership_id
         self.title = title
         self.initiated_by = initiated_by

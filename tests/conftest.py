@@ -24,7 +24,7 @@ TODAY = date(2026, 6, 15)
 POSTGRES_DSN = os.environ.get("COTRACE_TEST_POSTGRES", "host=127.0.0.1 port=5432 user=postgres dbname=test")
 
 
-def _postgres_or_skip():  # noqa: ANN202 - a psycopg connection
+def _postgres_or_skip():
     import psycopg
 
     try:
@@ -49,12 +49,12 @@ def postgresql_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def sqlite_url(tmp_path) -> str:  # noqa: ANN001
+def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'cotrace.db'}"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request) -> str:  # noqa: ANN001
+def database_url(request) -> str:
     """Runs a test twice: on a SQLite file and on PostgreSQL."""
     return request.getfixturevalue(f"{request.param}_url")
 
@@ -80,7 +80,7 @@ def riverside(memory_app: Cotrace) -> Riverside:
 
 
 @pytest.fixture
-def flask_app(database_url: str, tmp_path):  # noqa: ANN001, ANN201
+def flask_app(database_url: str, tmp_path):
     app = create_app(
         {
             "TESTING": True,
@@ -95,11 +95,11 @@ def flask_app(database_url: str, tmp_path):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def runner(flask_app) -> CommandLine:  # noqa: ANN001
+def runner(flask_app) -> CommandLine:
     """The `cotrace` command, on the same application as `flask_app`."""
     return command_line(flask_app)
 
 
 @pytest.fixture
-def client(flask_app):  # noqa: ANN001, ANN201
+def client(flask_app):
     return flask_app.test_client()

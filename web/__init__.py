@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, Response, render_template
+from flask.typing import ResponseReturnValue
 from htmx_flask import Htmx
 from werkzeug.exceptions import MethodNotAllowed
 
@@ -73,11 +74,11 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
 
     @app.errorhandler(NotFound)
     @app.errorhandler(404)
-    def not_found(error: Exception):  # noqa: ANN202
+    def not_found(error: Exception) -> ResponseReturnValue:
         return render_template("not_found.html"), 404
 
     @app.errorhandler(405)
-    def method_not_allowed(error: MethodNotAllowed):  # noqa: ANN202
+    def method_not_allowed(error: MethodNotAllowed) -> ResponseReturnValue:
         # Reached by reloading the address a form was sent to, after its mistakes were shown.
         message = (
             "This address only receives a form, so there is nothing to show here. Go back to the page "
@@ -87,12 +88,12 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         return page, 405, {"Allow": ", ".join(error.valid_methods or [])}
 
     @app.errorhandler(400)
-    def bad_request(error: Exception):  # noqa: ANN202
+    def bad_request(error: Exception) -> ResponseReturnValue:
         message = getattr(error, "description", "") or "Go back, reload the page and try again."
         return render_template("problem.html", heading="Nothing was saved", message=message), 400
 
     @app.errorhandler(Conflict)
-    def conflict(error: Exception):  # noqa: ANN202
+    def conflict(error: Exception) -> ResponseReturnValue:
         message = (
             "Someone else was changing the same record at the same moment, so nothing you entered "
             "was saved. Go back, reload the page and try again."
@@ -100,7 +101,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         return render_template("problem.html", heading="Nothing was saved", message=message), 409
 
     @app.after_request
-    def security_headers(response):  # noqa: ANN001, ANN202
+    def security_headers(response: Response) -> Response:
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

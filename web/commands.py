@@ -54,7 +54,7 @@ def today() -> date:
     return services().app.today()
 
 
-def date_from(problems: Problems, form, name: str, what: str) -> date:  # noqa: ANN001 - a MultiDict
+def date_from(problems: Problems, form: forms.Form, name: str, what: str) -> date:
     """The date a form gives; one it does not give readably is a problem, and today stands in for
     it, so the command can still be tried for its other problems (`run_after`)."""
     return forms.a_date(problems, form, name, what) or today()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from flask import Blueprint, abort, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from domain.errors import Problems
@@ -21,12 +22,12 @@ bp = Blueprint("contributions", __name__)
 
 
 @bp.get("/contributions/<uuid:contribution_id>")
-def show(contribution_id: UUID):  # noqa: ANN201
+def show(contribution_id: UUID) -> ResponseReturnValue:
     return _render(contribution_id)
 
 
 @bp.post("/contributions/<uuid:contribution_id>/response")
-def respond(contribution_id: UUID):  # noqa: ANN201
+def respond(contribution_id: UUID) -> ResponseReturnValue:
     form = request.form
     problems = Problems()
     happened_on = commands.date_from(problems, form, "happened_on", "the date of the response")
@@ -49,7 +50,7 @@ def respond(contribution_id: UUID):  # noqa: ANN201
 
 
 @bp.get("/partnerships/<uuid:partnership_id>/contributions")
-def for_partnership(partnership_id: UUID):  # noqa: ANN201
+def for_partnership(partnership_id: UUID) -> ResponseReturnValue:
     with commands.reading() as conn:
         partnership = reads.partnership(conn, partnership_id)
         if partnership is None:
@@ -62,13 +63,13 @@ def for_partnership(partnership_id: UUID):  # noqa: ANN201
         )
 
 
-def _render(  # noqa: ANN202
+def _render(
     contribution_id: UUID,
     partial: bool = False,
     errors: dict[str, str] | None = None,
     values: MultiDict | None = None,
     status_message: str | None = None,
-):
+) -> str:
     with commands.reading() as conn:
         contribution = reads.contribution(conn, contribution_id)
         if contribution is None:

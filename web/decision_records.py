@@ -3,9 +3,11 @@ and the correction or reversal of an earlier decision (new events that name it: 
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from flask import abort
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from domain.errors import Problems
@@ -14,14 +16,15 @@ from projections import directory
 from web import commands, forms
 from web.decisions import bp
 from web.form_pages import Field, form_page
+from web.forms import Form
 from web.policy_records import member_options, policy_or_404, policy_page
 
 
 @bp.route("/policies/<uuid:policy_id>/decisions/new", methods=["GET", "POST"])
-def decide_outside_meeting(policy_id: UUID):  # noqa: ANN201
+def decide_outside_meeting(policy_id: UUID) -> ResponseReturnValue:
     policy, members, _ = policy_or_404(policy_id)
 
-    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
+    def handle(form: Form, problems: Problems) -> Any:
         happened_on = commands.date_from(problems, form, "happened_on", "the date of the decision")
         return commands.run_after(
             problems,
@@ -71,10 +74,10 @@ def _decision_or_404(decision_id: UUID) -> dict:
 
 
 @bp.route("/decisions/<uuid:decision_id>/correction", methods=["GET", "POST"])
-def correct(decision_id: UUID):  # noqa: ANN201
+def correct(decision_id: UUID) -> ResponseReturnValue:
     decision = _decision_or_404(decision_id)
 
-    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
+    def handle(form: Form, problems: Problems) -> Any:
         happened_on = commands.date_from(problems, form, "happened_on", "the date of the correction")
         return commands.run_after(
             problems,
@@ -108,10 +111,10 @@ def correct(decision_id: UUID):  # noqa: ANN201
 
 
 @bp.route("/decisions/<uuid:decision_id>/reversal", methods=["GET", "POST"])
-def reverse(decision_id: UUID):  # noqa: ANN201
+def reverse(decision_id: UUID) -> ResponseReturnValue:
     decision = _decision_or_404(decision_id)
 
-    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
+    def handle(form: Form, problems: Problems) -> Any:
         happened_on = commands.date_from(problems, form, "happened_on", "the date it was reversed")
         return commands.run_after(
             problems,

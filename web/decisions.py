@@ -9,6 +9,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from flask import Blueprint, abort, render_template
+from flask.typing import ResponseReturnValue
 
 from projections import reads
 from web import commands
@@ -17,7 +18,7 @@ bp = Blueprint("decisions", __name__)
 
 
 @bp.get("/decisions/<uuid:decision_id>")
-def show(decision_id: UUID):  # noqa: ANN201
+def show(decision_id: UUID) -> ResponseReturnValue:
     with commands.reading() as conn:
         decision = reads.decision_provenance(conn, decision_id)
         if decision is None:

@@ -10,6 +10,7 @@ from datetime import date
 from uuid import UUID
 
 from flask import Blueprint, abort, render_template, request
+from flask.typing import ResponseReturnValue
 
 from cotrace import portfolio
 from domain.dates import check_not_in_future
@@ -26,7 +27,7 @@ DRAW = {"bar": bar_chart, "timeline": timeline_chart}
 
 
 @bp.get("/policies/<uuid:policy_id>/evidence")
-def policy_level(policy_id: UUID):  # noqa: ANN201
+def policy_level(policy_id: UUID) -> ResponseReturnValue:
     today = commands.today()
     errors: dict[str, str] = {}
     try:
@@ -59,7 +60,7 @@ def policy_level(policy_id: UUID):  # noqa: ANN201
 
 
 @bp.get("/partnerships/<uuid:partnership_id>/dashboard")
-def dashboard(partnership_id: UUID):  # noqa: ANN201
+def dashboard(partnership_id: UUID) -> ResponseReturnValue:
     today = commands.today()
     with commands.reading() as conn:
         partnership = reads.partnership(conn, partnership_id)
@@ -91,7 +92,7 @@ def _as_of(today: date) -> date | None:
     return day
 
 
-def _by_cycle(found: list) -> list[tuple]:  # noqa: ANN001
+def _by_cycle(found: list) -> list[tuple]:
     """Each cycle's own assessment, followed by its stages' ones (assess_policy lists them so)."""
     cycles: list[tuple] = []
     for assessment in found:

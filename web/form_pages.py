@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import render_template, request
+from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from domain.errors import Problems
@@ -36,7 +37,7 @@ def form_page(
     defaults: dict[str, Any] | None = None,
     back: tuple[str, str] | None = None,
     intro: str | None = None,
-):  # noqa: ANN201 - a Flask response
+) -> ResponseReturnValue:
     """GET shows the form; POST runs `handle` and redirects to `done(result)`, or shows the problems.
 
     `handle` reads the form (adding a problem for a value it cannot read) and runs one command; a

@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, abort, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from domain.decisions import VoteTally
@@ -19,6 +20,7 @@ from domain.errors import Problems
 from projections import reads
 from web import commands, forms
 from web.answers import answer_form
+from web.forms import Form
 
 bp = Blueprint("meetings", __name__)
 
@@ -37,12 +39,12 @@ SECTIONS = {
 
 
 @bp.get("/meetings/<uuid:meeting_id>")
-def show(meeting_id: UUID):  # noqa: ANN201
+def show(meeting_id: UUID) -> ResponseReturnValue:
     return _render(meeting_id)
 
 
 @bp.post("/meetings/<uuid:meeting_id>/attendance")
-def record_attendance(meeting_id: UUID):  # noqa: ANN201
+def record_attendance(meeting_id: UUID) -> ResponseReturnValue:
     form = request.form
     return _command(
         meeting_id,
@@ -55,7 +57,7 @@ def record_attendance(meeting_id: UUID):  # noqa: ANN201
 
 
 @bp.post("/meetings/<uuid:meeting_id>/agenda")
-def add_agenda_item(meeting_id: UUID):  # noqa: ANN201
+def add_agenda_item(meeting_id: UUID) -> ResponseReturnValue:
     form = request.form
     return _command(
         meeting_id,
@@ -68,7 +70,7 @@ def add_agenda_item(meeting_id: UUID):  # noqa: ANN201
 
 
 @bp.post("/meetings/<uuid:meeting_id>/adjustments")
-def record_adjustment(meeting_id: UUID):  # noqa: ANN201
+def record_adjustment(meeting_id: UUID) -> ResponseReturnValue:
     form = request.form
     return _command(
         meeting_id,
@@ -81,7 +83,7 @@ def record_adjustment(meeting_id: UUID):  # noqa: ANN201
 
 
 @bp.post("/meetings/<uuid:meeting_id>/contributions")
-def record_contribution(meeting_id: UUID):  # noqa: ANN201
+def record_contribution(meeting_id: UUID) -> ResponseReturnValue:
     form = request.form
     problems = Problems()
     policy_id = forms.uuid_or_none(form.get("policy_id"))
@@ -106,7 +108,7 @@ def record_contribution(meeting_id: UUID):  # noqa: ANN201
 
 
 @bp.post("/meetings/<uuid:meeting_id>/decisions")
-def record_decision(meeting_id: UUID):  # noqa: ANN201
+def record_decision(meeting_id: UUID) -> ResponseReturnValue:
     form = request.form
     problems = Problems()
     votes = _votes(problems, form)
@@ -138,7 +140,7 @@ def record_decision(meeting_id: UUID):  # noqa: ANN201
 
 
 @bp.post("/meetings/<uuid:meeting_id>/actions")
-def agree_action(meeting_id: UUID):  # noqa: ANN201
+def agree_action(meeting_id: UUID) -> ResponseReturnValue:
     form = request.form
     problems = Problems()
     due_on = commands.date_from(problems, form, "due_on", "the date the action is due")
@@ -158,7 +160,7 @@ def agree_action(meeting_id: UUID):  # noqa: ANN201
 
 
 @bp.post("/meetings/<uuid:meeting_id>/actions/<uuid:action_id>/done")
-def complete_action(meeting_id: UUID, action_id: UUID):  # noqa: ANN201
+def complete_action(meeting_id: UUID, action_id: UUID) -> ResponseReturnValue:
     """Marked done today: the chair marks an action as it is reported done."""
     return _command(
         meeting_id,
@@ -169,7 +171,7 @@ def complete_action(meeting_id: UUID, action_id: UUID):  # noqa: ANN201
 
 
 @bp.post("/meetings/<uuid:meeting_id>/minutes")
-def approve_minutes(meeting_id: UUID):  # noqa: ANN201
+def approve_minutes(meeting_id: UUID) -> ResponseReturnValue:
     form = request.form
     problems = Problems()
     approved_on = commands.date_from(problems, form, "approved_on", "the date the minutes were approved")
@@ -184,7 +186,7 @@ def approve_minutes(meeting_id: UUID):  # noqa: ANN201
     )
 
 
-def _votes(problems: Problems, form) -> VoteTally | None:  # noqa: ANN001
+def _votes(problems: Problems, form: Form) -> VoteTally | None:
     if forms.text(form, "method") != "vote":
         return None
     counts = [
@@ -200,13 +202,13 @@ def _votes(problems: Problems, form) -> VoteTally | None:  # noqa: ANN001
     return VoteTally(*(count or 0 for count in counts))
 
 
-def _command(  # noqa: ANN202
+def _command(
     meeting_id: UUID,
     form_name: str,
     message: str,
     command: Callable[[Any, UUID], Any],
     problems: Problems | None = None,
-):
+) -> ResponseReturnValue:
     """Runs one form's command; problems found reading the form are reported with the command's own."""
     anchor = SECTIONS[form_name]
     return answer_form(
@@ -219,13 +221,13 @@ def _command(  # noqa: ANN202
     )
 
 
-def _render(  # noqa: ANN202
+def _render(
     meeting_id: UUID,
     partial: bool = False,
     errors: dict | None = None,
     values: dict | None = None,
     status_message: str | None = None,
-):
+) -> str:
     with commands.reading() as conn:
         meeting = reads.meeting(conn, meeting_id)
         if meeting is None:

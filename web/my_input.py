@@ -10,6 +10,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from flask import Blueprint, abort, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from projections import reads
@@ -21,12 +22,12 @@ bp = Blueprint("my_input", __name__)
 
 
 @bp.get("/my-input/<token>")
-def show(token: str):  # noqa: ANN201
+def show(token: str) -> ResponseReturnValue:
     return _render(token, _participant(token))
 
 
 @bp.post("/my-input/<token>/contact")
-def set_contact_preferences(token: str):  # noqa: ANN201
+def set_contact_preferences(token: str) -> ResponseReturnValue:
     participant_id = _participant(token)
     form = request.form
     email = forms.text(form, "email")
@@ -48,14 +49,14 @@ def _participant(token: str) -> UUID:
     return participant_id
 
 
-def _render(  # noqa: ANN202
+def _render(
     token: str,
     participant_id: UUID,
     partial: bool = False,
     errors: dict[str, str] | None = None,
     values: MultiDict | None = None,
     status_message: str | None = None,
-):
+) -> str:
     with commands.reading() as conn:
         participant = reads.participant(conn, participant_id)
         if participant is None:

@@ -3,16 +3,20 @@ member, and scheduling a meeting."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, abort, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
+from domain.application import Cotrace
 from domain.errors import Problems
 from domain.vocabulary import STAKEHOLDER_GROUPS
 from projections import reads
 from web import commands, forms
 from web.answers import answer_form
 from web.form_pages import Field, form_page
+from web.forms import Form
 from web.private_links import participant_token
 
 bp = Blueprint("partnerships", __name__)
@@ -21,19 +25,19 @@ GROUP_OPTIONS = [(code, group.label) for code, group in STAKEHOLDER_GROUPS.items
 
 
 @bp.get("/")
-def index():  # noqa: ANN201
+def index() -> ResponseReturnValue:
     with commands.reading() as conn:
         partnerships = reads.all_partnerships(conn)
     return render_template("index.html", partnerships=partnerships)
 
 
 @bp.get("/partnerships/<uuid:partnership_id>")
-def show(partnership_id: UUID):  # noqa: ANN201
+def show(partnership_id: UUID) -> ResponseReturnValue:
     return _render(partnership_id)
 
 
 @bp.route("/partnerships/new", methods=["GET", "POST"])
-def new_partnership():  # noqa: ANN201
+def new_partnership() -> ResponseReturnValue:
     return form_page(
         title="Form a partnership",
         caption="Partnerships",
@@ -51,13 +55,13 @@ def new_partnership():  # noqa: ANN201
 
 
 @bp.route("/partnerships/<uuid:partnership_id>/members/new", methods=["GET", "POST"])
-def new_member(partnership_id: UUID):  # noqa: ANN201
+def new_member(partnership_id: UUID) -> ResponseReturnValue:
     partnership = partnership_or_404(partnership_id)
 
-    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
+    def handle(form: Form, problems: Problems) -> Any:
         joined_on = commands.date_from(problems, form, "joined_on", "the date they joined")
 
-        def register(app, actor):  # noqa: ANN001, ANN202 - one unit of work: registered and joined, or neither
+        def register(app: Cotrace, actor: UUID) -> UUID:
             participant = app.register_participant(
                 actor, forms.text(form, "name"), forms.text(form, "stakeholder_group")
             )
@@ -83,7 +87,7 @@ def new_member(partnership_id: UUID):  # noqa: ANN201
 
 
 @bp.post("/partnerships/<uuid:partnership_id>/meetings")
-def schedule_meeting(partnership_id: UUID):  # noqa: ANN201
+def schedule_meeting(partnership_id: UUID) -> ResponseReturnValue:
     form = request.form
     problems = Problems()
     held_on = commands.date_from(problems, form, "held_on", "the date of the meeting")
@@ -100,7 +104,7 @@ def schedule_meeting(partnership_id: UUID):  # noqa: ANN201
     )
 
 
-def _render(partnership_id: UUID, values=None, errors: dict[str, str] | None = None):  # noqa: ANN001, ANN202
+def _render(partnership_id: UUID, values: Form | None = None, errors: dict[str, str] | None = None) -> str:
     with commands.reading() as conn:
         partnership = reads.partnership(conn, partnership_id)
         if partnership is None:

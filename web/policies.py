@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, abort, render_template, request
+from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from domain.dates import check_not_in_future
@@ -28,7 +29,7 @@ FILTER_ORDER = ["stage", "group", "kind", "from", "to", "as_of"]
 
 
 @bp.get("/policies/<uuid:policy_id>")
-def show(policy_id: UUID):  # noqa: ANN201
+def show(policy_id: UUID) -> ResponseReturnValue:
     args = request.args
     only, errors = _trail_filter(args)
     with commands.reading() as conn:

@@ -5,9 +5,11 @@ taken outside a meeting, and corrections and reversals, are in `web.decision_rec
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 from uuid import UUID
 
 from flask import abort, request, url_for
+from flask.typing import ResponseReturnValue
 
 from domain.errors import Problems
 from domain.vocabulary import (
@@ -22,6 +24,7 @@ from domain.vocabulary import (
 from projections import reads
 from web import commands, forms
 from web.form_pages import Field, form_page
+from web.forms import Form
 from web.partnerships import partnership_or_404
 from web.policies import bp
 
@@ -52,10 +55,10 @@ def policy_page(policy_id: UUID) -> str:
 
 
 @bp.route("/partnerships/<uuid:partnership_id>/policies/new", methods=["GET", "POST"])
-def new_policy(partnership_id: UUID):  # noqa: ANN201
+def new_policy(partnership_id: UUID) -> ResponseReturnValue:
     partnership = partnership_or_404(partnership_id)
 
-    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
+    def handle(form: Form, problems: Problems) -> Any:
         started_on = commands.date_from(problems, form, "started_on", "the date the policy work started")
         return commands.run_after(
             problems,
@@ -88,11 +91,11 @@ def new_policy(partnership_id: UUID):  # noqa: ANN201
 
 
 @bp.route("/policies/<uuid:policy_id>/stages/new", methods=["GET", "POST"])
-def enter_stage(policy_id: UUID):  # noqa: ANN201
+def enter_stage(policy_id: UUID) -> ResponseReturnValue:
     policy, _, _ = policy_or_404(policy_id)
     upcoming, cycle = next_stage(policy["stage"], policy["cycle"])
 
-    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
+    def handle(form: Form, problems: Problems) -> Any:
         entered_on = commands.date_from(problems, form, "entered_on", "the date the stage began")
         return commands.run_after(
             problems,
@@ -118,10 +121,10 @@ def enter_stage(policy_id: UUID):  # noqa: ANN201
 
 
 @bp.route("/policies/<uuid:policy_id>/ratings/new", methods=["GET", "POST"])
-def rate(policy_id: UUID):  # noqa: ANN201
+def rate(policy_id: UUID) -> ResponseReturnValue:
     policy, _, meetings = policy_or_404(policy_id)
 
-    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
+    def handle(form: Form, problems: Problems) -> Any:
         meeting_id = forms.uuid_or_none(form.get("meeting_id"))
         happened_on = (
             None
@@ -167,10 +170,10 @@ def rate(policy_id: UUID):  # noqa: ANN201
 
 
 @bp.route("/policies/<uuid:policy_id>/versions/new", methods=["GET", "POST"])
-def publish_version(policy_id: UUID):  # noqa: ANN201
+def publish_version(policy_id: UUID) -> ResponseReturnValue:
     policy, _, _ = policy_or_404(policy_id)
 
-    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
+    def handle(form: Form, problems: Problems) -> Any:
         published_on = commands.date_from(problems, form, "published_on", "the date it was published")
         upload = request.files.get("document")
         content_hash = forms.text(form, "content_hash")
@@ -223,10 +226,10 @@ def publish_version(policy_id: UUID):  # noqa: ANN201
 
 
 @bp.route("/policies/<uuid:policy_id>/adoption", methods=["GET", "POST"])
-def adopt(policy_id: UUID):  # noqa: ANN201
+def adopt(policy_id: UUID) -> ResponseReturnValue:
     policy, _, _ = policy_or_404(policy_id)
 
-    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
+    def handle(form: Form, problems: Problems) -> Any:
         adopted_on = commands.date_from(problems, form, "adopted_on", "the date it was adopted")
         return commands.run_after(problems, lambda app, actor: app.adopt_policy(actor, policy_id, adopted_on))
 
@@ -243,10 +246,10 @@ def adopt(policy_id: UUID):  # noqa: ANN201
 
 
 @bp.route("/policies/<uuid:policy_id>/retirement", methods=["GET", "POST"])
-def retire(policy_id: UUID):  # noqa: ANN201
+def retire(policy_id: UUID) -> ResponseReturnValue:
     policy, _, _ = policy_or_404(policy_id)
 
-    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
+    def handle(form: Form, problems: Problems) -> Any:
         retired_on = commands.date_from(problems, form, "retired_on", "the date it was retired")
         return commands.run_after(
             problems,
@@ -272,10 +275,10 @@ def retire(policy_id: UUID):  # noqa: ANN201
 
 
 @bp.route("/policies/<uuid:policy_id>/claims/new", methods=["GET", "POST"])
-def claim(policy_id: UUID):  # noqa: ANN201
+def claim(policy_id: UUID) -> ResponseReturnValue:
     policy, members, _ = policy_or_404(policy_id)
 
-    def handle(form, problems: Problems):  # noqa: ANN001, ANN202
+    def handle(form: Form, problems: Problems) -> Any:
         happened_on = commands.date_from(problems, form, "happened_on", "the date of the claim")
         ladder, _, rung = forms.text(form, "rung").partition(":")
         return commands.run_after(

@@ -23,7 +23,7 @@ ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
-def browser():  # noqa: ANN201
+def browser():
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
@@ -41,7 +41,7 @@ def browser():  # noqa: ANN201
 
 
 @pytest.fixture
-def served(tmp_path) -> Iterator[tuple[str, Riverside]]:  # noqa: ANN001
+def served(tmp_path) -> Iterator[tuple[str, Riverside]]:
     """The app on SQLite, the Riverside story in it, served at a base URL."""
     app = create_app(
         {"DATABASE_URL": f"sqlite:///{tmp_path / 'cotrace.db'}", "TODAY": lambda: TODAY},
@@ -61,7 +61,7 @@ def served(tmp_path) -> Iterator[tuple[str, Riverside]]:  # noqa: ANN001
 
 
 @pytest.fixture
-def page(browser):  # noqa: ANN001, ANN201
+def page(browser):
     context = browser.new_context()
     page = context.new_page()
     yield page
@@ -69,14 +69,14 @@ def page(browser):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def page_without_javascript(browser):  # noqa: ANN001, ANN201
+def page_without_javascript(browser):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     yield page
     context.close()
 
 
-def assert_accessible(page, name: str) -> None:  # noqa: ANN001
+def assert_accessible(page, name: str) -> None:
     """axe-core finds no violation on the page as it stands; a screenshot is kept to look at."""
     from axe_playwright_python.sync_playwright import Axe
 

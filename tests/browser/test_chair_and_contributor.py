@@ -14,7 +14,7 @@ DECISION = "Draft the letter with home educators"
 REASON = "The letter is drafted with families at the next workshop"
 
 
-def log_a_contribution_and_a_decision_citing_it(page, base: str, meeting) -> None:  # noqa: ANN001
+def log_a_contribution_and_a_decision_citing_it(page, base: str, meeting) -> None:
     page.goto(f"{base}/meetings/{meeting}")
     assert_accessible(page, "meeting-record")
 
@@ -46,7 +46,7 @@ def test_a_chair_logs_a_contribution_and_a_decision_that_cites_it(served, page):
     log_a_contribution_and_a_decision_citing_it(page, base, story.meeting)
 
 
-def test_the_contributor_finds_their_input_and_then_what_was_done(served, page, browser):  # noqa: ANN001
+def test_the_contributor_finds_their_input_and_then_what_was_done(served, page, browser):
     base, story = served
     log_a_contribution_and_a_decision_citing_it(page, base, story.meeting)
 

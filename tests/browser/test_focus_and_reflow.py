@@ -13,12 +13,12 @@ pytestmark = pytest.mark.browser
 SETTLED = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
 
 
-def settled(page) -> None:  # noqa: ANN001
+def settled(page) -> None:
     """htmx has swapped and settled: cotrace.js has moved focus, if it is going to."""
     page.wait_for_function(SETTLED, timeout=2000)
 
 
-def focused(page) -> dict:  # noqa: ANN001
+def focused(page) -> dict:
     return page.evaluate(
         "({id: document.activeElement.id, tag: document.activeElement.tagName,"
         " text: document.activeElement.innerText.trim()})"

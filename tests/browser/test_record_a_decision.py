@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 DECISION = "Write the principles with home educators before any officer drafts"
 
 
-def fill_good_decision(page) -> None:  # noqa: ANN001
+def fill_good_decision(page) -> None:
     assert page.get_by_label("Co-commission").is_checked()  # the policy's current stage, chosen already
     page.get_by_label("What was decided").fill(DECISION)
     page.get_by_label("Proposed by").select_option(label="Tom (Home educator)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -10,7 +11,7 @@ from domain.contributions import Contribution
 from domain.errors import RulesBroken
 
 
-def contribute(story, **changes):  # noqa: ANN001, ANN003, ANN201
+def contribute(story, **changes: Any):
     command = dict(
         policy_id=story.policy,
         contributor_id=story.people["amira"],
@@ -23,7 +24,7 @@ def contribute(story, **changes):  # noqa: ANN001, ANN003, ANN201
     return story.app.submit_contribution(story.actor, **command)
 
 
-def respond(story, contribution_id, **changes):  # noqa: ANN001, ANN003, ANN201
+def respond(story, contribution_id, **changes: Any):
     command = dict(
         response="adopted",
         reason="",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 from itertools import count
+from typing import Any
 from uuid import uuid4
 
 from domain.evidence import (
@@ -39,8 +40,8 @@ def stage(name: str, days: int, cycle: int = 1) -> StageFact:
 
 
 def decision(
-    stage_name: str, days: int, makers: tuple[str, ...], present: tuple[str, ...] = (), **more
-) -> DecisionFact:  # noqa: ANN003
+    stage_name: str, days: int, makers: tuple[str, ...], present: tuple[str, ...] = (), **more: Any
+) -> DecisionFact:
     return DecisionFact(
         id=uuid4(),
         cycle=more.pop("cycle", 1),
@@ -56,7 +57,7 @@ def decision(
     )
 
 
-def contribution(stage_name: str, days: int, group: str = "home_educator", **more) -> ContributionFact:  # noqa: ANN003
+def contribution(stage_name: str, days: int, group: str = "home_educator", **more: Any) -> ContributionFact:
     response = more.pop("response", None)
     answered = more.pop("answered_after", 7) if response else None
     return ContributionFact(
@@ -99,7 +100,7 @@ WHOLE_POLICY = Scope()
 DAY_60 = on(60)
 
 
-def verdict(facts: PolicyFacts, criterion: str, scope: Scope = WHOLE_POLICY, today: date = DAY_60):  # noqa: ANN201
+def verdict(facts: PolicyFacts, criterion: str, scope: Scope = WHOLE_POLICY, today: date = DAY_60):
     assessment = assess(facts, scope, today)
     return next(v for v in assessment.verdicts if v.criterion == criterion)
 

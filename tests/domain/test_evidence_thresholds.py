@@ -19,7 +19,7 @@ from domain.evidence import (
 from tests.domain.test_evidence import co_produced, on
 
 
-def whole_policy_verdict(assessments: list[Assessment], criterion: str):  # noqa: ANN201
+def whole_policy_verdict(assessments: list[Assessment], criterion: str):
     return next(v for v in assessments[0].verdicts if v.criterion == criterion)
 
 

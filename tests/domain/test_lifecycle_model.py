@@ -30,7 +30,7 @@ class PolicyLifecycle(RuleBasedStateMachine):
         self.stage, self.cycle = "co_commission", 1
         self.status: dict = {}  # decision id -> standing / reversed / superseded
 
-    def attempt(self, command, allowed: bool):  # noqa: ANN001, ANN201
+    def attempt(self, command, allowed: bool):
         """Runs a command the model expects to succeed or be refused; a refusal writes nothing."""
         before = self.story.notifications()
         try:
@@ -54,7 +54,7 @@ class PolicyLifecycle(RuleBasedStateMachine):
             self.stage, self.cycle = self.upcoming()
 
     @rule(target=decisions, stage=st.sampled_from(STAGES))
-    def decide(self, stage: str):  # noqa: ANN201
+    def decide(self, stage: str):
         allowed = stage in (self.stage, self.upcoming()[0])
         decision_id = self.attempt(lambda: self.story.decide(stage=stage), allowed)
         if decision_id is None:
@@ -65,7 +65,7 @@ class PolicyLifecycle(RuleBasedStateMachine):
         return decision_id
 
     @rule(decision=decisions)
-    def correct(self, decision) -> None:  # noqa: ANN001
+    def correct(self, decision) -> None:
         if decision is None:
             return
         app, story = self.story.app, self.story
@@ -76,7 +76,7 @@ class PolicyLifecycle(RuleBasedStateMachine):
         )
 
     @rule(decision=decisions)
-    def reverse(self, decision) -> None:  # noqa: ANN001
+    def reverse(self, decision) -> None:
         if decision is None:
             return
         app, story = self.story.app, self.story
@@ -88,7 +88,7 @@ class PolicyLifecycle(RuleBasedStateMachine):
             self.status[decision] = "reversed"
 
     @rule(target=decisions, decision=decisions)
-    def supersede(self, decision):  # noqa: ANN001, ANN201
+    def supersede(self, decision):
         if decision is None:
             return None
         allowed = self.status[decision] == "standing"

@@ -25,17 +25,17 @@ from tests.story import Riverside
 
 
 @pytest.fixture
-def clock(monkeypatch) -> Clock:  # noqa: ANN001
+def clock(monkeypatch) -> Clock:
     return Clock(monkeypatch)
 
 
-def lived(services, retire: bool = False) -> PolicyLife:  # noqa: ANN001
+def lived(services, retire: bool = False) -> PolicyLife:
     life = PolicyLife.lived(Riverside.set_up(services.app, TODAY), retire=retire)
     services.read_models.catch_up()
     return life
 
 
-def trail_of(services, life: PolicyLife, only: TrailFilter | None = None) -> list[dict]:  # noqa: ANN001
+def trail_of(services, life: PolicyLife, only: TrailFilter | None = None) -> list[dict]:
     with services.engine.connect() as conn:
         return policy_trail(conn, life.story.policy, only or TrailFilter())
 

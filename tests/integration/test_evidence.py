@@ -14,7 +14,7 @@ from tests.integration.test_projections import snapshot
 from tests.story import Riverside
 
 
-def verdicts(services, policy_id, as_of=None):  # noqa: ANN001, ANN201
+def verdicts(services, policy_id, as_of=None):
     services.read_models.catch_up()
     with services.engine.connect() as conn:
         facts = policy_facts(conn, policy_id)

@@ -32,14 +32,14 @@ def mailbox() -> Iterator[Mailbox]:
 
 
 @pytest.fixture
-def riverside(database_url: str, tmp_path, mailbox: Mailbox) -> Iterator[Followup]:  # noqa: ANN001
+def riverside(database_url: str, tmp_path, mailbox: Mailbox) -> Iterator[Followup]:
     app = followup_app(database_url, tmp_path / "instance", mailbox)
     yield Followup.set_up(app)
     app.extensions["cotrace"].close()
 
 
 @pytest.fixture
-def riverside_without_smtp(database_url: str, tmp_path) -> Iterator[Followup]:  # noqa: ANN001
+def riverside_without_smtp(database_url: str, tmp_path) -> Iterator[Followup]:
     app = followup_app(database_url, tmp_path / "instance", None)
     yield Followup.set_up(app)
     app.extensions["cotrace"].close()
@@ -194,7 +194,7 @@ def test_a_crash_before_marking_sends_the_same_message_again(riverside, mailbox,
     riverside.agree_to_email("amira", AMIRA)
     riverside.respond(riverside.contribute("amira", "Publish the policy in plain English"))
 
-    def crash(engine, message_id):  # noqa: ANN001, ANN202
+    def crash(engine, message_id):
         raise Crash()
 
     monkeypatch.setattr(mailer, "_mark_sent", crash)  # the message goes, the process dies
@@ -269,7 +269,7 @@ def test_unsubscribing_stops_later_emails_and_withdraws_unsent_ones(riverside, m
     assert client.post("/unsubscribe/not-a-token").status_code == 404
 
 
-def respond_on_the_web(riverside: Followup, contribution_id, headers: dict):  # noqa: ANN001, ANN201
+def respond_on_the_web(riverside: Followup, contribution_id, headers: dict):
     form = {
         "response": "adopted",
         "responded_by": str(riverside.person("daniel")),
@@ -351,10 +351,10 @@ def test_a_rebuilt_followups_projection_equals_the_live_one_and_sends_nothing_ag
 
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # a test server, on loopback
-def test_a_mail_server_that_wants_a_login_gets_the_configured_one(database_url, tmp_path):  # noqa: ANN001
+def test_a_mail_server_that_wants_a_login_gets_the_configured_one(database_url, tmp_path):
     logins = []
 
-    def authenticator(server, session, envelope, mechanism, auth_data):  # noqa: ANN001, ANN202
+    def authenticator(server, session, envelope, mechanism, auth_data):
         logins.append((auth_data.login, auth_data.password))
         ok = isinstance(auth_data, LoginPassword) and auth_data.password == b"s3cret"
         return AuthResult(success=ok)

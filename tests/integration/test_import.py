@@ -99,7 +99,7 @@ def line_of(text: str, fragment: str) -> int:
     return next(n for n, line in enumerate(text.splitlines(), start=1) if fragment in line)
 
 
-def events(services) -> int:  # noqa: ANN001
+def events(services) -> int:
     return services.app.recorder.max_notification_id() or 0
 
 

@@ -15,7 +15,7 @@ from tests.conftest import TODAY
 from tests.story import Riverside
 
 
-def snapshot(services) -> dict[str, list[tuple]]:  # noqa: ANN001
+def snapshot(services) -> dict[str, list[tuple]]:
     """Every row of every projection table, in a stable order."""
     tables = {}
     with services.engine.connect() as conn:

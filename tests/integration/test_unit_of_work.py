@@ -3,6 +3,8 @@ rows commit together, and it never decides on state another process has since ch
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import func, select
 
@@ -13,12 +15,12 @@ from tests.conftest import TODAY
 from tests.story import Riverside
 
 
-def decide(story: Riverside, **changes):  # noqa: ANN003, ANN201
+def decide(story: Riverside, **changes: Any):
     """The story's decision as a command for `Services.run` (the story holds the same app)."""
     return lambda app, actor: story.decide(**changes)
 
 
-def count(services, table) -> int:  # noqa: ANN001
+def count(services, table) -> int:
     with services.engine.connect() as conn:
         return conn.scalar(select(func.count()).select_from(table))
 

@@ -13,5 +13,5 @@ from tests.story import Riverside
 
 
 @pytest.fixture
-def story(flask_app) -> Riverside:  # noqa: ANN001
+def story(flask_app) -> Riverside:
     return Riverside.set_up(flask_app.extensions["cotrace"].app, TODAY)

@@ -67,7 +67,7 @@ FACTS = PolicyFacts(
 )
 
 
-def parsed(chart: Chart, draw=bar_chart) -> tuple[ET.Element, ET.Element]:  # noqa: ANN001
+def parsed(chart: Chart, draw=bar_chart) -> tuple[ET.Element, ET.Element]:
     return ET.fromstring(str(draw(chart))), ET.fromstring(str(data_table(chart)))
 
 

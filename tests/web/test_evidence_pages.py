@@ -152,7 +152,7 @@ def test_an_unknown_policy_or_partnership_is_not_found(client, story):
 
 
 @pytest.fixture
-def ahead(database_url, tmp_path):  # noqa: ANN001, ANN201
+def ahead(database_url, tmp_path):
     today = date.today() + timedelta(days=365)
     app = create_app(
         {"TESTING": True, "DATABASE_URL": database_url, "TODAY": lambda: today, "SECRET_KEY": "tests"},

@@ -15,7 +15,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture
-def riverside(database_url: str, tmp_path) -> Iterator[Followup]:  # noqa: ANN001
+def riverside(database_url: str, tmp_path) -> Iterator[Followup]:
     app = followup_app(database_url, tmp_path / "instance", None)
     yield Followup.set_up(app)
     app.extensions["cotrace"].close()

@@ -35,14 +35,14 @@ UUID_TEXT = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-
 WHEN_RECORDED = {"recorded_at", "registered_at"}  # the moment of recording differs between stores
 
 
-def app_at(tmp_path, name):  # noqa: ANN001, ANN201
+def app_at(tmp_path, name):
     return create_app(
         {"DATABASE_URL": f"sqlite:///{tmp_path / name}.db", "TODAY": lambda: TODAY, "SECRET_KEY": "tests"},
         instance_path=str(tmp_path / f"{name}-instance"),
     )
 
 
-def enter_through_the_web(client, services) -> None:  # noqa: ANN001
+def enter_through_the_web(client, services) -> None:
     partnership = post(client, "/partnerships/new", {"name": "Millbrook EHE Partnership"}).headers["Location"]
     for name, group in (("Amira", "home_educator"), ("Daniel", "local_authority")):
         post(
@@ -118,10 +118,10 @@ def enter_through_the_web(client, services) -> None:  # noqa: ANN001
     )
 
 
-def normalised(services, names: dict[str, str]) -> dict[str, list]:  # noqa: ANN001
+def normalised(services, names: dict[str, str]) -> dict[str, list]:
     """Every projection row, with each id replaced by the name of the thing it is the id of."""
 
-    def rename(value):  # noqa: ANN001, ANN202
+    def rename(value):
         if isinstance(value, UUID):
             return names.get(str(value), names.get(value.hex, "?"))
         if isinstance(value, str):
@@ -151,7 +151,7 @@ def names_of(ids: dict) -> dict[str, str]:
     return named
 
 
-def ids_in(services) -> dict[str, UUID]:  # noqa: ANN001
+def ids_in(services) -> dict[str, UUID]:
     with services.engine.connect() as conn:
         found = {f"person:{r.name}": r.id for r in conn.execute(select(directory.participants))}
         found |= {f"partnership:{r.name}": r.id for r in conn.execute(select(directory.partnerships))}

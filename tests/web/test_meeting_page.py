@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
@@ -13,13 +14,13 @@ HTMX = {"HX-Request": "true", "HX-Current-URL": "http://localhost/"}
 MODES = pytest.mark.parametrize("headers", [{}, HTMX], ids=["full page", "htmx"])
 
 
-def post(client, url: str, data: dict, headers: dict | None = None):  # noqa: ANN001, ANN201
+def post(client, url: str, data: dict, headers: dict | None = None):
     with client.session_transaction() as session:
         session["csrf"] = "token"
     return client.post(url, data={**data, "csrf_token": "token"}, headers=headers or {})
 
 
-def good_decision(story: Riverside, **changes) -> dict:  # noqa: ANN003
+def good_decision(story: Riverside, **changes: Any) -> dict:
     data = {
         "policy_id": str(story.policy),
         "stage": "co_commission",

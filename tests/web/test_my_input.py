@@ -16,7 +16,7 @@ from web.private_links import participant_token
 OTHERS = ["Tom", "Daniel", "Sophie", "Grace", "Local operator"]
 
 
-def link_for(flask_app, riverside: Riverside, name: str) -> str:  # noqa: ANN001
+def link_for(flask_app, riverside: Riverside, name: str) -> str:
     story = riverside
     with flask_app.app_context():
         return f"/my-input/{participant_token(story.people[name])}"

@@ -21,7 +21,7 @@ def test_the_home_page_lists_partnerships(client, story):
     assert "Riverside EHE Policy Partnership" in page  # read after writes made outside the web
 
 
-def pages_linked_from_home(client) -> dict[str, str]:  # noqa: ANN001
+def pages_linked_from_home(client) -> dict[str, str]:
     """Every HTML page reachable from the home page by following links, by path."""
     pages: dict[str, str] = {}
     seen: set[str] = set()

@@ -23,12 +23,12 @@ from tests.web.test_meeting_page import HTMX
 
 
 @pytest.fixture
-def clock(monkeypatch) -> Clock:  # noqa: ANN001
+def clock(monkeypatch) -> Clock:
     return Clock(monkeypatch)
 
 
 @pytest.fixture
-def life(flask_app) -> PolicyLife:  # noqa: ANN001
+def life(flask_app) -> PolicyLife:
     return PolicyLife.lived(Riverside.set_up(flask_app.extensions["cotrace"].app, TODAY))
 
 
@@ -37,7 +37,7 @@ def trail_rows(page: str) -> list[str]:
     return re.findall(r'<tr id="event-\d+">(.*?)</tr>', body, flags=re.S)
 
 
-def get(client, life: PolicyLife, **args: str):  # noqa: ANN001, ANN201
+def get(client, life: PolicyLife, **args: str):
     return client.get(f"/policies/{life.story.policy}", query_string=args)
 
 

@@ -244,7 +244,7 @@ def test_control_characters_pasted_into_a_form_are_left_out(client, story):
     assert "<h1>Hillside Partnership</h1>" in page
 
 
-def upload_version(client, story, document: bytes, content_hash: str):  # noqa: ANN001, ANN201
+def upload_version(client, story, document: bytes, content_hash: str):
     with client.session_transaction() as session:
         session["csrf"] = "token"
     return client.post(

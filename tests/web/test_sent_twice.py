@@ -13,7 +13,7 @@ from tests.conftest import TODAY
 from tests.web.test_meeting_page import HTMX, MODES, good_decision, post
 
 
-def form_shown(client, url: str) -> str:  # noqa: ANN001
+def form_shown(client, url: str) -> str:
     """The submission id the page's form carries, as a browser would send it."""
     page = client.get(url).get_data(as_text=True)
     return re.search(r'name="submission" value="([0-9a-f]{32})"', page).group(1)
@@ -91,7 +91,7 @@ def test_a_form_sent_to_two_processes_records_once(database_url, story):
     try:
         submission = uuid4().hex
 
-        def schedule(app, actor):  # noqa: ANN001, ANN202
+        def schedule(app, actor):
             return app.schedule_meeting(actor, story.partnership, "Workshop", TODAY, "Hall")
 
         first = other.run(schedule, other.operator_id, submission)
