@@ -2,7 +2,7 @@
 came after them (corrections, reversals, supersessions).
 
 Nothing is edited in place: a correction, reversal or supersession is an entry of its own that names
-the decision it changes. `AuditTrail` hands here every event it has no entry of its own for.
+the decision it changes. `AuditTrail` hands every event here too, after its own handlers.
 """
 
 from __future__ import annotations

@@ -14,12 +14,12 @@ from sqlalchemy import Connection, bindparam, insert, select
 
 from domain.dates import format_date
 from domain.vocabulary import CONTRIBUTION_KINDS, group_label
-from projections.audit_tables import decisions, meetings, people, policies, trail, trail_groups
+from projections.audit_tables import decisions, lookups, meetings, policies, trail, trail_groups
 from projections.people_lookup import Person, people_in
 from projections.runner import recorded_day
 
 # The lookups every event makes are built once: building a statement costs more than running it.
-PEOPLE_NAMED = select(people).where(people.c.id.in_(bindparam("ids", expanding=True)))
+PEOPLE_NAMED = lookups.people_named()
 MEETING_TITLE = select(meetings.c.title).where(meetings.c.id == bindparam("id"))
 POLICY_NOW = select(policies).where(policies.c.id == bindparam("id"))
 

@@ -20,31 +20,20 @@ from sqlalchemy import (
     Uuid,
 )
 
+from projections.lookups import Lookups
 from projections.runner import POSITION
 
 metadata = MetaData()
 
-people = Table(
-    "audit_people",
+lookups = Lookups(
     metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("stakeholder_group", String(32)),  # None for an operator
+    "audit",
+    people="name stakeholder_group",
+    operators=True,
+    meetings="title held_on",
+    policies="stage cycle",
 )
-meetings = Table(
-    "audit_meetings",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("title", String(300), nullable=False),
-    Column("held_on", Date, nullable=False),
-)
-policies = Table(
-    "audit_policies",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("stage", String(32)),
-    Column("cycle", Integer),
-)
+people, meetings, policies = lookups.people, lookups.meetings, lookups.policies
 contributions = Table(
     "audit_contributions",
     metadata,

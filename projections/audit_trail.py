@@ -1,8 +1,8 @@
 """The audit trail: one row per fact in a policy's life, with both of its times and who recorded it.
 
 Names and groups are resolved as they stood when the fact was recorded, from lookup tables this
-projection keeps for itself, so it can be dropped and rebuilt on its own. This module keeps the
-lookups and a policy's own life (started, stages, ratings, versions, adoption, claims, agenda);
+projection keeps for itself (`audit_tables.lookups`), so it can be dropped and rebuilt on its own.
+This module keeps a policy's own life (started, stages, ratings, versions, adoption, claims, agenda);
 `audit_decisions` the entries for contributions and decisions; `audit_entries` how an entry is
 written.
 """
@@ -12,59 +12,35 @@ from __future__ import annotations
 from functools import singledispatchmethod
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, select
 
 from domain.meetings import Meeting
-from domain.people import Operator, Participant
 from domain.policies import Policy
 from domain.vocabulary import INITIATORS, LADDER_LABELS, RAG_RATINGS, rung, stage_label
 from projections.audit_decisions import decision_entry
 from projections.audit_entries import meeting_title, people_named, write_entry
-from projections.audit_tables import KIND_FILTERS, meetings, metadata, people, policies, trail, trail_groups
+from projections.audit_tables import KIND_FILTERS, lookups, meetings, metadata, trail, trail_groups
+from projections.read_model import ReadModel
 from projections.runner import recorded_day
 
 __all__ = ["KIND_FILTERS", "AuditTrail", "recorded_day", "trail", "trail_groups"]
 
 
-class AuditTrail:
+class AuditTrail(ReadModel):
     name = "audit_trail"
     metadata = metadata
-
-    def apply(self, conn: Connection, event: Any, position: int) -> None:
-        self._on(event, conn, position)
+    lookups = lookups
+    # Contributions and decisions have their entries in `audit_decisions`.
+    handlers_elsewhere = (decision_entry,)
 
     @singledispatchmethod
     def _on(self, event: Any, conn: Connection, position: int) -> None:
-        """Contributions and decisions have their entries in `audit_decisions`; other events that
-        are not part of a policy's trail are passed over there."""
-        decision_entry(event, conn, position)
-
-    # Lookups: who, which meeting, which contribution, which decision.
-
-    @_on.register
-    def _(self, event: Operator.Created, conn: Connection, position: int) -> None:
-        conn.execute(insert(people), dict(id=event.originator_id, name=event.name))
-
-    @_on.register
-    def _(self, event: Participant.Registered, conn: Connection, position: int) -> None:
-        conn.execute(
-            insert(people),
-            dict(
-                id=event.originator_id,
-                name=event.name,
-                stakeholder_group=event.stakeholder_group,
-            ),
-        )
-
-    @_on.register
-    def _(self, event: Meeting.Scheduled, conn: Connection, position: int) -> None:
-        conn.execute(insert(meetings), dict(id=event.originator_id, title=event.title, held_on=event.held_on))
+        """Events that are not part of a policy's life are passed over."""
 
     # A policy's life.
 
     @_on.register
     def _(self, event: Policy.Started, conn: Connection, position: int) -> None:
-        conn.execute(insert(policies), dict(id=event.originator_id))
         write_entry(
             conn,
             event,
@@ -77,11 +53,6 @@ class AuditTrail:
 
     @_on.register
     def _(self, event: Policy.StageEntered, conn: Connection, position: int) -> None:
-        conn.execute(
-            update(policies)
-            .where(policies.c.id == event.originator_id)
-            .values(stage=event.stage, cycle=event.cycle)
-        )
         write_entry(
             conn,
             event,

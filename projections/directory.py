@@ -23,7 +23,6 @@ from domain.contributions import Contribution
 from domain.decisions import Decision
 from domain.meetings import Meeting
 from domain.partnerships import Partnership
-from domain.people import Operator, Participant
 from domain.policies import Policy
 from projections.directory_tables import (
     actions,
@@ -34,52 +33,28 @@ from projections.directory_tables import (
     contributions,
     decision_changes,
     decisions,
+    lookups,
     meetings,
     members,
     metadata,
-    operators,
-    participants,
+    operators,  # noqa: F401 - pages read the directory's tables from here
+    participants,  # noqa: F401
     partnerships,
-    policies,
+    policies,  # noqa: F401
     stages,
     versions,
 )
+from projections.read_model import ReadModel
 
 
-class Directory:
+class Directory(ReadModel):
     name = "directory"
     metadata = metadata
-
-    def apply(self, conn: Connection, event: Any, position: int) -> None:
-        self._on(event, conn, position)
+    lookups = lookups
 
     @singledispatchmethod
     def _on(self, event: Any, conn: Connection, position: int) -> None:
         """Events the directory does not show are passed over."""
-
-    @_on.register
-    def _(self, event: Operator.Created, conn: Connection, position: int) -> None:
-        conn.execute(insert(operators), dict(id=event.originator_id, name=event.name))
-
-    @_on.register
-    def _(self, event: Participant.Registered, conn: Connection, position: int) -> None:
-        conn.execute(
-            insert(participants),
-            dict(
-                id=event.originator_id,
-                name=event.name,
-                stakeholder_group=event.stakeholder_group,
-                email_consent=False,
-            ),
-        )
-
-    @_on.register
-    def _(self, event: Participant.ContactPreferencesSet, conn: Connection, position: int) -> None:
-        conn.execute(
-            update(participants)
-            .where(participants.c.id == event.originator_id)
-            .values(email=event.email, email_consent=event.email_consent)
-        )
 
     @_on.register
     def _(self, event: Partnership.Formed, conn: Connection, position: int) -> None:
@@ -106,19 +81,6 @@ class Directory:
         )
 
     @_on.register
-    def _(self, event: Policy.Started, conn: Connection, position: int) -> None:
-        conn.execute(
-            insert(policies),
-            dict(
-                id=event.originator_id,
-                partnership_id=event.partnership_id,
-                title=event.title,
-                initiated_by=event.initiated_by,
-                started_on=event.started_on,
-            ),
-        )
-
-    @_on.register
     def _(self, event: Policy.StageEntered, conn: Connection, position: int) -> None:
         conn.execute(
             insert(stages),
@@ -128,24 +90,6 @@ class Directory:
                 stage=event.stage,
                 entered_on=event.entered_on,
                 position=position,
-            ),
-        )
-        conn.execute(
-            update(policies)
-            .where(policies.c.id == event.originator_id)
-            .values(stage=event.stage, cycle=event.cycle)
-        )
-
-    @_on.register
-    def _(self, event: Meeting.Scheduled, conn: Connection, position: int) -> None:
-        conn.execute(
-            insert(meetings),
-            dict(
-                id=event.originator_id,
-                partnership_id=event.partnership_id,
-                title=event.title,
-                held_on=event.held_on,
-                place=event.place,
             ),
         )
 
@@ -247,18 +191,6 @@ class Directory:
                 link=event.link,
                 published_on=event.happened_on,
             ),
-        )
-
-    @_on.register
-    def _(self, event: Policy.Adopted, conn: Connection, position: int) -> None:
-        conn.execute(
-            update(policies).where(policies.c.id == event.originator_id).values(adopted_on=event.happened_on)
-        )
-
-    @_on.register
-    def _(self, event: Policy.Retired, conn: Connection, position: int) -> None:
-        conn.execute(
-            update(policies).where(policies.c.id == event.originator_id).values(retired_on=event.happened_on)
         )
 
     @_on.register

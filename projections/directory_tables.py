@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
-    Boolean,
     Column,
     Date,
     DateTime,
@@ -16,25 +15,28 @@ from sqlalchemy import (
     Uuid,
 )
 
+from projections.lookups import Lookups
 from projections.runner import POSITION
 
 metadata = MetaData()
 
-operators = Table(
-    "directory_operators",
+# Participants, operators, policies and meetings are kept as every read model keeps its lookups.
+lookups = Lookups(
     metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("name", String(200), nullable=False),
+    "directory",
+    people="name stakeholder_group email email_consent",
+    operators="name",
+    policies="partnership_id title initiated_by started_on stage cycle adopted_on retired_on",
+    # with the minutes' approval, which the directory keeps itself
+    meetings=(
+        "partnership_id title held_on place",
+        Column("minutes_approved_on", Date),
+        Column("minutes_approved_by", JSON),
+    ),
+    names={"people": "directory_participants"},
 )
-participants = Table(
-    "directory_participants",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("stakeholder_group", String(32), nullable=False),
-    Column("email", String(254)),
-    Column("email_consent", Boolean, nullable=False, default=False),
-)
+operators, participants = lookups.operators, lookups.people
+policies, meetings = lookups.policies, lookups.meetings
 partnerships = Table(
     "directory_partnerships",
     metadata,
@@ -49,19 +51,6 @@ members = Table(
     Column("participant_id", Uuid, primary_key=True),
     Column("stakeholder_group", String(32), nullable=False),
     Column("joined_on", Date, nullable=False),
-)
-policies = Table(
-    "directory_policies",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("partnership_id", Uuid, nullable=False, index=True),
-    Column("title", String(300), nullable=False),
-    Column("initiated_by", String(32), nullable=False),
-    Column("started_on", Date, nullable=False),
-    Column("stage", String(32)),
-    Column("cycle", Integer),
-    Column("adopted_on", Date),
-    Column("retired_on", Date),
 )
 versions = Table(
     "directory_versions",
@@ -81,17 +70,6 @@ stages = Table(
     Column("stage", String(32), primary_key=True),
     Column("entered_on", Date, nullable=False),
     Column("position", POSITION, nullable=False),
-)
-meetings = Table(
-    "directory_meetings",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("partnership_id", Uuid, nullable=False, index=True),
-    Column("title", String(300), nullable=False),
-    Column("held_on", Date, nullable=False),
-    Column("place", String(300), nullable=False),
-    Column("minutes_approved_on", Date),
-    Column("minutes_approved_by", JSON),
 )
 attendance = Table(
     "directory_attendance",

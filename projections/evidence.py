@@ -33,36 +33,21 @@ from sqlalchemy import (
 from domain.contributions import Contribution
 from domain.decisions import Decision
 from domain.evidence import ClaimFact, ContributionFact, DecisionFact, PolicyFacts, StageFact
-from domain.meetings import Meeting
-from domain.people import Participant
 from domain.policies import Policy
+from projections.lookups import Lookups
+from projections.read_model import ReadModel
 from projections.runner import POSITION, recorded_day
 
 metadata = MetaData()
 
-people = Table(
-    "evidence_people",
+lookups = Lookups(
     metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("stakeholder_group", String(32), nullable=False),
+    "evidence",
+    people="stakeholder_group",
+    meetings="present",
+    policies="partnership_id title initiated_by started_on started_ref retired_on",
 )
-meetings = Table(
-    "evidence_meetings",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("present", JSON, nullable=False),
-)
-policies = Table(
-    "evidence_policies",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("partnership_id", Uuid, nullable=False, index=True),
-    Column("title", String(300), nullable=False),
-    Column("initiated_by", String(32), nullable=False),
-    Column("started_on", Date, nullable=False),
-    Column("started_ref", POSITION, nullable=False),
-    Column("retired_on", Date),
-)
+people, meetings, policies = lookups.people, lookups.meetings, lookups.policies
 stages = Table(
     "evidence_stages",
     metadata,
@@ -122,48 +107,17 @@ claims = Table(
 
 # The lookups every decision makes are built once: building a statement costs more than running it.
 PRESENT_AT = select(meetings.c.present).where(meetings.c.id == bindparam("id"))
-GROUPS_OF = select(people.c.id, people.c.stakeholder_group).where(
-    people.c.id.in_(bindparam("ids", expanding=True))
-)
+GROUPS_OF = lookups.people_named()
 
 
-class Evidence:
+class Evidence(ReadModel):
     name = "evidence"
     metadata = metadata
-
-    def apply(self, conn: Connection, event: Any, position: int) -> None:
-        self._on(event, conn, position)
+    lookups = lookups
 
     @singledispatchmethod
     def _on(self, event: Any, conn: Connection, position: int) -> None:
         """Events that are not evidence are passed over."""
-
-    @_on.register
-    def _(self, event: Participant.Registered, conn: Connection, position: int) -> None:
-        conn.execute(insert(people), dict(id=event.originator_id, stakeholder_group=event.stakeholder_group))
-
-    @_on.register
-    def _(self, event: Meeting.Scheduled, conn: Connection, position: int) -> None:
-        conn.execute(insert(meetings), dict(id=event.originator_id, present=[]))
-
-    @_on.register
-    def _(self, event: Meeting.AttendanceRecorded, conn: Connection, position: int) -> None:
-        present = [str(p) for p in event.present]
-        conn.execute(update(meetings).where(meetings.c.id == event.originator_id).values(present=present))
-
-    @_on.register
-    def _(self, event: Policy.Started, conn: Connection, position: int) -> None:
-        conn.execute(
-            insert(policies),
-            dict(
-                id=event.originator_id,
-                partnership_id=event.partnership_id,
-                title=event.title,
-                initiated_by=event.initiated_by,
-                started_on=event.started_on,
-                started_ref=position,
-            ),
-        )
 
     @_on.register
     def _(self, event: Policy.StageEntered, conn: Connection, position: int) -> None:
@@ -177,12 +131,6 @@ class Evidence:
                 entered_on=event.entered_on,
                 recorded_on=recorded_day(event.timestamp),
             ),
-        )
-
-    @_on.register
-    def _(self, event: Policy.Retired, conn: Connection, position: int) -> None:
-        conn.execute(
-            update(policies).where(policies.c.id == event.originator_id).values(retired_on=event.happened_on)
         )
 
     @_on.register

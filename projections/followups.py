@@ -25,7 +25,6 @@ from uuid import UUID
 
 from sqlalchemy import (
     JSON,
-    Boolean,
     Column,
     Connection,
     Date,
@@ -46,29 +45,24 @@ from domain.contributions import Contribution
 from domain.dates import format_date
 from domain.decisions import Decision
 from domain.people import Participant
-from domain.policies import Policy
 from domain.vocabulary import CONTRIBUTION_KINDS, DECISION_METHODS, RESPONSES, group_label, stage_label
+from projections.lookups import Lookups
+from projections.read_model import ReadModel
 from projections.runner import POSITION
 
 MAIL_DOMAIN = "cotrace.invalid"
 
 metadata = MetaData()
 
-contacts = Table(
-    "followup_contacts",
+lookups = Lookups(
     metadata,
-    Column("participant_id", Uuid, primary_key=True),
-    Column("registered_at", DateTime(timezone=True), nullable=False),
-    Column("stakeholder_group", String(32), nullable=False),
-    Column("email", String(254)),
-    Column("email_consent", Boolean, nullable=False),
+    "followup",
+    people="registered_at stakeholder_group email email_consent",
+    policies="title",
+    names={"people": "followup_contacts"},
+    people_key="participant_id",
 )
-policies = Table(
-    "followup_policies",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("title", String(300), nullable=False),
-)
+contacts, policies = lookups.people, lookups.policies
 contributions = Table(
     "followup_contributions",
     metadata,
@@ -135,38 +129,18 @@ def message_id(event: Any, participant_id: UUID) -> str:
     return f"<{event.originator_id}.{event.originator_version}.{participant_id}@{MAIL_DOMAIN}>"
 
 
-class Followups:
+class Followups(ReadModel):
     name = "followups"
     metadata = metadata
     kept_metadata = outbox_metadata
-
-    def apply(self, conn: Connection, event: Any, position: int) -> None:
-        self._on(event, conn, position)
+    lookups = lookups
 
     @singledispatchmethod
     def _on(self, event: Any, conn: Connection, position: int) -> None:
         """Events that tell no contributor anything are passed over."""
 
     @_on.register
-    def _(self, event: Participant.Registered, conn: Connection, position: int) -> None:
-        conn.execute(
-            insert(contacts),
-            dict(
-                participant_id=event.originator_id,
-                registered_at=event.timestamp,
-                stakeholder_group=event.stakeholder_group,
-                email=None,
-                email_consent=False,
-            ),
-        )
-
-    @_on.register
     def _(self, event: Participant.ContactPreferencesSet, conn: Connection, position: int) -> None:
-        conn.execute(
-            update(contacts)
-            .where(contacts.c.participant_id == event.originator_id)
-            .values(email=event.email, email_consent=event.email_consent)
-        )
         if not event.email_consent:
             # Taken back before the queue was sent: what was queued before it is not sent.
             conn.execute(
@@ -176,10 +150,6 @@ class Followups:
                 .where(outbox.c.position < position)
                 .values(status="withdrawn", to_address=None, body=None)
             )
-
-    @_on.register
-    def _(self, event: Policy.Started, conn: Connection, position: int) -> None:
-        conn.execute(insert(policies), dict(id=event.originator_id, title=event.title))
 
     @_on.register
     def _(self, event: Contribution.Submitted, conn: Connection, position: int) -> None:

@@ -35,34 +35,22 @@ from sqlalchemy import (
 from domain.contributions import Contribution
 from domain.decisions import Decision
 from domain.meetings import Meeting
-from domain.people import Operator, Participant
-from domain.policies import Policy
+from projections.lookups import Lookups
 from projections.people_lookup import Person, named_by_decision, people_in, shown
+from projections.read_model import ReadModel
 from projections.runner import POSITION
 
 metadata = MetaData()
 
-people = Table(
-    "provenance_people",
+lookups = Lookups(
     metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("stakeholder_group", String(32)),  # None for an operator
+    "provenance",
+    people="name stakeholder_group",
+    operators=True,
+    policies="title",
+    meetings="title held_on place",
 )
-policies = Table(
-    "provenance_policies",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("title", String(300), nullable=False),
-)
-meetings = Table(
-    "provenance_meetings",
-    metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("title", String(300), nullable=False),
-    Column("held_on", Date, nullable=False),
-    Column("place", String(300), nullable=False),
-)
+people, policies, meetings = lookups.people, lookups.policies, lookups.meetings
 attendance = Table(
     "provenance_attendance",
     metadata,
@@ -141,41 +129,17 @@ amendments = Table(
 MEETING = select(meetings).where(meetings.c.id == bindparam("id"))
 ATTENDANCE = select(attendance).where(attendance.c.meeting_id == bindparam("id"))
 POLICY_TITLE = select(policies.c.title).where(policies.c.id == bindparam("id"))
-PEOPLE_NAMED = select(people).where(people.c.id.in_(bindparam("ids", expanding=True)))
+PEOPLE_NAMED = lookups.people_named()
 
 
-class Provenance:
+class Provenance(ReadModel):
     name = "provenance"
     metadata = metadata
-
-    def apply(self, conn: Connection, event: Any, position: int) -> None:
-        self._on(event, conn, position)
+    lookups = lookups
 
     @singledispatchmethod
     def _on(self, event: Any, conn: Connection, position: int) -> None:
         """Events that say nothing about a decision's provenance are passed over."""
-
-    @_on.register
-    def _(self, event: Operator.Created, conn: Connection, position: int) -> None:
-        conn.execute(insert(people), dict(id=event.originator_id, name=event.name))
-
-    @_on.register
-    def _(self, event: Participant.Registered, conn: Connection, position: int) -> None:
-        conn.execute(
-            insert(people),
-            dict(id=event.originator_id, name=event.name, stakeholder_group=event.stakeholder_group),
-        )
-
-    @_on.register
-    def _(self, event: Policy.Started, conn: Connection, position: int) -> None:
-        conn.execute(insert(policies), dict(id=event.originator_id, title=event.title))
-
-    @_on.register
-    def _(self, event: Meeting.Scheduled, conn: Connection, position: int) -> None:
-        conn.execute(
-            insert(meetings),
-            dict(id=event.originator_id, title=event.title, held_on=event.held_on, place=event.place),
-        )
 
     @_on.register
     def _(self, event: Meeting.AttendanceRecorded, conn: Connection, position: int) -> None:

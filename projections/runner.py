@@ -57,12 +57,14 @@ Progress = Callable[[int, int], None]  # (applied so far, total to apply)
 
 
 class Projection(Protocol):
+    """What the runner needs of a read model (`projections.read_model.ReadModel` is one)."""
+
     name: str
     metadata: MetaData  # dropped and built again by a rebuild
     # A projection may also have `kept_metadata`: tables it writes that a rebuild keeps, because they
     # record what was done outside the database (the follow-up outbox: which messages were sent).
 
-    def apply(self, conn: Connection, event: Any, position: int) -> None: ...
+    def process_event(self, conn: Connection, event: Any, position: int) -> None: ...
 
 
 class LostRace(Exception):
@@ -147,7 +149,9 @@ class ReadModels:
                 connection = session.connection()
                 for recording in recordings:
                     for projection in self.projections:
-                        projection.apply(connection, recording.domain_event, recording.notification.id)
+                        projection.process_event(
+                            connection, recording.domain_event, recording.notification.id
+                        )
                 return last
         while self._apply_next_batch() == self.batch_size:
             pass
@@ -186,7 +190,7 @@ class ReadModels:
                 event = self.app.mapper.to_domain_event(notification)
                 for projection in behind:
                     if notification.id > positions[projection.name]:
-                        projection.apply(connection, event, notification.id)
+                        projection.process_event(connection, event, notification.id)
             return len(notifications)
 
     def _read_positions(self, session: Session) -> dict[str, int]:

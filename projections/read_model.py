@@ -1,0 +1,55 @@
+"""What every read model is: a name, the tables a rebuild drops, the lookups it keeps, and its handlers.
+
+Named as the library's `eventsourcing.projection.Projection` names them: `process_event` applies one
+event, and `topics` are the topics of the events it handles, so that a runner could read only those.
+Ours takes the connection of the transaction the runner writes in, and the event's position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import singledispatchmethod
+from inspect import getattr_static
+from typing import Any, ClassVar
+
+from eventsourcing.utils import get_topic
+from sqlalchemy import Connection, MetaData
+
+from projections.lookups import Lookups
+
+# A handler kept in a module of its own: a `functools.singledispatch` function of (event, conn, position).
+Handler = Callable[[Any, Connection, int], None]
+
+
+class ReadModel:
+    """A read model registers its handlers on its own `_on` (a `singledispatchmethod`, one handler
+    an event class); `process_event` keeps its lookups first, then calls the handler for the event's
+    class, then any `handlers_elsewhere`. Events it has no handler for are passed over."""
+
+    name: ClassVar[str]
+    metadata: ClassVar[MetaData]  # dropped and built again by a rebuild
+    lookups: ClassVar[Lookups | None] = None  # its own people, policies and meetings
+    handlers_elsewhere: ClassVar[tuple[Handler, ...]] = ()
+    topics: ClassVar[tuple[str, ...]] = ()  # derived from the handlers: see __init_subclass__
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        dispatchers = [getattr_static(cls, "_on").dispatcher, *cls.handlers_elsewhere]
+        handled = {event_class for dispatcher in dispatchers for event_class in dispatcher.registry}
+        handled.discard(object)  # the default: what is passed over
+        if cls.lookups is not None:
+            handled.update(cls.lookups.handled)
+        cls.topics = tuple(sorted(get_topic(event_class) for event_class in handled))
+
+    def process_event(self, conn: Connection, event: Any, position: int) -> None:
+        """Applies one event, at its position in the log, in the caller's transaction."""
+        if self.lookups is not None:
+            self.lookups.process(conn, event, position)
+        self._on(event, conn, position)
+        for handler in self.handlers_elsewhere:
+            handler(event, conn, position)
+
+    @singledispatchmethod
+    def _on(self, event: Any, conn: Connection, position: int) -> None:
+        """Events this read model does not show are passed over. A read model with handlers of its
+        own defines `_on` again, so that they are registered on its own dispatcher."""
