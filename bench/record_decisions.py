@@ -153,7 +153,7 @@ class NoReadModel:
     name = "no_read_model"
     metadata = MetaData()
 
-    def apply(self, conn: Connection, event: Any, position: int) -> None:
+    def process_event(self, conn: Connection, event: Any, position: int) -> None:
         pass
 
 

@@ -6,7 +6,7 @@ prefixed with that name, and, if its rows name people, policies or meetings, `lo
 Lookups(metadata, "<prefix>", people="name stakeholder_group", ...)` asking for the columns it
 needs (`lookups.py` declares and keeps them). Its handlers are registered on its own
 `@singledispatchmethod _on(self, event, conn, position)`, one an event class; `topics` is derived
-from them and the lookups. Then add one line to the registry, and a test that the read model
+from them and the lookups. Then add one line to the registry (`registry.py`), and a test that the read model
 rebuilt from the log equals the one built live (as tests/integration/test_projections.py does for
 them all). It keeps its own tables, lookups included, so it can be dropped and rebuilt alone.
 """

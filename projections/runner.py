@@ -33,6 +33,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Update
 
 # A position in the log: the notification id. SQLite's integer primary keys are 64-bit already.
 POSITION = BigInteger().with_variant(Integer(), "sqlite")
@@ -225,7 +226,7 @@ class ReadModels:
             raise LostRace(", ".join(names))
 
 
-def _move_together(names: list[str]):  # noqa: ANN202 - a SQLAlchemy Update
+def _move_together(names: list[str]) -> Update:
     """UPDATE every named position from :start to :end, but only if all of them stand at :start."""
     other = projection_positions.alias("other")
     return (

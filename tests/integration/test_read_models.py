@@ -8,11 +8,11 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic, resolve_topic
 from sqlalchemy import Connection, select
 
+from projections.registry import all_projections
 from projections.runner import Projection
 from tests.conftest import TODAY
 from tests.policy_life import PolicyLife
 from tests.story import Riverside
-from web.services import all_projections
 
 READ_MODELS = {read_model.name: read_model for read_model in all_projections()}
 
