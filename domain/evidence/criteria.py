@@ -25,7 +25,7 @@ from domain.evidence.facts import DecisionFact, PolicyFacts
 from domain.evidence.rungs import DOING_TO, evidenced_hart_rung, evidenced_rung, why_not_co_producing
 from domain.evidence.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from domain.evidence.verdicts import FAIL, IN_PROGRESS, NOT_APPLICABLE, PASS, Scope, Verdict
-from domain.vocabulary import STAGES, group_label, rung, stage_label
+from domain.vocabulary import STAGES, group_label, is_citizen, rung, stage_label
 
 
 def from_conception(facts: PolicyFacts, scope: Scope) -> Verdict:
@@ -182,64 +182,98 @@ def influence(
 
 
 def balance(facts: PolicyFacts, scope: Scope, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Verdict:
-    """5. Balance: no one stakeholder group dominates attendance or decision-making.
+    """5. Balance: no one voice drowns out the others, in both directions.
 
-    Seed 004: "working together where no one voice drowns out the others". Dominance is more than
-    `dominance_share` of the attendance at the meetings that took this policy's decisions, or of
-    the decision makers' seats.
+    Seed 004: "working together where no one voice drowns out the others". It fails when one
+    stakeholder group holds more than `dominance_share` of the attendance at the meetings that took
+    this policy's decisions, or of the decision makers' seats; and it fails when citizens as a whole
+    hold less than `citizen_share` of either. Twelve officers of four services and one parent are
+    no balance, though no single service dominates: Hart's "decoration" (seed 001).
     """
     title = "Balance between groups"
     attendance = Counter(g for d in facts.decisions if not d.outside_meeting for g in d.present_groups)
     seats = Counter(g for d in facts.decisions for g in d.maker_groups)
     if not seats:
         return Verdict("balance", title, IN_PROGRESS, ("No decision recorded yet",))
-    figures, dominant = [], []
+    figures, dominant, too_few = [], [], []
     for what, counts in (("attendance", attendance), ("decision makers' seats", seats)):
         total = sum(counts.values())
         if not total:
             continue
         group, most = counts.most_common(1)[0]
+        citizens = sum(n for g, n in counts.items() if is_citizen(g))
         figures.append(
             f"Largest share of {what}: {group_label(group)}, {most} of {total} ({most / total:.0%})"
         )
+        figures.append(f"Citizens' share of {what}: {citizens} of {total} ({citizens / total:.0%})")
         if most > thresholds.dominance_share * total:
             dominant.append(f"{group_label(group)} in {what}")
+        if citizens < thresholds.citizen_share * total:
+            too_few.append(what)
+    if too_few:
+        figures.insert(
+            0, f"Citizens hold less than {thresholds.citizen_share:.0%} of {' and of '.join(too_few)}"
+        )
     if dominant:
         figures.insert(0, f"More than {thresholds.dominance_share:.0%}: {'; '.join(dominant)}")
+    unbalanced = dominant or too_few
     return Verdict(
-        "balance", title, FAIL if dominant else PASS, tuple(figures), tuple(d.ref for d in facts.decisions)
+        "balance", title, FAIL if unbalanced else PASS, tuple(figures), tuple(d.ref for d in facts.decisions)
     )
 
 
 def whole_cycle(facts: PolicyFacts, scope: Scope) -> Verdict:
-    """6. The whole cycle: all four stages happen, and assessment feeds the next cycle.
+    """6. The whole cycle: co-production is continual (seed 000: the Iriss cycle, "from the initial
+    concept, through design, implementation and assessment").
 
-    Seed 000: the Iriss cycle, "from the initial concept, through design, implementation and
-    assessment"; co-production is continual. In progress while a cycle is open; failed when a cycle
-    was closed (the policy retired) before its co-assess stage. `facts` are the whole policy's, so a
-    cycle can be seen to have been followed by the next.
+    A cycle is complete when it went through the four stages in order, its co-assess stage had
+    citizens in it (a citizen contributed, was present at a deciding meeting, or decided), and that
+    assessment was followed by a next cycle or by the policy's retirement. A cycle is broken when it
+    was closed (a next cycle opened, or the policy retired) before its co-assess stage, when it
+    skipped a stage, or when its co-assess stage closed with no citizen in it: an assessment of
+    citizens' policy without them. The policy passes when at least one cycle is complete and none
+    is broken; it is in progress while none has finished and none is broken; it fails when any is
+    broken. One cycle: pass when complete, in progress while open, fail when broken. `facts` are the
+    whole policy's, so a cycle can be seen to have been followed by the next.
     """
     title = "The whole cycle"
     if scope.stage is not None:
         return Verdict("whole_cycle", title, NOT_APPLICABLE, ("Judged per cycle",))
     if not facts.stages:
         return Verdict("whole_cycle", title, IN_PROGRESS, ("No stage recorded yet",))
-    last_cycle = max((s.cycle for s in facts.stages), default=1)
+    last_cycle = max(s.cycle for s in facts.stages)
     cycles = [scope.cycle] if scope.cycle else sorted({s.cycle for s in facts.stages})
     figures: list[str] = []
-    refs = tuple(s.ref for s in facts.stages if s.cycle in cycles)
+    broken: list[str] = []
+    complete: list[int] = []
     for cycle in cycles:
         reached = [s.stage for s in facts.stages if s.cycle == cycle]
-        figures.append(f"Cycle {cycle}: {', '.join(stage_label(s) for s in reached)}")
+        closed = cycle < last_cycle or facts.retired_on is not None
+        figures.append(
+            f"Cycle {cycle}: {', '.join(stage_label(s) for s in reached)}{'' if closed else ' (open)'}"
+        )
         if reached != list(STAGES[: len(reached)]):
-            return Verdict("whole_cycle", title, FAIL, (f"Cycle {cycle} skipped a stage", *figures), refs)
-        if cycle == last_cycle and facts.retired_on and len(reached) < len(STAGES):
-            return Verdict(
-                "whole_cycle", title, FAIL, (f"Cycle {cycle} was closed before co-assess", *figures), refs
-            )
-    if last_cycle in cycles and not facts.retired_on:
-        return Verdict("whole_cycle", title, IN_PROGRESS, (f"Cycle {last_cycle} is open", *figures), refs)
-    return Verdict("whole_cycle", title, PASS, tuple(figures), refs)
+            broken.append(f"Cycle {cycle} skipped a stage")
+        elif closed and len(reached) < len(STAGES):
+            broken.append(f"Cycle {cycle} was closed before co-assess")
+        elif closed and not _citizens_in(facts.scoped(cycle, "co_assess")):
+            broken.append(f"Cycle {cycle}'s co-assess stage had no citizen in it")
+        elif closed:
+            complete.append(cycle)
+    refs = tuple(s.ref for s in facts.stages if s.cycle in cycles) or (facts.started_ref,)
+    if broken:
+        return Verdict("whole_cycle", title, FAIL, (*broken, *figures), refs)
+    if complete:
+        done = ", ".join(str(c) for c in complete)
+        return Verdict("whole_cycle", title, PASS, (f"Complete: cycle {done}", *figures), refs)
+    return Verdict("whole_cycle", title, IN_PROGRESS, (f"Cycle {last_cycle} is open", *figures), refs)
+
+
+def _citizens_in(stage: PolicyFacts) -> bool:
+    """A citizen contributed to the stage, was present when one of its decisions was taken, or decided."""
+    return any(c.by_citizen for c in stage.contributions) or any(
+        d.citizens_present or d.has_citizen_maker for d in stage.decisions
+    )
 
 
 def no_doing_to(facts: PolicyFacts, scope: Scope) -> Verdict:

@@ -9,7 +9,7 @@ charter). Criterion 7 flags a claimed rung higher than the one shown here.
 
 from __future__ import annotations
 
-from domain.evidence.facts import ClaimFact, PolicyFacts
+from domain.evidence.facts import ClaimFact, ContributionFact, DecisionFact, PolicyFacts
 from domain.vocabulary import HART_LADDER
 
 # The lowest rungs: "doing to" on Wokingham's ladder; non-participation on Hart's.
@@ -21,10 +21,15 @@ DOING_TO = {("wokingham", "coercing"), ("wokingham", "instructing")} | {
 def evidenced_rung(facts: PolicyFacts, cycle: int, stage: str) -> str:
     """The highest Wokingham rung the events of one stage support (seed 004's ladder).
 
-    co-producing: citizens took the stage's decisions, none before they took part; co-designing:
-    citizens' input was adopted or adapted, or they took some decisions; engaging: citizens were
-    present when decisions were taken, or their input was answered; consulting: citizens' input was
-    asked for; informing: nothing more than being told.
+    co-producing: every decision of the stage had a citizen among its decision makers, and none was
+    taken before citizens took part (criterion 3 passes for the stage). co-designing: citizens were
+    among the decision makers of some of its decisions, or their input shaped a decision: adopted or
+    adapted and cited by a decision of the stage taken on or after it. engaging: citizens were
+    present when a decision of the stage was taken, or their input was answered before the stage's
+    last decision (it could still have influenced it). consulting: citizens' input was asked for and
+    given, but only after the decisions, or it shaped none. informing: nothing more than being told.
+    Input that arrives after the decision it is about never lifts the rung above consulting: an
+    answered consultation on a decision already taken is consultation (Needham & Carr, seed 000).
     """
     stage_facts = facts.scoped(cycle, stage)
     decisions = stage_facts.decisions
@@ -32,15 +37,24 @@ def evidenced_rung(facts: PolicyFacts, cycle: int, stage: str) -> str:
     if decisions and all(d.has_citizen_maker for d in decisions):
         if not stage_facts.decided_before_citizens():  # criterion 3 passes for the stage
             return "co_producing"
-    if any(d.has_citizen_maker for d in decisions) or any(
-        c.response in ("adopted", "adapted") for c in citizen_input
-    ):
+    if any(d.has_citizen_maker for d in decisions) or any(_shaped(c, decisions) for c in citizen_input):
         return "co_designing"
-    if any(d.citizens_present for d in decisions) or any(c.response for c in citizen_input):
+    last_decision = max((d.happened_on for d in decisions), default=None)
+    if any(d.citizens_present for d in decisions) or any(
+        c.responded_on is not None and last_decision is not None and c.responded_on <= last_decision
+        for c in citizen_input
+    ):
         return "engaging"
     if citizen_input:
         return "consulting"
     return "informing"
+
+
+def _shaped(contribution: ContributionFact, decisions: tuple[DecisionFact, ...]) -> bool:
+    """Adopted or adapted, and cited by a decision taken on or after the day it was given."""
+    return contribution.response in ("adopted", "adapted") and any(
+        contribution.id in d.cites and d.happened_on >= contribution.happened_on for d in decisions
+    )
 
 
 def evidenced_hart_rung(facts: PolicyFacts, cycle: int, stage: str) -> tuple[str | None, str]:

@@ -223,16 +223,77 @@ def test_a_cycle_closed_without_co_assess_fails_the_whole_cycle():
     retired = replace(co_produced(), retired_on=on(50))
     assert verdict(retired, "whole_cycle").status == FAIL
     assert assess(retired, Scope(), on(60)).level == "intermediate"
-    full = replace(
-        co_produced(),
+    assert verdict(full_cycle_then_cycle_two(), "whole_cycle", Scope(1)).status == PASS
+
+
+def full_cycle_then_cycle_two(citizens_assess: bool = True) -> PolicyFacts:
+    """Cycle 1 through all four stages, assessed (with a citizen's view, or none), then cycle 2 opened."""
+    facts = co_produced()
+    assessed = (contribution("co_assess", 51, response="adopted"),) if citizens_assess else ()
+    return replace(
+        facts,
         stages=(
-            *co_produced().stages,
+            *facts.stages,
             stage("co_deliver", 45),
             stage("co_assess", 50),
             stage("co_commission", 55, cycle=2),
         ),
+        contributions=(*facts.contributions, *assessed),
     )
-    assert verdict(full, "whole_cycle", Scope(1)).status == PASS
+
+
+def test_a_complete_cycle_then_an_open_one_passes_the_whole_cycle():
+    """DESIGN criterion 6: the open cycle 2 does not hold the whole policy "in progress" for ever."""
+    facts = full_cycle_then_cycle_two()
+    assert verdict(facts, "whole_cycle").status == PASS
+    assert verdict(facts, "whole_cycle", Scope(2)).status == IN_PROGRESS
+
+
+def test_a_co_assess_stage_without_citizens_fails_the_whole_cycle():
+    """An assessment of citizens' policy without them is not a full cycle."""
+    facts = full_cycle_then_cycle_two(citizens_assess=False)
+    assert verdict(facts, "whole_cycle", Scope(1)).status == FAIL
+    whole = verdict(facts, "whole_cycle")
+    assert whole.status == FAIL
+    assert "Cycle 1's co-assess stage had no citizen in it" in whole.figures
+    assert whole.refs, "a failing verdict links to the events behind it"
+
+
+def test_an_open_co_assess_without_citizens_yet_is_in_progress():
+    facts = replace(
+        co_produced(), stages=(*co_produced().stages, stage("co_deliver", 45), stage("co_assess", 50))
+    )
+    assert verdict(facts, "whole_cycle").status == IN_PROGRESS
+
+
+def test_one_parent_among_officers_of_several_services_fails_balance():
+    """No service holds 60 %, but citizens hold 1 seat in 13: Hart's decoration, not balance."""
+    officers = ("local_authority",) * 3 + ("education",) * 3 + ("health",) * 3 + ("social_care",) * 3
+    makers = (*officers, "parent_carer")
+    facts = replace(
+        co_produced(),
+        decisions=(decision("co_commission", 10, makers), decision("co_design", 40, makers)),
+    )
+    balance = verdict(facts, "balance")
+    assert balance.status == FAIL
+    assert balance.figures[0] == "Citizens hold less than 25% of attendance and of decision makers' seats"
+
+
+def test_input_after_the_decision_never_lifts_the_rung_above_consulting():
+    """A consultation opened after the stage's only decision, answered 'adapted', cited by nothing."""
+    from domain.evidence import evidenced_rung
+
+    late = contribution("co_design", 45, response="adapted")
+    facts = replace(
+        co_produced(),
+        contributions=(*co_produced().contributions, late),
+        decisions=(co_produced().decisions[0], decision("co_design", 40, ("local_authority",))),
+    )
+    assert evidenced_rung(facts, 1, "co_design") == "consulting"
+    cited_later = replace(
+        facts, decisions=(*facts.decisions, decision("co_design", 50, ("local_authority",), cites=(late.id,)))
+    )
+    assert evidenced_rung(cited_later, 1, "co_design") == "co_designing"
 
 
 def test_a_claim_at_instructing_fails_no_doing_to():
