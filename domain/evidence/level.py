@@ -53,10 +53,9 @@ def assess(
         whole_cycle(facts, scope),
         no_doing_to(scoped, scope),
     )
-    any_input = (
-        any(c.by_citizen for c in scoped.contributions)
-        or any(d.has_citizen_maker or d.citizens_present for d in scoped.decisions)
-        or (facts.initiated_by == "citizens" and scope.cycle in (None, 1))
+    # DESIGN's "basic" names exactly three absences; who initiated the policy is criterion 1's to judge.
+    any_input = any(c.by_citizen for c in scoped.contributions) or any(
+        d.has_citizen_maker or d.citizens_present for d in scoped.decisions
     )
     core = [v for v in verdicts if v.criterion != "whole_cycle"]
     whole = next(v for v in verdicts if v.criterion == "whole_cycle")

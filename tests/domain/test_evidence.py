@@ -412,3 +412,17 @@ def test_a_hart_claim_is_compared_with_what_young_people_did():
     nobody = replace(base, claims=present_only.claims)
     (flag,) = verdict(nobody, "no_doing_to").flags
     assert flag.endswith("no young person took part in this stage")
+
+
+def test_citizens_who_only_initiated_a_policy_had_no_input_a_level_counts():
+    """DESIGN's basic: no citizen contribution, no citizen decision maker, no citizen at a deciding
+    meeting. Who initiated is criterion 1's to judge (it passes), not a share in the work."""
+    facts = replace(
+        co_produced(),
+        initiated_by="citizens",
+        contributions=(),
+        decisions=(decision("co_commission", 10, ("local_authority",)),),
+    )
+    assessment = assess(facts, Scope(), on(60))
+    assert next(v for v in assessment.verdicts if v.criterion == "from_conception").status == PASS
+    assert assessment.level == "basic"
