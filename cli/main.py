@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from werkzeug.serving import run_simple
 
 from cotrace.demo import load_demo
@@ -156,7 +157,14 @@ def import_file(installation: Installation, file: Path, dry_run: bool) -> None:
     """Bring in a partnership's history from FILE (see docs/import-format.md): all of it, or nothing."""
     services = installation.services
     try:
-        history = load_history(file.read_text(encoding="utf-8"))
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise click.ClickException(
+            f"{file} is not UTF-8 text (byte {error.start + 1} cannot be read): save it as UTF-8 and "
+            "try again. Nothing was recorded."
+        ) from None
+    try:
+        history = load_history(text)
         with click.progressbar(
             length=len(history.records), label="Recording", file=sys.stderr, show_pos=True
         ) as bar:
@@ -188,6 +196,17 @@ def send_followups(installation: Installation) -> None:
 def main() -> None:
     installation = Installation()
     try:
-        group(obj=installation)
+        group(obj=installation, standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        raise SystemExit(1) from None
+    except click.ClickException as error:
+        error.show()
+        raise SystemExit(error.exit_code) from None
+    except (OperationalError, NoSuchModuleError, ArgumentError, ModuleNotFoundError) as error:
+        # The database named by DATABASE_URL cannot be reached or is not one Cotrace can use.
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        click.echo(f"Error: the database could not be opened ({first}). Check DATABASE_URL.", err=True)
+        raise SystemExit(1) from None
     finally:
         installation.close()
