@@ -45,7 +45,8 @@ lookups = Lookups(
     "evidence",
     people="stakeholder_group",
     meetings="present",
-    policies="partnership_id title initiated_by started_on started_ref retired_on",
+    policies="partnership_id title initiated_by started_on started_ref started_recorded_on retired_on "
+    "retired_recorded_on",
 )
 people, meetings, policies = lookups.people, lookups.meetings, lookups.policies
 stages = Table(
@@ -112,6 +113,7 @@ GROUPS_OF = lookups.people_named()
 
 class Evidence(ReadModel):
     name = "evidence"
+    version = 2  # 2: the days a policy's start and retirement were recorded, for "as recorded"
     metadata = metadata
     lookups = lookups
 
@@ -234,6 +236,8 @@ def policy_facts(conn: Connection, policy_id: UUID) -> PolicyFacts | None:
         started_on=policy.started_on,
         started_ref=policy.started_ref,
         retired_on=policy.retired_on,
+        started_recorded_on=policy.started_recorded_on,
+        retired_recorded_on=policy.retired_recorded_on,
         stages=tuple(StageFact(r.cycle, r.stage, r.entered_on, r.recorded_on, r.ref) for r in rows(stages)),
         decisions=tuple(
             DecisionFact(

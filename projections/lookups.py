@@ -38,7 +38,7 @@ from sqlalchemy import (
 from domain.meetings import Meeting
 from domain.people import Operator, Participant
 from domain.policies import Policy
-from projections.runner import POSITION
+from projections.runner import POSITION, recorded_day
 
 COLUMNS: dict[str, Callable[[], Column]] = {
     # people
@@ -58,6 +58,9 @@ COLUMNS: dict[str, Callable[[], Column]] = {
     "cycle": lambda: Column("cycle", Integer),
     "adopted_on": lambda: Column("adopted_on", Date),
     "retired_on": lambda: Column("retired_on", Date),
+    # the days they were recorded, for the "as recorded" reading of "as of"
+    "started_recorded_on": lambda: Column("started_recorded_on", Date),
+    "retired_recorded_on": lambda: Column("retired_recorded_on", Date),
     # meetings
     "held_on": lambda: Column("held_on", Date, nullable=False),
     "place": lambda: Column("place", String(300), nullable=False),
@@ -98,11 +101,19 @@ WRITES: dict[type, tuple[str, bool, dict[str, Value]]] = {
         {
             **{c: c for c in ("partnership_id", "title", "initiated_by", "started_on")},
             "started_ref": lambda event, position: position,
+            "started_recorded_on": lambda event, position: recorded_day(event.timestamp),
         },
     ),
     Policy.StageEntered: ("policies", False, {"stage": "stage", "cycle": "cycle"}),
     Policy.Adopted: ("policies", False, {"adopted_on": "happened_on"}),
-    Policy.Retired: ("policies", False, {"retired_on": "happened_on"}),
+    Policy.Retired: (
+        "policies",
+        False,
+        {
+            "retired_on": "happened_on",
+            "retired_recorded_on": lambda event, position: recorded_day(event.timestamp),
+        },
+    ),
     Meeting.Scheduled: (
         "meetings",
         True,

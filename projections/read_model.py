@@ -27,6 +27,9 @@ class ReadModel:
     class, then any `handlers_elsewhere`. Events it has no handler for are passed over."""
 
     name: ClassVar[str]
+    # Raised when its tables change shape: an installation whose stored version differs drops this
+    # read model's tables at start and rebuilds them from the log (`ReadModels.create_tables`).
+    version: ClassVar[int] = 1
     metadata: ClassVar[MetaData]  # dropped and built again by a rebuild
     lookups: ClassVar[Lookups | None] = None  # its own people, policies and meetings
     handlers_elsewhere: ClassVar[tuple[Handler, ...]] = ()

@@ -52,6 +52,15 @@ projection_positions = Table(
     Column("position", POSITION, nullable=False),
 )
 
+# The shape of each read model's tables, as this installation last built them (`ReadModel.version`).
+# A read model with no row here was built before versions were kept: version 1.
+read_model_versions = Table(
+    "cotrace_read_model_versions",
+    positions_metadata,
+    Column("projection", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+
 MAX_RETRIES = 50
 
 Progress = Callable[[int, int], None]  # (applied so far, total to apply)
@@ -86,7 +95,11 @@ class ReadModels:
         self._move_all = _move_together([p.name for p in self.projections])
 
     def create_tables(self) -> None:
+        """Creates what is missing. A read model whose tables changed shape since this installation
+        built them (its `version` differs) is dropped and starts again from position 0: the next
+        catch-up rebuilds it from the log, and the others are left as they are."""
         positions_metadata.create_all(self.engine)
+        self._drop_changed_read_models()
         for projection in self.projections:
             projection.metadata.create_all(self.engine)
             kept = getattr(projection, "kept_metadata", None)
@@ -98,6 +111,30 @@ class ReadModels:
                 if projection.name not in known:
                     session.execute(
                         projection_positions.insert().values(projection=projection.name, position=0)
+                    )
+
+    def _drop_changed_read_models(self) -> None:
+        with self.datastore.transaction(commit=True) as session:
+            rows = session.execute(select(read_model_versions.c.projection, read_model_versions.c.version))
+            stored = {row.projection: row.version for row in rows}
+            built = set(session.scalars(select(projection_positions.c.projection)))
+            for projection in self.projections:
+                version = getattr(projection, "version", 1)
+                if projection.name in built and stored.get(projection.name, 1) != version:
+                    projection.metadata.drop_all(session.connection())
+                    session.execute(
+                        projection_positions.delete().where(
+                            projection_positions.c.projection == projection.name
+                        )
+                    )
+                if stored.get(projection.name) != version:
+                    session.execute(
+                        read_model_versions.delete().where(
+                            read_model_versions.c.projection == projection.name
+                        )
+                    )
+                    session.execute(
+                        read_model_versions.insert().values(projection=projection.name, version=version)
                     )
 
     def positions(self) -> dict[str, int]:
@@ -169,6 +206,7 @@ class ReadModels:
             projection.metadata.drop_all(self.engine)
         with self.datastore.transaction(commit=True) as session:
             session.execute(projection_positions.delete())
+            session.execute(read_model_versions.delete())
         self.create_tables()
         return self.catch_up(progress)
 

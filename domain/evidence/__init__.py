@@ -13,7 +13,16 @@ from domain.evidence.criteria import (
     plural,
     whole_cycle,
 )
-from domain.evidence.facts import ClaimFact, ContributionFact, DecisionFact, PolicyFacts, StageFact
+from domain.evidence.facts import (
+    AS_HAPPENED,
+    AS_RECORDED,
+    READINGS,
+    ClaimFact,
+    ContributionFact,
+    DecisionFact,
+    PolicyFacts,
+    StageFact,
+)
 from domain.evidence.level import LEVELS, Assessment, assess, assess_policy
 from domain.evidence.rungs import DOING_TO, evidenced_hart_rung, evidenced_rung
 from domain.evidence.thresholds import (
@@ -28,6 +37,9 @@ from domain.evidence.thresholds import (
 from domain.evidence.verdicts import FAIL, IN_PROGRESS, NOT_APPLICABLE, PASS, Scope, Verdict
 
 __all__ = [
+    "AS_HAPPENED",
+    "AS_RECORDED",
+    "READINGS",
     "CITIZEN_SHARE",
     "DEFAULT_THRESHOLDS",
     "DOING_TO",

@@ -16,6 +16,13 @@ from uuid import UUID
 
 from domain.vocabulary import is_citizen
 
+# The two readings of "as of" a day (DESIGN.md): what had happened by then, whenever it was recorded
+# (history brought in later from minutes counts on the days it happened), or only what Cotrace knew
+# by then (what a report printed that day would have shown).
+AS_HAPPENED = "happened"
+AS_RECORDED = "recorded"
+READINGS = {AS_HAPPENED: "As it happened", AS_RECORDED: "As recorded"}
+
 # The facts -----------------------------------------------------------------------------------
 
 
@@ -95,13 +102,23 @@ class PolicyFacts:
     contributions: tuple[ContributionFact, ...] = ()
     claims: tuple[ClaimFact, ...] = ()
     retired_on: date | None = None
+    started_recorded_on: date | None = None  # None: as it happened (facts built by hand)
+    retired_recorded_on: date | None = None
 
-    def as_of(self, day: date) -> PolicyFacts:
-        """The facts as anyone could have known them on `day`: happened and recorded by then."""
+    def has_started(self, day: date, reading: str = AS_HAPPENED) -> bool:
+        """Whether the policy had started by the end of `day`, in that reading of "as of"."""
+        return self.started_on <= day and (
+            reading == AS_HAPPENED or (self.started_recorded_on or self.started_on) <= day
+        )
 
-        def known(happened: date, recorded: date) -> bool:
-            return happened <= day and recorded <= day
+    def as_of(self, day: date, reading: str = AS_HAPPENED) -> PolicyFacts:
+        """The facts as they stood at the end of `day`: those that had happened by then ("as it
+        happened", whenever they were recorded), or only those also recorded by then ("as recorded")."""
 
+        def known(happened: date, recorded: date | None) -> bool:
+            return happened <= day and (reading == AS_HAPPENED or recorded is None or recorded <= day)
+
+        retired = self.retired_on is not None and known(self.retired_on, self.retired_recorded_on)
         contributions = []
         for c in self.contributions:
             if not known(c.happened_on, c.recorded_on):
@@ -115,7 +132,7 @@ class PolicyFacts:
             decisions=tuple(d for d in self.decisions if known(d.happened_on, d.recorded_on)),
             contributions=tuple(contributions),
             claims=tuple(c for c in self.claims if known(c.happened_on, c.recorded_on)),
-            retired_on=self.retired_on if self.retired_on and self.retired_on <= day else None,
+            retired_on=self.retired_on if retired else None,
         )
 
     def decided_before_citizens(self) -> tuple[DecisionFact, ...]:

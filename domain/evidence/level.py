@@ -19,7 +19,7 @@ from domain.evidence.criteria import (
     not_after_the_fact,
     whole_cycle,
 )
-from domain.evidence.facts import PolicyFacts
+from domain.evidence.facts import AS_HAPPENED, PolicyFacts
 from domain.evidence.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from domain.evidence.verdicts import FAIL, IN_PROGRESS, NOT_APPLICABLE, PASS, Scope, Verdict
 
@@ -80,10 +80,14 @@ def assess_policy(
     today: date,
     as_of: date | None = None,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    reading: str = AS_HAPPENED,
 ) -> list[Assessment]:
-    """The whole policy, each cycle, and each stage reached, as of a day (today by default), judged by
-    the thresholds given (the defaults if none are)."""
-    known = facts.as_of(as_of) if as_of else facts
+    """The whole policy, each cycle, and each stage reached, as of a day (today by default) in one
+    of the two readings (as it happened by default), judged by the thresholds given (the defaults
+    if none are). None at all as of a day before the policy started: it had not started."""
+    if as_of is not None and not facts.has_started(as_of, reading):
+        return []
+    known = facts.as_of(as_of, reading) if as_of else facts
     day = as_of or today
     scopes = [Scope()]
     for cycle in sorted({s.cycle for s in known.stages}):

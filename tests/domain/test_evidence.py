@@ -13,6 +13,8 @@ from typing import Any
 from uuid import uuid4
 
 from domain.evidence import (
+    AS_HAPPENED,
+    AS_RECORDED,
     FAIL,
     IN_PROGRESS,
     NOT_APPLICABLE,
@@ -335,14 +337,35 @@ def test_a_claim_of_co_producing_after_a_late_consultation_says_so():
     assert "evidence shows consulting: the decision was taken before the consultation opened" in flag
 
 
-def test_as_of_counts_only_what_had_happened_and_been_recorded():
+def test_as_recorded_counts_only_what_had_happened_and_been_recorded():
+    facts = co_produced()
+    late_record = decision("co_design", 40, ("local_authority",), recorded_on=on(90))
+    facts = replace(facts, decisions=(*facts.decisions, late_record))
+    on_day_60 = assess_policy(facts, on(100), as_of=on(60), reading=AS_RECORDED)[0]
+    assert next(v for v in on_day_60.verdicts if v.criterion == "key_decision_makers").status == PASS
+    today = assess_policy(facts, on(100))[0]
+    assert next(v for v in today.verdicts if v.criterion == "key_decision_makers").status == FAIL
+
+
+def test_as_it_happened_counts_a_fact_recorded_later_on_the_day_it_happened():
+    """The default reading: history brought in later counts on the days it happened."""
     facts = co_produced()
     late_record = decision("co_design", 40, ("local_authority",), recorded_on=on(90))
     facts = replace(facts, decisions=(*facts.decisions, late_record))
     on_day_60 = assess_policy(facts, on(100), as_of=on(60))[0]
-    assert next(v for v in on_day_60.verdicts if v.criterion == "key_decision_makers").status == PASS
-    today = assess_policy(facts, on(100))[0]
-    assert next(v for v in today.verdicts if v.criterion == "key_decision_makers").status == FAIL
+    assert next(v for v in on_day_60.verdicts if v.criterion == "key_decision_makers").status == FAIL
+    assert assess_policy(facts, on(100), as_of=on(60), reading=AS_HAPPENED) == assess_policy(
+        facts, on(100), as_of=on(60)
+    )
+
+
+def test_as_of_a_day_before_the_policy_started_there_is_no_verdict():
+    facts = replace(co_produced(), started_recorded_on=on(20))
+    assert assess_policy(facts, on(100), as_of=on(-1)) == []
+    assert assess_policy(facts, on(100), as_of=on(-1), reading=AS_RECORDED) == []
+    # Started on day 0 but recorded on day 20: as recorded, Cotrace knew nothing on day 10.
+    assert assess_policy(facts, on(100), as_of=on(10)) != []
+    assert assess_policy(facts, on(100), as_of=on(10), reading=AS_RECORDED) == []
 
 
 def test_every_scope_is_assessed_whole_policy_first():

@@ -87,7 +87,9 @@ def test_as_of_gives_the_verdict_as_it_stood(services):
     consulted_after_deciding(story)
     before_survey = verdicts(services, story.policy, as_of=TODAY - timedelta(days=15))
     assert before_survey[("Whole policy", "influence")] == "fail"  # no citizen contribution yet
-    assert before_survey[("Whole policy", "level")] == "intermediate"  # citizens initiated it
+    # Citizens initiated it, but had contributed, decided or attended nothing yet: DESIGN's "basic"
+    # names exactly those three absences (initiation is criterion 1's to judge).
+    assert before_survey[("Whole policy", "level")] == "basic"
 
 
 def test_cotrace_level_prints_the_verdicts_and_their_json(flask_app):

@@ -1,0 +1,41 @@
+"""A read model whose tables change shape is rebuilt from the log when an installation upgrades,
+instead of failing on a column its old tables do not have."""
+
+from __future__ import annotations
+
+from sqlalchemy import text, update
+
+from cotrace.services import open_services
+from projections.runner import read_model_versions
+from tests.conftest import TODAY
+from tests.integration.test_projections import snapshot
+from tests.story import Riverside
+
+
+def test_an_evidence_table_of_an_older_shape_is_rebuilt_at_start(database_url):
+    first = open_services(database_url, today=lambda: TODAY)
+    Riverside.set_up(first.app, TODAY)
+    first.read_models.catch_up()
+    before = snapshot(first)
+    # As an installation built before the days of recording were kept: version 1, no such column.
+    with first.engine.begin() as conn:
+        conn.execute(text("ALTER TABLE evidence_policies DROP COLUMN started_recorded_on"))
+        conn.execute(
+            update(read_model_versions)
+            .where(read_model_versions.c.projection == "evidence")
+            .values(version=1)
+        )
+    first.close()
+
+    upgraded = open_services(database_url, today=lambda: TODAY)
+    try:
+        assert snapshot(upgraded) == before
+        with upgraded.engine.connect() as conn:
+            version = conn.scalar(
+                read_model_versions.select()
+                .with_only_columns(read_model_versions.c.version)
+                .where(read_model_versions.c.projection == "evidence")
+            )
+        assert version == 2
+    finally:
+        upgraded.close()
