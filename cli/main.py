@@ -21,6 +21,9 @@ from cotrace.importer import HistoryInvalid, import_history, load_history
 from cotrace.mailer import MailSettings, send_outbox
 from cotrace.services import Services, open_cotrace
 from cotrace.settings import Settings
+from domain.dates import check_not_in_future
+from domain.errors import Problems, RulesBroken
+from domain.evidence import AS_HAPPENED, AS_RECORDED, READINGS
 
 
 class Installation:
@@ -111,9 +114,16 @@ def rebuild(installation: Installation) -> None:
 @group.command()
 @click.argument("policy")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="The day to judge as of.")
+@click.option(
+    "--as-recorded",
+    is_flag=True,
+    help="With --as-of: count only what had been recorded by that day (default: as it happened).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the verdicts as JSON (see docs/evidence.md).")
 @pass_installation
-def level(installation: Installation, policy: str, as_of: datetime | None, as_json: bool) -> None:
+def level(
+    installation: Installation, policy: str, as_of: datetime | None, as_recorded: bool, as_json: bool
+) -> None:
     """The evidenced level of co-production of POLICY (an id, or part of its title)."""
     import json
 
@@ -124,17 +134,32 @@ def level(installation: Installation, policy: str, as_of: datetime | None, as_js
     services.read_models.catch_up()
     today = services.app.today()
     day = as_of.date() if as_of else today
+    problems = Problems()
+    check_not_in_future(problems, "as_of", day, today, "The --as-of date")
+    try:
+        problems.raise_if_any()
+    except RulesBroken as broken:
+        raise click.BadParameter(broken.problems[0].message, param_hint="--as-of") from None
+    reading = AS_RECORDED if as_recorded else AS_HAPPENED
     with services.engine.connect() as conn:
         try:
             policy_id = levels.find_policy(conn, policy)
         except levels.PolicyNotFound as error:
             raise click.ClickException(str(error)) from None
-        title = evidence.policy_facts(conn, policy_id).title
-        found = levels.assessments(conn, policy_id, today, as_of.date() if as_of else None)
+        facts = evidence.policy_facts(conn, policy_id)
+        found = levels.assessments(conn, policy_id, today, as_of.date() if as_of else None, reading)
     if as_json:
-        click.echo(json.dumps(levels.as_json(policy_id, title, day, found), indent=2))
+        click.echo(json.dumps(levels.as_json(policy_id, facts.title, day, found, reading), indent=2))
         return
-    click.echo(f"{title}: as of {day.isoformat()}")
+    how = f" ({READINGS[reading].lower()})" if as_of else ""
+    click.echo(f"{facts.title}: as of {day.isoformat()}{how}")
+    if not found:
+        if facts.started_on <= day:  # as recorded: it had started, but Cotrace was told later
+            click.echo("Cotrace had not been told of the policy by then: no verdict as recorded.")
+        else:
+            click.echo(
+                f"The policy had not started: it started on {facts.started_on.isoformat()}. No verdict."
+            )
     for assessment in found:
         click.echo(f"\n{assessment.scope.label}: {assessment.level.upper()}")
         for reason in assessment.reasons:

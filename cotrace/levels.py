@@ -10,7 +10,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection, func, select
 
-from domain.evidence import Assessment, assess_policy
+from domain.evidence import AS_HAPPENED, Assessment, assess_policy
 from projections import evidence
 
 
@@ -41,16 +41,23 @@ def find_policy(conn: Connection, name: str) -> UUID:
     return policy_id
 
 
-def assessments(conn: Connection, policy_id: UUID, today: date, as_of: date | None) -> list[Assessment]:
+def assessments(
+    conn: Connection, policy_id: UUID, today: date, as_of: date | None, reading: str = AS_HAPPENED
+) -> list[Assessment]:
+    """Every verdict of the policy as of a day in one reading; none before the policy had started."""
     facts = evidence.policy_facts(conn, policy_id)
     assert facts is not None
-    return assess_policy(facts, today, as_of)
+    return assess_policy(facts, today, as_of, reading=reading)
 
 
-def as_json(policy_id: UUID, title: str, day: date, found: list[Assessment]) -> dict[str, Any]:
+def as_json(
+    policy_id: UUID, title: str, day: date, found: list[Assessment], reading: str = AS_HAPPENED
+) -> dict[str, Any]:
     return {
         "policy": {"id": str(policy_id), "title": title},
         "as_of": day.isoformat(),
+        "reading": reading,
+        "started": bool(found),  # false: as of a day before the policy started, so no verdict
         "assessments": [
             {
                 "scope": {**asdict(a.scope), "label": a.scope.label},

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from domain.evidence import FAIL, Assessment, PolicyFacts, assess_policy
+from domain.evidence import AS_HAPPENED, FAIL, Assessment, PolicyFacts, assess_policy
 from domain.vocabulary import LADDERS, rung
 
 
@@ -33,7 +33,7 @@ class PolicyLine:
     stage: str | None
     cycle: int | None
     retired_on: date | None
-    level: str
+    level: str | None  # None: the policy had not started on the day asked for
     claims: tuple[Claimed, ...]
     attention: tuple[str, ...]  # why it needs attention; empty when it does not
 
@@ -46,20 +46,24 @@ class RungCount:
     count: int
 
 
-def policy_line(facts: PolicyFacts, today: date) -> PolicyLine:
-    whole = assess_policy(facts, today)[0]
-    current = facts.stages[-1] if facts.stages else None
+def policy_line(
+    facts: PolicyFacts, today: date, as_of: date | None = None, reading: str = AS_HAPPENED
+) -> PolicyLine:
+    """One policy's line of the dashboard, as of a day in one of the two readings (now by default).
+    A policy that had not started by then has no level."""
+    found = assess_policy(facts, today, as_of, reading=reading)
+    known = facts.as_of(as_of, reading) if as_of else facts
+    current = known.stages[-1] if known.stages and found else None
+    claims = known.claims if found else ()
     return PolicyLine(
         id=facts.policy_id,
         title=facts.title,
         stage=current.stage if current else None,
         cycle=current.cycle if current else None,
-        retired_on=facts.retired_on,
-        level=whole.level,
-        claims=tuple(
-            Claimed(c.activity, c.ladder, c.rung, rung(c.ladder, c.rung).label) for c in facts.claims
-        ),
-        attention=needs_attention(whole),
+        retired_on=known.retired_on if found else None,
+        level=found[0].level if found else None,
+        claims=tuple(Claimed(c.activity, c.ladder, c.rung, rung(c.ladder, c.rung).label) for c in claims),
+        attention=needs_attention(found[0]) if found else (),
     )
 
 

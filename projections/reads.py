@@ -95,9 +95,10 @@ def policy_stages(conn: Connection, policy_id: UUID) -> list[Row]:
 class TrailFilter:
     """What an auditor narrows a policy's trail to; every part is optional.
 
-    `as_of` shows the trail as it stood at the end of that day: facts that had happened by then and
-    had been recorded by then (a decision logged three weeks late is not in the trail of the week
-    after it was taken).
+    `as_of` shows the trail as it stood at the end of that day, in one of the two readings: the
+    facts that had happened by then, whenever recorded (`as_recorded` False, the default: history
+    brought in later counts on the days it happened), or only those also recorded by then
+    (`as_recorded`: a decision logged three weeks late is not in the trail of the week after it).
     """
 
     stage: str | None = None
@@ -106,6 +107,7 @@ class TrailFilter:
     happened_from: date | None = None
     happened_to: date | None = None
     as_of: date | None = None
+    as_recorded: bool = False
 
 
 def policy_trail(conn: Connection, policy_id: UUID, only: TrailFilter | None = None) -> list[Row]:
@@ -128,20 +130,26 @@ def policy_trail(conn: Connection, policy_id: UUID, only: TrailFilter | None = N
     if only.happened_to:
         query = query.where(trail.c.happened_on <= only.happened_to)
     if only.as_of:
-        query = query.where(trail.c.happened_on <= only.as_of, trail.c.recorded_on <= only.as_of)
+        query = query.where(trail.c.happened_on <= only.as_of)
+        if only.as_recorded:
+            query = query.where(trail.c.recorded_on <= only.as_of)
     return _rows(conn, query)
 
 
-def policy_adopted_and_retired(conn: Connection, policy_id: UUID, as_of: date | None = None) -> Row:
+def policy_adopted_and_retired(
+    conn: Connection, policy_id: UUID, as_of: date | None = None, as_recorded: bool = False
+) -> Row:
     """When the policy was adopted and retired, if it was (by the end of `as_of`, if given)."""
-    rows = policy_trail(conn, policy_id, TrailFilter(kind="documents", as_of=as_of))
+    rows = policy_trail(conn, policy_id, TrailFilter(kind="documents", as_of=as_of, as_recorded=as_recorded))
     found = {row["kind"]: row["happened_on"] for row in rows}
     return {"adopted_on": found.get("policy_adopted"), "retired_on": found.get("policy_retired")}
 
 
-def policy_stages_as_of(conn: Connection, policy_id: UUID, as_of: date) -> list[Row]:
+def policy_stages_as_of(
+    conn: Connection, policy_id: UUID, as_of: date, as_recorded: bool = False
+) -> list[Row]:
     """The stage timeline as it stood at the end of `as_of`, from the trail's stage rows."""
-    entered = policy_trail(conn, policy_id, TrailFilter(kind="stages", as_of=as_of))
+    entered = policy_trail(conn, policy_id, TrailFilter(kind="stages", as_of=as_of, as_recorded=as_recorded))
     return [
         {"cycle": row["cycle"], "stage": row["stage"], "entered_on": row["happened_on"]}
         for row in entered

@@ -13,11 +13,11 @@ from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
 from cotrace import portfolio
-from domain.dates import check_not_in_future
 from domain.errors import Problems, RulesBroken
 from domain.evidence import assess_policy
 from projections import evidence, reads
-from web import commands, forms
+from web import commands
+from web.as_of import AsOf, read_as_of
 from web.charts import bar_chart, data_table, timeline_chart
 from web.evidence_charts import all_charts
 
@@ -29,31 +29,28 @@ DRAW = {"bar": bar_chart, "timeline": timeline_chart}
 @bp.get("/policies/<uuid:policy_id>/evidence")
 def policy_level(policy_id: UUID) -> ResponseReturnValue:
     today = commands.today()
-    errors: dict[str, str] = {}
-    try:
-        as_of = _as_of(today)
-    except RulesBroken as broken:
-        errors, as_of = broken.by_field(), None
+    as_of, errors = _as_of(today)
     with commands.reading() as conn:
         policy = reads.policy(conn, policy_id)
         facts = evidence.policy_facts(conn, policy_id)
         if policy is None or facts is None:
             abort(404)
         partnership = reads.partnership(conn, policy["partnership_id"])
-    found = assess_policy(facts, today, as_of)
-    day = as_of or today
-    known = facts.as_of(as_of) if as_of else facts
+    found = assess_policy(facts, today, as_of.day, reading=as_of.reading)
+    day = as_of.day or today
+    known = facts.as_of(as_of.day, as_of.reading) if as_of.day else facts
     charts = [(chart, DRAW[kind](chart), data_table(chart)) for chart, kind in all_charts(known, day)]
     page = render_template(
         "evidence_policy.html",
         policy=policy,
         partnership=partnership,
-        whole=found[0],
+        whole=found[0] if found else None,  # none: as of a day before the policy started
         cycles=_by_cycle(found[1:]),
-        charts=charts,
+        charts=charts if found else [],
         day=day,
         today=today,
-        values={"as_of": request.args.get("as_of", "")},
+        as_of=as_of,
+        values=request.args,
         errors=errors,
     )
     return page, 422 if errors else 200
@@ -62,6 +59,7 @@ def policy_level(policy_id: UUID) -> ResponseReturnValue:
 @bp.get("/partnerships/<uuid:partnership_id>/dashboard")
 def dashboard(partnership_id: UUID) -> ResponseReturnValue:
     today = commands.today()
+    as_of, errors = _as_of(today)
     with commands.reading() as conn:
         partnership = reads.partnership(conn, partnership_id)
         if partnership is None:
@@ -69,27 +67,31 @@ def dashboard(partnership_id: UUID) -> ResponseReturnValue:
         facts = [
             evidence.policy_facts(conn, p) for p in evidence.partnership_policy_ids(conn, partnership_id)
         ]
-    lines = [portfolio.policy_line(f, today) for f in facts if f is not None]
-    return render_template(
+    lines = [portfolio.policy_line(f, today, as_of.day, as_of.reading) for f in facts if f is not None]
+    page = render_template(
         "evidence_dashboard.html",
         partnership=partnership,
         lines=lines,
         rungs=portfolio.rung_counts(lines),
         attention=[line for line in lines if line.attention],
         today=today,
+        day=as_of.day or today,
+        as_of=as_of,
+        values=request.args,
+        errors=errors,
     )
+    return page, 422 if errors else 200
 
 
-def _as_of(today: date) -> date | None:
-    """The day asked for, or None for today; a date that cannot be right raises RulesBroken."""
-    if not forms.text(request.args, "as_of"):
-        return None
+def _as_of(today: date) -> tuple[AsOf, dict[str, str]]:
+    """The day and reading asked for (today when none), and a message for a day that cannot be right."""
     problems = Problems()
-    day = forms.a_date(problems, request.args, "as_of", "the date to see the evidence as of")
-    if day is not None:
-        check_not_in_future(problems, "as_of", day, today, "The date")
-    problems.raise_if_any()
-    return day
+    as_of = read_as_of(problems, request.args, today, "The date", "the date to see the evidence as of")
+    try:
+        problems.raise_if_any()
+    except RulesBroken as broken:
+        return as_of, broken.by_field()
+    return as_of, {}
 
 
 def _by_cycle(found: list) -> list[tuple]:

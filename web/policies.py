@@ -15,17 +15,17 @@ from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
-from domain.dates import check_not_in_future
 from domain.errors import Problems, RulesBroken
 from domain.vocabulary import STAGES, STAKEHOLDER_GROUPS
 from projections import reads
 from projections.audit_trail import KIND_FILTERS
 from projections.reads import TrailFilter
 from web import commands, forms
+from web.as_of import read_as_of
 
 bp = Blueprint("policies", __name__)
 
-FILTER_ORDER = ["stage", "group", "kind", "from", "to", "as_of"]
+FILTER_ORDER = ["stage", "group", "kind", "from", "to", "as_of", "reading"]
 
 
 @bp.get("/policies/<uuid:policy_id>")
@@ -37,7 +37,7 @@ def show(policy_id: UUID) -> ResponseReturnValue:
         if policy is None:
             abort(404)
         if only.as_of:
-            stages = reads.policy_stages_as_of(conn, policy_id, only.as_of)
+            stages = reads.policy_stages_as_of(conn, policy_id, only.as_of, only.as_recorded)
         else:
             stages = reads.policy_stages(conn, policy_id)
         context: dict[str, Any] = dict(
@@ -45,10 +45,11 @@ def show(policy_id: UUID) -> ResponseReturnValue:
             partnership=reads.partnership(conn, policy["partnership_id"]),
             stages=stages,
             current=stages[-1] if stages else None,
-            milestones=reads.policy_adopted_and_retired(conn, policy_id, only.as_of),
+            milestones=reads.policy_adopted_and_retired(conn, policy_id, only.as_of, only.as_recorded),
             trail=reads.policy_trail(conn, policy_id, only),
             as_of=only.as_of,
-            filtered=any(args.get(name) for name in FILTER_ORDER if name != "as_of"),
+            as_recorded=only.as_recorded,
+            filtered=any(args.get(name) for name in FILTER_ORDER if name not in ("as_of", "reading")),
             values=args if errors else MultiDict({k: v for k, v in args.items() if v}),
             errors=errors,
             filter_order=FILTER_ORDER,
@@ -69,9 +70,7 @@ def _trail_filter(args: MultiDict) -> tuple[TrailFilter, dict[str, str]]:
     problems = Problems()
     happened_from = forms.optional_date(problems, args, "from", "the 'from' date")
     happened_to = forms.optional_date(problems, args, "to", "the 'to' date")
-    as_of = forms.optional_date(problems, args, "as_of", "the 'as of' date")
-    if as_of is not None:
-        check_not_in_future(problems, "as_of", as_of, commands.today(), "The 'as of' date")
+    as_of = read_as_of(problems, args, commands.today())
     if happened_from and happened_to and happened_to < happened_from:
         problems.add("to", "The 'to' date must be the same as or after the 'from' date")
     errors: dict[str, str] = {}
@@ -86,6 +85,7 @@ def _trail_filter(args: MultiDict) -> tuple[TrailFilter, dict[str, str]]:
         kind=kind if kind in KIND_FILTERS else None,
         happened_from=happened_from,
         happened_to=happened_to if "to" not in errors else None,
-        as_of=as_of if "as_of" not in errors else None,
+        as_of=as_of.day,
+        as_recorded=as_of.as_recorded,
     )
     return only, errors

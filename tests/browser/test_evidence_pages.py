@@ -42,4 +42,4 @@ def test_as_of_works_without_javascript_and_a_bad_date_is_explained(served, page
     assert page.get_by_role("alert").get_by_role("link").inner_text() == (
         "The date cannot be in the future: enter today's date or an earlier one"
     )
-    assert page.url.endswith("?as_of=2062-01-01")  # a plain GET form: the day is in the address to share
+    assert page.url.endswith("?as_of=2062-01-01&reading=happened")  # a plain GET form: the address to share

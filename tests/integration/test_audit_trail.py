@@ -175,17 +175,26 @@ def test_as_of_a_day_the_trail_and_stages_are_what_was_recorded_by_its_end(servi
     services.read_models.catch_up()
 
     with services.engine.connect() as conn:
-        then = policy_trail(conn, story.policy, TrailFilter(as_of=TODAY))
-        stages_then = policy_stages_as_of(conn, story.policy, TODAY)
-        now = policy_trail(conn, story.policy, TrailFilter(as_of=TODAY + timedelta(days=21)))
-        stages_now = policy_stages_as_of(conn, story.policy, TODAY + timedelta(days=21))
-        before = policy_trail(conn, story.policy, TrailFilter(as_of=TODAY - timedelta(days=1)))
+        then = policy_trail(conn, story.policy, TrailFilter(as_of=TODAY, as_recorded=True))
+        stages_then = policy_stages_as_of(conn, story.policy, TODAY, as_recorded=True)
+        now = policy_trail(
+            conn, story.policy, TrailFilter(as_of=TODAY + timedelta(days=21), as_recorded=True)
+        )
+        stages_now = policy_stages_as_of(conn, story.policy, TODAY + timedelta(days=21), as_recorded=True)
+        before = policy_trail(
+            conn, story.policy, TrailFilter(as_of=TODAY - timedelta(days=1), as_recorded=True)
+        )
+        happened = policy_trail(conn, story.policy, TrailFilter(as_of=TODAY))
+        stages_happened = policy_stages_as_of(conn, story.policy, TODAY)
 
     assert [row["what"] for row in then if row["kind"] == "decision_recorded"] == ["Taken and recorded today"]
     assert [s["stage"] for s in stages_then] == ["co_commission"]
     assert len(now) == len(then) + 2  # the late decision and the stage it opened
     assert [s["stage"] for s in stages_now] == ["co_commission", "co_design"]
     assert before == []  # nothing had been recorded by then
+    # As it happened (the default reading), the late record counts on the day it was taken.
+    assert len(happened) == len(now)
+    assert [s["stage"] for s in stages_happened] == ["co_commission", "co_design"]
 
 
 def test_decision_provenance_holds_what_the_decision_rests_on_and_what_came_after(services):

@@ -130,7 +130,8 @@ def test_as_of_a_day_a_decision_recorded_later_is_not_shown_and_the_stage_is_as_
     assert "Now at <strong>Co-design</strong>" in now
     assert "Taken today, recorded three weeks later" in now
 
-    then = client.get(f"/policies/{story.policy}", query_string={"as_of": TODAY.isoformat()})
+    query = {"as_of": TODAY.isoformat(), "reading": "recorded"}
+    then = client.get(f"/policies/{story.policy}", query_string=query)
     page = then.get_data(as_text=True)
     assert then.status_code == 200
     assert "As of 15 June 2026" in page
@@ -138,6 +139,14 @@ def test_as_of_a_day_a_decision_recorded_later_is_not_shown_and_the_stage_is_as_
     assert "Taken and recorded today" in page
     assert "Taken today, recorded three weeks later" not in page
     assert page.count("not yet") == 3  # co-design had not been entered, as far as the record showed
+
+    # As it happened (the default), the late record counts on the day it happened, and says so.
+    happened = client.get(f"/policies/{story.policy}", query_string={"as_of": TODAY.isoformat()})
+    page = happened.get_data(as_text=True)
+    assert "Then at <strong>Co-design</strong>, cycle 1" in page
+    assert "Taken today, recorded three weeks later" in page
+    assert page.count("Recorded later, on 6 July 2026") >= 1
+    assert "Recorded later, on 15 June 2026" not in page
 
 
 def test_as_of_a_day_before_adoption_the_policy_is_not_adopted(flask_app, client, clock):

@@ -1,0 +1,56 @@
+"""An auditor asks for a policy as of a day, in each of the two readings, on the trail and the
+evidence page, with and without JavaScript; every page passes axe-core."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import assert_accessible
+from tests.conftest import TODAY
+
+pytestmark = pytest.mark.browser
+
+DAY = TODAY.isoformat()
+
+
+@pytest.mark.parametrize(
+    "reading, label, said",
+    [
+        ("recorded", "As recorded", "as recorded"),
+        ("happened", "As it happened", "as it happened"),
+    ],
+)
+def test_the_trail_as_of_a_day_in_each_reading(served, page, reading, label, said):
+    base, story = served
+    page.goto(f"{base}/policies/{story.policy}")
+    page.get_by_label("Show the policy as of").fill(DAY)
+    page.get_by_label(re.compile(f"^{label}")).check()
+    page.get_by_role("button", name="Show the trail").click()
+    count = page.locator("#trail-results")
+    count.wait_for()
+    assert f"({said})" in count.inner_text()
+    assert page.get_by_label(re.compile(f"^{label}")).is_checked()  # the choice survives the htmx swap
+    assert_accessible(page, f"trail-as-of-{reading}")
+
+
+@pytest.mark.parametrize(
+    "reading, label, said",
+    [
+        ("recorded", "As recorded", "as recorded: only what had been recorded by then"),
+        ("happened", "As it happened", "as it happened: what had happened by then"),
+    ],
+)
+def test_the_evidence_page_as_of_a_day_in_each_reading_without_javascript(
+    served, page_without_javascript, reading, label, said
+):
+    base, story = served
+    page = page_without_javascript
+    page.goto(f"{base}/policies/{story.policy}/evidence")
+    page.get_by_label("See the evidence as it stood on").fill(DAY)
+    page.get_by_label(re.compile(f"^{label}")).check()
+    page.get_by_role("button", name="Show the evidence").click()
+    page.wait_for_url(f"**reading={reading}")
+    assert said in page.locator("main").inner_text()
+    assert_accessible(page, f"evidence-as-of-{reading}")
