@@ -22,8 +22,11 @@ from domain.evidence.thresholds import (
     DOMINANCE_SHARE,
     INFLUENCE_SHARE,
     KEY_DECISION_SHARE,
+    THRESHOLD_NAMES,
     TIMELY_RESPONSE_DAYS,
+    Stated,
     Thresholds,
+    stated,
 )
 from domain.evidence.verdicts import FAIL, IN_PROGRESS, NOT_APPLICABLE, PASS, Scope, Verdict
 
@@ -47,6 +50,8 @@ __all__ = [
     "PolicyFacts",
     "Scope",
     "StageFact",
+    "Stated",
+    "THRESHOLD_NAMES",
     "Thresholds",
     "Verdict",
     "assess",
@@ -60,5 +65,6 @@ __all__ = [
     "no_doing_to",
     "not_after_the_fact",
     "plural",
+    "stated",
     "whole_cycle",
 ]
