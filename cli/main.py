@@ -131,10 +131,12 @@ def level(installation: Installation, policy: str, as_of: datetime | None, as_js
             raise click.ClickException(str(error)) from None
         title = evidence.policy_facts(conn, policy_id).title
         found = levels.assessments(conn, policy_id, today, as_of.date() if as_of else None)
+        judged = levels.judged_by(conn, policy_id)
     if as_json:
-        click.echo(json.dumps(levels.as_json(policy_id, title, day, found), indent=2))
+        click.echo(json.dumps(levels.as_json(policy_id, title, day, found, judged), indent=2))
         return
     click.echo(f"{title}: as of {day.isoformat()}")
+    click.echo("\n".join(levels.thresholds_text(judged)))
     for assessment in found:
         click.echo(f"\n{assessment.scope.label}: {assessment.level.upper()}")
         for reason in assessment.reasons:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from domain.evidence import FAIL, Assessment, PolicyFacts, assess_policy
+from domain.evidence import DEFAULT_THRESHOLDS, FAIL, Assessment, PolicyFacts, Thresholds, assess_policy
 from domain.vocabulary import LADDERS, rung
 
 
@@ -46,8 +46,9 @@ class RungCount:
     count: int
 
 
-def policy_line(facts: PolicyFacts, today: date) -> PolicyLine:
-    whole = assess_policy(facts, today)[0]
+def policy_line(facts: PolicyFacts, today: date, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> PolicyLine:
+    """The policy judged by its partnership's thresholds."""
+    whole = assess_policy(facts, today, thresholds=thresholds)[0]
     current = facts.stages[-1] if facts.stages else None
     return PolicyLine(
         id=facts.policy_id,

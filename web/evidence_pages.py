@@ -16,7 +16,7 @@ from cotrace import portfolio
 from domain.dates import check_not_in_future
 from domain.errors import Problems, RulesBroken
 from domain.evidence import assess_policy
-from projections import evidence, reads
+from projections import evidence, reads, thresholds
 from web import commands, forms
 from web.charts import bar_chart, data_table, timeline_chart
 from web.evidence_charts import all_charts
@@ -40,7 +40,8 @@ def policy_level(policy_id: UUID) -> ResponseReturnValue:
         if policy is None or facts is None:
             abort(404)
         partnership = reads.partnership(conn, policy["partnership_id"])
-    found = assess_policy(facts, today, as_of)
+        judged = thresholds.judged_by(conn, policy["partnership_id"])
+    found = assess_policy(facts, today, as_of, judged.thresholds)
     day = as_of or today
     known = facts.as_of(as_of) if as_of else facts
     charts = [(chart, DRAW[kind](chart), data_table(chart)) for chart, kind in all_charts(known, day)]
@@ -48,6 +49,7 @@ def policy_level(policy_id: UUID) -> ResponseReturnValue:
         "evidence_policy.html",
         policy=policy,
         partnership=partnership,
+        judged=judged,
         whole=found[0],
         cycles=_by_cycle(found[1:]),
         charts=charts,
@@ -69,13 +71,15 @@ def dashboard(partnership_id: UUID) -> ResponseReturnValue:
         facts = [
             evidence.policy_facts(conn, p) for p in evidence.partnership_policy_ids(conn, partnership_id)
         ]
-    lines = [portfolio.policy_line(f, today) for f in facts if f is not None]
+        judged = thresholds.judged_by(conn, partnership_id)
+    lines = [portfolio.policy_line(f, today, judged.thresholds) for f in facts if f is not None]
     return render_template(
         "evidence_dashboard.html",
         partnership=partnership,
         lines=lines,
         rungs=portfolio.rung_counts(lines),
         attention=[line for line in lines if line.attention],
+        judged=judged,
         today=today,
     )
 
