@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 from uuid import UUID
 
@@ -11,7 +12,7 @@ from flask.typing import ResponseReturnValue
 
 from domain.errors import Problems
 from domain.evidence import DEFAULT_THRESHOLDS, Stated, Thresholds, stated
-from domain.evidence.thresholds import DAYS, shown
+from domain.evidence.thresholds import DAYS, as_entered, from_entered, shown
 from projections.thresholds import thresholds_for
 from web import commands, forms
 from web.form_pages import Field, form_page
@@ -69,11 +70,7 @@ def _field(threshold: Stated) -> Field:
 
 def _as_entered(current: Thresholds) -> dict[str, str]:
     """The values as the form shows them: days as they are, shares as percentages."""
-    entered = {}
-    for threshold in stated(current):
-        value = getattr(current, threshold.name)
-        entered[threshold.name] = str(value) if threshold.unit == DAYS else f"{value * 100:g}"
-    return entered
+    return {name: as_entered(name, value) for name, value in asdict(current).items()}
 
 
 def _value(form: Form, threshold: Stated) -> float | None:
@@ -81,6 +78,6 @@ def _value(form: Form, threshold: Stated) -> float | None:
     refuses with the message for that threshold."""
     text = forms.text(form, threshold.name).removesuffix("%").strip()
     try:
-        return int(text) if threshold.unit == DAYS else round(float(text) / 100, 6)
+        return from_entered(threshold.name, int(text) if threshold.unit == DAYS else float(text))
     except ValueError:
         return None

@@ -113,6 +113,18 @@ def stated(thresholds: Thresholds) -> list[Stated]:
 
 DEFAULT_THRESHOLDS = Thresholds()
 THRESHOLD_NAMES = tuple(f.name for f in fields(Thresholds))
+UNITS = {f.name: f.metadata["unit"] for f in fields(Thresholds)}
+
+
+def from_entered(name: str, number: float) -> float:
+    """A threshold as people enter it (on the form, in a history file) to its value: days as they
+    are, a share from a percentage (60 for 0.6)."""
+    return number if UNITS[name] == DAYS else round(number / 100, 6)
+
+
+def as_entered(name: str, value: float) -> str:
+    return str(value) if UNITS[name] == DAYS else f"{value * 100:g}"
+
 
 # The names the defaults had before they were gathered here, for code that reads them.
 TIMELY_RESPONSE_DAYS = DEFAULT_THRESHOLDS.timely_response_days

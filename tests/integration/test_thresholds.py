@@ -1,14 +1,18 @@
 """A partnership's thresholds on real databases: the read model rebuilt from the log equals the one
-built live, and `cotrace level` states what its verdicts were judged by."""
+built live, `cotrace level` states what its verdicts were judged by, and a history file records them."""
 
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
-from domain.evidence import DEFAULT_THRESHOLDS
+import pytest
+
+from cotrace.importer import HistoryInvalid, import_history, load_history
+from domain.evidence import DEFAULT_THRESHOLDS, Thresholds
 from projections.thresholds import changes_of, thresholds_for
 from tests.conftest import TODAY
+from tests.integration.test_import import HISTORY, line_of
 from tests.integration.test_projections import snapshot
 from tests.story import Riverside
 
@@ -76,3 +80,43 @@ def test_cotrace_level_states_the_thresholds_it_judged_by(runner, flask_app):
     assert "Judged with these thresholds, as changed on 2026-06-15: Citizens hold most seats" in text
     assert "  Days within which a response is timely: 14 days (default 28 days)" in text
     assert "  Citizens' share: 60% (default 25%)" in text and "  Dominance share: 60%\n" in text
+
+
+THRESHOLDS_RECORD = """\
+  - type: thresholds
+    timely_response_days: 14
+    citizen_share: 40
+    reason: Families asked for answers within a fortnight
+    happened_on: 2025-09-05
+"""
+
+
+def test_a_history_file_records_the_partnerships_thresholds(services):
+    imported = import_history(services, load_history(HISTORY + THRESHOLDS_RECORD))
+
+    services.read_models.catch_up()
+    with services.engine.connect() as conn:
+        thresholds = thresholds_for(conn, imported.partnership_id)
+        [change] = changes_of(conn, imported.partnership_id)
+    assert thresholds == Thresholds(timely_response_days=14, citizen_share=0.4)
+    assert (change["reason"], change["happened_on"]) == (
+        "Families asked for answers within a fortnight",
+        date(2025, 9, 5),
+    )
+
+
+def test_a_threshold_that_cannot_be_is_told_at_its_line_and_nothing_is_recorded(services):
+    before = services.app.recorder.max_notification_id() or 0
+    text = HISTORY + THRESHOLDS_RECORD.replace("citizen_share: 40", "citizen_share: 150")
+    with pytest.raises(HistoryInvalid) as invalid:
+        import_history(services, load_history(text))
+    [problem] = invalid.value.problems
+    assert problem.path == "record 10 (thresholds), citizen_share"
+    assert problem.line == line_of(text, "citizen_share: 150")
+    assert problem.message == "Enter the citizens' share as a percentage from 0 to 100"
+    assert (services.app.recorder.max_notification_id() or 0) == before
+
+    with pytest.raises(HistoryInvalid) as invalid:
+        load_history(HISTORY + THRESHOLDS_RECORD.replace("14", "a fortnight"))
+    [problem] = invalid.value.problems
+    assert problem.message == "This should be a whole number"
