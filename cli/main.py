@@ -148,11 +148,13 @@ def level(
             raise click.ClickException(str(error)) from None
         facts = evidence.policy_facts(conn, policy_id)
         found = levels.assessments(conn, policy_id, today, as_of.date() if as_of else None, reading)
+        judged = levels.judged_by(conn, policy_id)
     if as_json:
-        click.echo(json.dumps(levels.as_json(policy_id, facts.title, day, found, reading), indent=2))
+        click.echo(json.dumps(levels.as_json(policy_id, facts.title, day, found, judged, reading), indent=2))
         return
     how = f" ({READINGS[reading].lower()})" if as_of else ""
     click.echo(f"{facts.title}: as of {day.isoformat()}{how}")
+    click.echo("\n".join(levels.thresholds_text(judged)))
     if not found:
         if facts.started_on <= day:  # as recorded: it had started, but Cotrace was told later
             click.echo("Cotrace had not been told of the policy by then: no verdict as recorded.")

@@ -13,6 +13,8 @@ from uuid import UUID
 
 from domain.application import Cotrace
 from domain.decisions import VoteTally
+from domain.evidence import THRESHOLD_NAMES
+from domain.evidence.thresholds import from_entered
 
 
 class Context(Protocol):
@@ -86,6 +88,14 @@ def contact_preferences(app: Cotrace, actor: UUID, r: Record, c: Context) -> Non
 @records("chair")
 def chair(app: Cotrace, actor: UUID, r: Record, c: Context) -> None:
     app.appoint_chair(actor, c.partnership_id, c.ids[r["participant"]])
+
+
+@records("thresholds")
+def thresholds(app: Cotrace, actor: UUID, r: Record, c: Context) -> None:
+    """The partnership's thresholds, shares written as percentages as on the form; those not named
+    keep their values."""
+    changes = {name: from_entered(name, r[name]) for name in THRESHOLD_NAMES if name in r}
+    app.change_thresholds(actor, c.partnership_id, r["reason"], _day(r["happened_on"]), **changes)
 
 
 @records("policy")

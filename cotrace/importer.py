@@ -334,7 +334,13 @@ def _message(error: jsonschema.ValidationError) -> str:
     if kind == "minItems":
         return "Name at least one person here"
     if kind == "type":
-        wanted = {"string": "text", "array": "a list", "object": "a set of fields", "integer": "a number"}
+        wanted = {
+            "string": "text",
+            "array": "a list",
+            "object": "a set of fields",
+            "integer": "a whole number",
+            "number": "a number",
+        }
         expected = error.validator_value
         return f"This should be {wanted.get(expected, expected)}"
     if kind == "not":

@@ -11,7 +11,8 @@ from uuid import UUID
 from sqlalchemy import Connection, func, select
 
 from domain.evidence import AS_HAPPENED, Assessment, assess_policy
-from projections import evidence
+from projections import evidence, thresholds
+from projections.thresholds import JudgedBy
 
 
 class PolicyNotFound(LookupError):
@@ -47,17 +48,52 @@ def assessments(
     """Every verdict of the policy as of a day in one reading; none before the policy had started."""
     facts = evidence.policy_facts(conn, policy_id)
     assert facts is not None
-    return assess_policy(facts, today, as_of, reading=reading)
+    return assess_policy(facts, today, as_of, judged_by(conn, policy_id).thresholds, reading)
+
+
+def judged_by(conn: Connection, policy_id: UUID) -> JudgedBy:
+    """The thresholds the policy's partnership judges its policies by."""
+    partnership_id = conn.scalar(
+        select(evidence.policies.c.partnership_id).where(evidence.policies.c.id == policy_id)
+    )
+    return thresholds.judged_by(conn, partnership_id)
+
+
+def thresholds_text(judged: JudgedBy) -> list[str]:
+    """The thresholds as `cotrace level` prints them, under the verdicts' heading."""
+    change = judged.last_change
+    since = f", as changed on {change['happened_on'].isoformat()}: {change['reason']}" if change else ""
+    return [f"Judged with these thresholds{since}", *(f"  {s}" for s in judged.stated)]
+
+
+def thresholds_json(judged: JudgedBy) -> dict[str, Any]:
+    change = judged.last_change
+    return {
+        "values": asdict(judged.thresholds),
+        "differ_from_defaults": {
+            name: {"default": default, "value": value}
+            for name, (default, value) in judged.thresholds.differences().items()
+        },
+        "last_change": {"reason": change["reason"], "happened_on": change["happened_on"].isoformat()}
+        if change
+        else None,
+    }
 
 
 def as_json(
-    policy_id: UUID, title: str, day: date, found: list[Assessment], reading: str = AS_HAPPENED
+    policy_id: UUID,
+    title: str,
+    day: date,
+    found: list[Assessment],
+    judged: JudgedBy,
+    reading: str = AS_HAPPENED,
 ) -> dict[str, Any]:
     return {
         "policy": {"id": str(policy_id), "title": title},
         "as_of": day.isoformat(),
         "reading": reading,
         "started": bool(found),  # false: as of a day before the policy started, so no verdict
+        "thresholds": thresholds_json(judged),
         "assessments": [
             {
                 "scope": {**asdict(a.scope), "label": a.scope.label},

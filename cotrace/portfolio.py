@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from domain.evidence import AS_HAPPENED, FAIL, Assessment, PolicyFacts, assess_policy
+from domain.evidence import (
+    AS_HAPPENED,
+    DEFAULT_THRESHOLDS,
+    FAIL,
+    Assessment,
+    PolicyFacts,
+    Thresholds,
+    assess_policy,
+)
 from domain.vocabulary import LADDERS, rung
 
 
@@ -47,11 +55,15 @@ class RungCount:
 
 
 def policy_line(
-    facts: PolicyFacts, today: date, as_of: date | None = None, reading: str = AS_HAPPENED
+    facts: PolicyFacts,
+    today: date,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    as_of: date | None = None,
+    reading: str = AS_HAPPENED,
 ) -> PolicyLine:
-    """One policy's line of the dashboard, as of a day in one of the two readings (now by default).
-    A policy that had not started by then has no level."""
-    found = assess_policy(facts, today, as_of, reading=reading)
+    """One policy's line of the dashboard, judged by its partnership's thresholds, as of a day in one
+    of the two readings (now by default). A policy that had not started by then has no level."""
+    found = assess_policy(facts, today, as_of, thresholds, reading)
     known = facts.as_of(as_of, reading) if as_of else facts
     current = known.stages[-1] if known.stages and found else None
     claims = known.claims if found else ()

@@ -11,8 +11,9 @@ from projections.evidence import Evidence
 from projections.followups import Followups
 from projections.provenance import Provenance
 from projections.runner import Projection
+from projections.thresholds import PartnershipThresholds
 
 
 def all_projections() -> list[Projection]:
     """A fresh instance of every read model, in the order a unit of work applies them."""
-    return [Directory(), AuditTrail(), Evidence(), Provenance(), Followups()]
+    return [Directory(), AuditTrail(), Evidence(), PartnershipThresholds(), Provenance(), Followups()]

@@ -64,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         followup,
         meetings,
         my_input,
+        partnership_thresholds,
         partnerships,
         policies,
         policy_records,

@@ -15,7 +15,7 @@ from flask.typing import ResponseReturnValue
 from cotrace import portfolio
 from domain.errors import Problems, RulesBroken
 from domain.evidence import assess_policy
-from projections import evidence, reads
+from projections import evidence, reads, thresholds
 from web import commands
 from web.as_of import AsOf, read_as_of
 from web.charts import bar_chart, data_table, timeline_chart
@@ -36,7 +36,8 @@ def policy_level(policy_id: UUID) -> ResponseReturnValue:
         if policy is None or facts is None:
             abort(404)
         partnership = reads.partnership(conn, policy["partnership_id"])
-    found = assess_policy(facts, today, as_of.day, reading=as_of.reading)
+        judged = thresholds.judged_by(conn, policy["partnership_id"])
+    found = assess_policy(facts, today, as_of.day, judged.thresholds, as_of.reading)
     day = as_of.day or today
     known = facts.as_of(as_of.day, as_of.reading) if as_of.day else facts
     charts = [(chart, DRAW[kind](chart), data_table(chart)) for chart, kind in all_charts(known, day)]
@@ -44,6 +45,7 @@ def policy_level(policy_id: UUID) -> ResponseReturnValue:
         "evidence_policy.html",
         policy=policy,
         partnership=partnership,
+        judged=judged,
         whole=found[0] if found else None,  # none: as of a day before the policy started
         cycles=_by_cycle(found[1:]),
         charts=charts if found else [],
@@ -67,13 +69,19 @@ def dashboard(partnership_id: UUID) -> ResponseReturnValue:
         facts = [
             evidence.policy_facts(conn, p) for p in evidence.partnership_policy_ids(conn, partnership_id)
         ]
-    lines = [portfolio.policy_line(f, today, as_of.day, as_of.reading) for f in facts if f is not None]
+        judged = thresholds.judged_by(conn, partnership_id)
+    lines = [
+        portfolio.policy_line(f, today, judged.thresholds, as_of.day, as_of.reading)
+        for f in facts
+        if f is not None
+    ]
     page = render_template(
         "evidence_dashboard.html",
         partnership=partnership,
         lines=lines,
         rungs=portfolio.rung_counts(lines),
         attention=[line for line in lines if line.attention],
+        judged=judged,
         today=today,
         day=as_of.day or today,
         as_of=as_of,

@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from domain.application import Cotrace
 from domain.errors import Problems
 from domain.vocabulary import STAKEHOLDER_GROUPS
-from projections import reads
+from projections import reads, thresholds
 from web import commands, forms
 from web.answers import answer_form
 from web.form_pages import Field, form_page
@@ -117,6 +117,8 @@ def _render(partnership_id: UUID, values: Form | None = None, errors: dict[str, 
             policies=reads.partnership_policies(conn, partnership_id),
             meetings=reads.partnership_meetings(conn, partnership_id),
             names=reads.names(conn),
+            judged=thresholds.judged_by(conn, partnership_id),
+            threshold_changes=thresholds.changes_of(conn, partnership_id),
             private_links={m["id"]: participant_token(m["id"]) for m in members},
             values=values or {},
             errors=errors or {},

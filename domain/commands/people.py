@@ -59,6 +59,18 @@ class PeopleCommands(Commands):
             )
             self.save(partnership)
 
+    def change_thresholds(
+        self, actor: UUID, partnership_id: UUID, reason: str, happened_on: date, **changes: float
+    ) -> None:
+        """The thresholds the partnership's policies are judged by from now on, and why; a threshold
+        not named keeps its value."""
+        partnership = self._get(Partnership, partnership_id)
+        values = partnership.thresholds_with(changes, reason, happened_on, self.today())
+        partnership.change_thresholds(
+            values=values, reason=reason.strip(), happened_on=happened_on, recorded_by=actor
+        )
+        self.save(partnership)
+
     def appoint_chair(self, actor: UUID, partnership_id: UUID, participant_id: UUID) -> None:
         partnership = self._get(Partnership, partnership_id)
         problems = Problems()

@@ -31,8 +31,11 @@ from domain.evidence.thresholds import (
     DOMINANCE_SHARE,
     INFLUENCE_SHARE,
     KEY_DECISION_SHARE,
+    THRESHOLD_NAMES,
     TIMELY_RESPONSE_DAYS,
+    Stated,
     Thresholds,
+    stated,
 )
 from domain.evidence.verdicts import FAIL, IN_PROGRESS, NOT_APPLICABLE, PASS, Scope, Verdict
 
@@ -59,6 +62,8 @@ __all__ = [
     "PolicyFacts",
     "Scope",
     "StageFact",
+    "Stated",
+    "THRESHOLD_NAMES",
     "Thresholds",
     "Verdict",
     "assess",
@@ -72,5 +77,6 @@ __all__ = [
     "no_doing_to",
     "not_after_the_fact",
     "plural",
+    "stated",
     "whole_cycle",
 ]
