@@ -148,7 +148,7 @@ def level(
             raise click.ClickException(str(error)) from None
         facts = evidence.policy_facts(conn, policy_id)
         found = levels.assessments(conn, policy_id, today, as_of.date() if as_of else None, reading)
-        judged = levels.judged_by(conn, policy_id)
+        judged = levels.judged_by(conn, policy_id, as_of.date() if as_of else None, reading)
     if as_json:
         click.echo(json.dumps(levels.as_json(policy_id, facts.title, day, found, judged, reading), indent=2))
         return

@@ -48,15 +48,17 @@ def assessments(
     """Every verdict of the policy as of a day in one reading; none before the policy had started."""
     facts = evidence.policy_facts(conn, policy_id)
     assert facts is not None
-    return assess_policy(facts, today, as_of, judged_by(conn, policy_id).thresholds, reading)
+    return assess_policy(facts, today, as_of, judged_by(conn, policy_id, as_of, reading).thresholds, reading)
 
 
-def judged_by(conn: Connection, policy_id: UUID) -> JudgedBy:
-    """The thresholds the policy's partnership judges its policies by."""
+def judged_by(
+    conn: Connection, policy_id: UUID, as_of: date | None = None, reading: str = AS_HAPPENED
+) -> JudgedBy:
+    """The thresholds the policy's partnership judged its policies by (as of a day, if given)."""
     partnership_id = conn.scalar(
         select(evidence.policies.c.partnership_id).where(evidence.policies.c.id == policy_id)
     )
-    return thresholds.judged_by(conn, partnership_id)
+    return thresholds.judged_by(conn, partnership_id, as_of, reading != AS_HAPPENED)
 
 
 def thresholds_text(judged: JudgedBy) -> list[str]:

@@ -8,6 +8,7 @@ A verdict reads them to say what it was judged by and where that differs from th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
@@ -74,8 +75,18 @@ def changes_of(conn: Connection, partnership_id: UUID) -> list[dict[str, Any]]:
     return [dict(row._mapping) for row in conn.execute(query)]
 
 
-def judged_by(conn: Connection, partnership_id: UUID) -> JudgedBy:
-    latest = next(iter(changes_of(conn, partnership_id)), None)
+def judged_by(
+    conn: Connection, partnership_id: UUID, as_of: date | None = None, as_recorded: bool = False
+) -> JudgedBy:
+    """The thresholds in force: now, or at the end of `as_of` in one of the two readings (agreed by
+    then; and, as recorded, also recorded by then), so a past verdict is judged as it was then."""
+    known = [
+        change
+        for change in changes_of(conn, partnership_id)
+        if as_of is None
+        or (change["happened_on"] <= as_of and (not as_recorded or change["recorded_on"] <= as_of))
+    ]
+    latest = max(known, key=lambda change: (change["happened_on"], change["ref"]), default=None)
     thresholds = Thresholds(**latest["thresholds"]) if latest else DEFAULT_THRESHOLDS
     return JudgedBy(thresholds, stated(thresholds), latest)
 

@@ -36,7 +36,7 @@ def policy_level(policy_id: UUID) -> ResponseReturnValue:
         if policy is None or facts is None:
             abort(404)
         partnership = reads.partnership(conn, policy["partnership_id"])
-        judged = thresholds.judged_by(conn, policy["partnership_id"])
+        judged = thresholds.judged_by(conn, policy["partnership_id"], as_of.day, as_of.as_recorded)
     found = assess_policy(facts, today, as_of.day, judged.thresholds, as_of.reading)
     day = as_of.day or today
     known = facts.as_of(as_of.day, as_of.reading) if as_of.day else facts
@@ -69,7 +69,7 @@ def dashboard(partnership_id: UUID) -> ResponseReturnValue:
         facts = [
             evidence.policy_facts(conn, p) for p in evidence.partnership_policy_ids(conn, partnership_id)
         ]
-        judged = thresholds.judged_by(conn, partnership_id)
+        judged = thresholds.judged_by(conn, partnership_id, as_of.day, as_of.as_recorded)
     lines = [
         portfolio.policy_line(f, today, judged.thresholds, as_of.day, as_of.reading)
         for f in facts

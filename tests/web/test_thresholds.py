@@ -84,3 +84,14 @@ def test_a_share_of_150_and_no_reason_are_told_beside_their_fields_and_nothing_i
 
 def test_an_unknown_partnership_has_no_thresholds_page(client, story):
     assert client.get(f"/partnerships/{story.policy}/thresholds").status_code == 404
+
+
+def test_a_verdict_as_of_a_day_before_a_change_is_judged_by_the_thresholds_then(client, story):
+    """So a past verdict is reproduced as it was: the change agreed on 10 June was not in force on 5 June."""
+    co_commissioned_with_citizens(story)
+    assert post(client, f"/partnerships/{story.partnership}/thresholds", RAISED).status_code == 303
+    evidence = f"/policies/{story.policy}/evidence"
+    before_change = text_of(client.get(evidence, query_string={"as_of": "2026-06-05"}).get_data(as_text=True))
+    assert "The defaults: the partnership has not changed them." in before_change
+    after_change = text_of(client.get(evidence, query_string={"as_of": "2026-06-12"}).get_data(as_text=True))
+    assert "Citizens' share: 60% (default 25%)" in after_change
