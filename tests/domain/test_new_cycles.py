@@ -4,6 +4,7 @@ restarted without being assessed; after co-assess, moving on to co-commission st
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -11,15 +12,17 @@ from eventsourcing.persistence import StoredEvent
 
 from domain.application import Cotrace
 from domain.errors import RulesBroken
+from domain.evidence import FAIL, Scope
 from domain.policies import Policy
 from domain.wording import REASON
 from tests.conftest import TODAY
+from tests.domain.test_evidence import co_produced, stage, verdict
 
 
 def walk_to(riverside, *stages: str) -> None:
-    for stage in stages:
+    for name in stages:
         riverside.app.enter_stage(
-            riverside.actor, riverside.policy, stage, riverside.today - timedelta(days=30)
+            riverside.actor, riverside.policy, name, riverside.today - timedelta(days=30)
         )
 
 
@@ -102,3 +105,17 @@ def test_a_stage_entered_as_version_one_stored_it_still_reads(riverside):
     assert [(s.stage, s.cycle) for s in policy.stages] == [("co_commission", 1)]
     event = elsewhere.mapper.to_domain_event(version_one)
     assert (event.restarted_from, event.reason) == (None, None)
+
+
+def test_the_verdict_names_the_stages_a_restarted_cycle_never_reached():
+    """DESIGN criterion 6: a cycle closed before co-assess fails, and the verdict shows what it missed."""
+    facts = co_produced()
+    restarted = replace(
+        facts, stages=(*facts.stages, stage("co_deliver", 45), stage("co_commission", 55, cycle=2))
+    )
+    for scope in (Scope(), Scope(1)):
+        found = verdict(restarted, "whole_cycle", scope)
+        assert found.status == FAIL
+        assert "Cycle 1 was closed before co-assess" in found.figures
+        assert "Cycle 1 never reached: Co-assess" in found.figures
+    assert not any("Cycle 2 never reached" in f for f in verdict(restarted, "whole_cycle").figures)
