@@ -40,6 +40,7 @@ _COMMON = {
 FIELD_NAMES: dict[str, dict[str, str]] = {
     # A supersession's reason is checked as "reason"; in the file it is the decision's own field.
     "decision": {**_COMMON, "reason": "supersession_reason"},
+    "new_cycle": {**_COMMON, "started_on": "happened_on"},
 }
 COMMANDS: dict[str, Command] = {}
 
@@ -109,6 +110,11 @@ def policy(app: Cotrace, actor: UUID, r: Record, c: Context) -> None:
 @records("stage")
 def stage(app: Cotrace, actor: UUID, r: Record, c: Context) -> None:
     app.enter_stage(actor, c.ids[r["policy"]], r["stage"], entered_on=_day(r["entered_on"]))
+
+
+@records("new_cycle")
+def new_cycle(app: Cotrace, actor: UUID, r: Record, c: Context) -> None:
+    app.start_new_cycle(actor, c.ids[r["policy"]], r["reason"], _day(r["happened_on"]))
 
 
 @records("meeting")

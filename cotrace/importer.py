@@ -35,6 +35,7 @@ REFERENCES: dict[str, dict[str, str]] = {
     "contact_preferences": {"participant": "participant"},
     "chair": {"participant": "participant"},
     "stage": {"policy": "policy"},
+    "new_cycle": {"policy": "policy"},
     "meeting": {"present": "participant", "apologies": "participant"},
     "agenda_item": {"meeting": "meeting", "policy": "policy"},
     "access_adjustment": {"meeting": "meeting"},

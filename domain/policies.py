@@ -51,9 +51,51 @@ class Policy(Aggregate):
         check_not_in_future(problems, "started_on", started_on, today, "The start date")
         problems.raise_if_any()
 
-    @event("StageEntered")
-    def enter_stage(self, stage: str, cycle: int, entered_on: date, recorded_by: UUID) -> None:
+    class StageEntered(Aggregate.Event):
+        """A stage began. Version 2 adds, for a cycle started before its time, the stage the policy was
+        at and why: stored version 1 events were all entries in order, and read as such."""
+
+        class_version = 2
+        stage: str
+        cycle: int
+        entered_on: date
+        recorded_by: UUID
+        restarted_from: str | None
+        reason: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state["restarted_from"] = None
+            state["reason"] = None
+
+    @event(StageEntered)
+    def enter_stage(
+        self,
+        stage: str,
+        cycle: int,
+        entered_on: date,
+        recorded_by: UUID,
+        restarted_from: str | None = None,
+        reason: str | None = None,
+    ) -> None:
         self.stages.append(StageEntry(cycle, stage, entered_on))
+
+    def restart_cycle(self, reason: str, started_on: date, recorded_by: UUID) -> None:
+        """Opens the next cycle at co-commission from whatever stage the policy is at, saying why.
+
+        The record must be able to say what really happened, for example an authority restarting a
+        policy without assessing it (DESIGN.md, criterion 6): the cycle left is then closed early.
+        """
+        current = self.current
+        assert current is not None, "a started policy is always in a stage"
+        self.enter_stage(
+            stage=STAGES[0],
+            cycle=current.cycle + 1,
+            entered_on=started_on,
+            recorded_by=recorded_by,
+            restarted_from=current.stage,
+            reason=reason,
+        )
 
     @event("Rated")
     def rate(
@@ -136,12 +178,15 @@ class Policy(Aggregate):
                 f"The next stage of this policy is {stage_label(expected)}: stages follow the cycle in order",
             )
         check_not_in_future(problems, "entered_on", entered_on, today, "The date the stage began")
+        self.check_not_before_current(problems, "entered_on", entered_on, "The stage")
+
+    def check_not_before_current(self, problems: Problems, field: str, day: date, what: str) -> None:
+        """What follows the current stage cannot begin before it did."""
         earliest = self.current.entered_on if self.current else self.started_on
-        if entered_on < earliest:
+        if day < earliest:
             problems.add(
-                "entered_on",
-                f"The stage cannot begin before {format_date(earliest)}, "
-                "when the policy's previous step began",
+                field,
+                f"{what} cannot begin before {format_date(earliest)}, when the policy's previous step began",
             )
 
     def check_decision_stage(self, problems: Problems, field: str, stage: str, happened_on: date) -> None:

@@ -53,13 +53,18 @@ class AuditTrail(ReadModel):
 
     @_on.register
     def _(self, event: Policy.StageEntered, conn: Connection, position: int) -> None:
+        if event.restarted_from is None:
+            what = f"Entered {stage_label(event.stage)}, cycle {event.cycle}."
+        else:
+            what = f"Cycle {event.cycle} started, from {stage_label(event.restarted_from)}: {event.reason}"
         write_entry(
             conn,
             event,
             position,
             policy_id=event.originator_id,
             kind="stage_entered",
-            what=f"Entered {stage_label(event.stage)}, cycle {event.cycle}.",
+            what=what,
+            reason=event.reason,
             stage=event.stage,
             cycle=event.cycle,
             happened_on=event.entered_on,

@@ -1,4 +1,4 @@
-"""Recording a policy's life, one thing per page: starting it, its stages, ratings, published
+"""Recording a policy's life, one thing per page: starting it, its stages and cycles, ratings, published
 versions, adoption and retirement, and claimed rungs (routes of the `policies` area). Decisions
 taken outside a meeting, and corrections and reversals, are in `web.decision_records`."""
 
@@ -116,6 +116,42 @@ def enter_stage(policy_id: UUID) -> ResponseReturnValue:
         handle=handle,
         done=lambda _: policy_page(policy_id),
         done_message=f"The policy moved on to {STAGE_LABELS[upcoming]}.",
+        back=(policy_page(policy_id), policy["title"]),
+    )
+
+
+@bp.route("/policies/<uuid:policy_id>/cycles/new", methods=["GET", "POST"])
+def start_new_cycle(policy_id: UUID) -> ResponseReturnValue:
+    policy, _, _ = policy_or_404(policy_id)
+    cycle = policy["cycle"] + 1
+
+    def handle(form: Form, problems: Problems) -> Any:
+        started_on = commands.date_from(problems, form, "started_on", "the date the new cycle started")
+        return commands.run_after(
+            problems,
+            lambda app, actor: app.start_new_cycle(actor, policy_id, forms.text(form, "reason"), started_on),
+        )
+
+    return form_page(
+        title=f"Start cycle {cycle}",
+        caption=policy["title"],
+        intro=f"The policy is at {STAGE_LABELS[policy['stage']]}, cycle {policy['cycle']}. A new cycle "
+        f"starts at {STAGE_LABELS['co_commission']}. If cycle {policy['cycle']} has not been through "
+        f"{STAGE_LABELS['co_assess']}, the stages it never reached are shown as such, and the evidence "
+        "counts it as closed early.",
+        fields=[
+            Field(
+                "reason",
+                "Why does a new cycle start?",
+                "textarea",
+                hint="For example, 'The council restarted the policy after new statutory guidance'",
+            ),
+            Field("started_on", "Date the new cycle started", "date"),
+        ],
+        button="Start the new cycle",
+        handle=handle,
+        done=lambda _: policy_page(policy_id),
+        done_message=f"Cycle {cycle} started.",
         back=(policy_page(policy_id), policy["title"]),
     )
 

@@ -46,6 +46,26 @@ class PolicyCommands(Commands):
         policy.enter_stage(stage=stage, cycle=cycle, entered_on=entered_on, recorded_by=actor)
         self.save(policy)
 
+    def start_new_cycle(self, actor: UUID, policy_id: UUID, reason: str, started_on: date) -> None:
+        """A new cycle, opened from any stage with a reason: after co-assess, `enter_stage` opens it
+        with no reason needed; before it, the reason says why the cycle was not finished."""
+        policy = self._get(Policy, policy_id)
+        problems = Problems()
+        policy.check_in_force(problems, "reason")
+        if not reason.strip():
+            problems.add(
+                "reason",
+                "Say why a new cycle starts, for example 'The council restarted it after new guidance'",
+            )
+        check_length(problems, "reason", reason, REASON, "The reason")
+        check_not_in_future(
+            problems, "started_on", started_on, self.today(), "The date the new cycle started"
+        )
+        policy.check_not_before_current(problems, "started_on", started_on, "The new cycle")
+        problems.raise_if_any()
+        policy.restart_cycle(reason=reason.strip(), started_on=started_on, recorded_by=actor)
+        self.save(policy)
+
     def rate_policy(
         self,
         actor: UUID,

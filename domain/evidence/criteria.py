@@ -252,6 +252,9 @@ def whole_cycle(facts: PolicyFacts, scope: Scope) -> Verdict:
         figures.append(
             f"Cycle {cycle}: {', '.join(stage_label(s) for s in reached)}{'' if closed else ' (open)'}"
         )
+        never = [stage_label(s) for s in STAGES if s not in reached]
+        if closed and never:
+            figures.append(f"Cycle {cycle} never reached: {', '.join(never)}")
         if reached != list(STAGES[: len(reached)]):
             broken.append(f"Cycle {cycle} skipped a stage")
         elif closed and len(reached) < len(STAGES):
