@@ -131,6 +131,7 @@ def level(installation: Installation, policy: str, as_of: datetime | None, as_js
             raise click.ClickException(str(error)) from None
         title = evidence.policy_facts(conn, policy_id).title
         found = levels.assessments(conn, policy_id, today, as_of.date() if as_of else None)
+        named = levels.proofs_of(conn, found)
     if as_json:
         click.echo(json.dumps(levels.as_json(policy_id, title, day, found), indent=2))
         return
@@ -146,7 +147,7 @@ def level(installation: Installation, policy: str, as_of: datetime | None, as_js
             for flag in verdict.flags:
                 click.echo(f"      FLAG: {flag}")
             if verdict.refs:
-                click.echo(f"      events: {', '.join(str(r) for r in verdict.refs)}")
+                click.echo(f"      events: {levels.events_line(verdict.refs, named)}")
 
 
 @group.command("import")

@@ -17,6 +17,7 @@ from domain.dates import check_not_in_future
 from domain.errors import Problems, RulesBroken
 from domain.evidence import assess_policy
 from projections import evidence, reads
+from projections.proofs import proofs as proof_labels
 from web import commands, forms
 from web.charts import bar_chart, data_table, timeline_chart
 from web.evidence_charts import all_charts
@@ -40,7 +41,10 @@ def policy_level(policy_id: UUID) -> ResponseReturnValue:
         if policy is None or facts is None:
             abort(404)
         partnership = reads.partnership(conn, policy["partnership_id"])
-    found = assess_policy(facts, today, as_of)
+        found = assess_policy(facts, today, as_of)
+        # Every verdict's events, named and dated, in one query; the links go to the trail unfiltered,
+        # where every row of the policy is, whatever the day the page is seen as of.
+        proofs = proof_labels(conn, (ref for a in found for v in a.verdicts for ref in v.refs))
     day = as_of or today
     known = facts.as_of(as_of) if as_of else facts
     charts = [(chart, DRAW[kind](chart), data_table(chart)) for chart, kind in all_charts(known, day)]
@@ -50,6 +54,7 @@ def policy_level(policy_id: UUID) -> ResponseReturnValue:
         partnership=partnership,
         whole=found[0],
         cycles=_by_cycle(found[1:]),
+        proofs=proofs,
         charts=charts,
         day=day,
         today=today,
