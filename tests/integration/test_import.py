@@ -274,3 +274,21 @@ def test_control_characters_written_as_yaml_escapes_are_left_out(services):
     with services.engine.connect() as conn:
         trail = policy_trail(conn, imported.ids["ehe"])
     assert "Start from a blank page." in [row["what"] for row in trail]
+
+
+def test_a_contribution_at_a_workshop_names_the_meeting_it_was_given_at(services):
+    workshop = HISTORY.replace(
+        "    channel: meeting\n    meeting: first\n", "    channel: workshop\n    meeting: first\n"
+    )
+    assert workshop != HISTORY
+    imported = import_history(services, load_history(workshop))
+
+    with services.engine.connect() as conn:
+        given = conn.execute(
+            select(directory.contributions).where(directory.contributions.c.id == imported.ids["blank-page"])
+        ).one()
+    assert (given.channel, given.meeting_id, given.happened_on) == (
+        "workshop",
+        imported.ids["first"],
+        date(2025, 10, 2),
+    )
