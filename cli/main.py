@@ -179,6 +179,9 @@ def import_file(installation: Installation, file: Path, dry_run: bool) -> None:
         click.echo(f"{file} is ready: {imported.records} records would be recorded; nothing was recorded.")
     else:
         click.echo(f"Recorded {imported.records} records of {history.partnership} from {file}.")
+    # Counts per type and per stage show a slip no rule can catch, such as input filed under the wrong stage.
+    for line in imported.summary.lines():
+        click.echo(line)
 
 
 @group.command("send-followups")
