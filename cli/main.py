@@ -149,6 +149,7 @@ def level(
         facts = evidence.policy_facts(conn, policy_id)
         found = levels.assessments(conn, policy_id, today, as_of.date() if as_of else None, reading)
         judged = levels.judged_by(conn, policy_id, as_of.date() if as_of else None, reading)
+        named = levels.proofs_of(conn, found)
     if as_json:
         click.echo(json.dumps(levels.as_json(policy_id, facts.title, day, found, judged, reading), indent=2))
         return
@@ -173,7 +174,7 @@ def level(
             for flag in verdict.flags:
                 click.echo(f"      FLAG: {flag}")
             if verdict.refs:
-                click.echo(f"      events: {', '.join(str(r) for r in verdict.refs)}")
+                click.echo(f"      events: {levels.events_line(verdict.refs, named)}")
 
 
 @group.command("import")
@@ -205,6 +206,9 @@ def import_file(installation: Installation, file: Path, dry_run: bool) -> None:
         click.echo(f"{file} is ready: {imported.records} records would be recorded; nothing was recorded.")
     else:
         click.echo(f"Recorded {imported.records} records of {history.partnership} from {file}.")
+    # Counts per type and per stage show a slip no rule can catch, such as input filed under the wrong stage.
+    for line in imported.summary.lines():
+        click.echo(line)
 
 
 @group.command("send-followups")

@@ -20,6 +20,7 @@ import jsonschema
 import yaml
 
 from cotrace.history_commands import COMMANDS, FIELD_NAMES
+from cotrace.import_summary import ImportSummary
 from cotrace.services import Services
 from domain.application import Cotrace
 from domain.errors import CotraceError, RulesBroken
@@ -113,6 +114,7 @@ class Imported:
     partnership_id: UUID
     ids: dict[str, UUID]  # each key in the file -> the id of what it names
     records: int
+    summary: ImportSummary = field(default_factory=ImportSummary)  # per type, per policy and stage
 
 
 class _DryRunDone(Exception):
@@ -218,6 +220,7 @@ def record_history(
     """Records each record through its application command, in the file's order."""
     partnership_id = app.form_partnership(actor, history.partnership)
     context = _Context(partnership_id, {}, {})
+    summary = ImportSummary()
     for index, record in enumerate(history.records):
         try:
             COMMANDS[record["type"]](app, actor, record, context)
@@ -226,9 +229,10 @@ def record_history(
         except CotraceError as error:
             line = history.line_of(("records", index))
             raise HistoryInvalid([ImportProblem(line, history.describe(index), str(error))]) from None
+        summary.count(app, record, context.ids)
         if progress:
             progress()
-    return Imported(partnership_id, dict(context.ids), len(history.records))
+    return Imported(partnership_id, dict(context.ids), len(history.records), summary)
 
 
 @dataclass

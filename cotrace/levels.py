@@ -12,6 +12,7 @@ from sqlalchemy import Connection, func, select
 
 from domain.evidence import AS_HAPPENED, Assessment, assess_policy
 from projections import evidence, thresholds
+from projections.proofs import proofs
 from projections.thresholds import JudgedBy
 
 
@@ -116,3 +117,13 @@ def as_json(
             for a in found
         ],
     }
+
+
+def proofs_of(conn: Connection, found: list[Assessment]) -> dict[int, str]:
+    """Every event the verdicts link to, named and dated (projections/proofs.py), read at once."""
+    return proofs(conn, (ref for a in found for v in a.verdicts for ref in v.refs))
+
+
+def events_line(refs: tuple[int, ...], named: dict[int, str]) -> str:
+    """Each event as a person reads it, then its position: "Decision 'X', 10 January 2026 (22); ..."."""
+    return "; ".join(f"{named[r]} ({r})" if r in named else str(r) for r in dict.fromkeys(refs))

@@ -68,8 +68,8 @@ class Contribution(Aggregate):
             problems.add("channel", "Choose how the contribution came in")
         elif channel == "meeting" and meeting_id is None:
             problems.add("meeting_id", "Choose the meeting where the contribution was made")
-        elif channel != "meeting" and meeting_id is not None:
-            problems.add("channel", "A contribution made at a meeting has the channel 'At a meeting'")
+        # Any other channel may still name a meeting: a workshop is often held as one of the
+        # partnership's meetings, and the input given there belongs to it, whatever its label.
         check_not_in_future(problems, "happened_on", happened_on, today, "The date of the contribution")
 
     @event("Responded")

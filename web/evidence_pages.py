@@ -16,6 +16,7 @@ from cotrace import portfolio
 from domain.errors import Problems, RulesBroken
 from domain.evidence import assess_policy
 from projections import evidence, reads, thresholds
+from projections.proofs import proofs as proof_labels
 from web import commands
 from web.as_of import AsOf, read_as_of
 from web.charts import bar_chart, data_table, timeline_chart
@@ -37,7 +38,10 @@ def policy_level(policy_id: UUID) -> ResponseReturnValue:
             abort(404)
         partnership = reads.partnership(conn, policy["partnership_id"])
         judged = thresholds.judged_by(conn, policy["partnership_id"], as_of.day, as_of.as_recorded)
-    found = assess_policy(facts, today, as_of.day, judged.thresholds, as_of.reading)
+        found = assess_policy(facts, today, as_of.day, judged.thresholds, as_of.reading)
+        # Every verdict's events, named and dated, in one query; the links go to the trail unfiltered,
+        # where every row of the policy is, whatever the day the page is seen as of.
+        proofs = proof_labels(conn, (ref for a in found for v in a.verdicts for ref in v.refs))
     day = as_of.day or today
     known = facts.as_of(as_of.day, as_of.reading) if as_of.day else facts
     charts = [(chart, DRAW[kind](chart), data_table(chart)) for chart, kind in all_charts(known, day)]
@@ -48,6 +52,7 @@ def policy_level(policy_id: UUID) -> ResponseReturnValue:
         judged=judged,
         whole=found[0] if found else None,  # none: as of a day before the policy started
         cycles=_by_cycle(found[1:]),
+        proofs=proofs,
         charts=charts if found else [],
         day=day,
         today=today,

@@ -99,7 +99,8 @@ def record_contribution(meeting_id: UUID) -> ResponseReturnValue:
             forms.uuid_or_none(form.get("contributor_id")),
             forms.text(form, "kind"),
             forms.text(form, "text"),
-            "meeting",
+            # Given at this meeting, under any channel (a workshop held as this meeting, say).
+            forms.text(form, "channel") or "meeting",
             meeting_id=meeting_id,
             pseudonym=forms.text(form, "pseudonym") or None,
         ),

@@ -68,7 +68,7 @@ def from_conception(facts: PolicyFacts, scope: Scope) -> Verdict:
         title,
         FAIL,
         ("The authority initiated the policy and no citizen took part in co-commission", *figures),
-        tuple(d.ref for d in at_commission.decisions),
+        _absence(at_commission),
     )
 
 
@@ -157,7 +157,11 @@ def influence(
             )
             return Verdict("influence", title, NOT_APPLICABLE, figures, tuple(d.ref for d in deciding))
         return Verdict(
-            "influence", title, FAIL, ("No citizen contribution recorded, and no citizen decided",)
+            "influence",
+            title,
+            FAIL,
+            ("No citizen contribution recorded, and no citizen decided",),
+            _absence(facts),
         )
     answered = [c for c in citizen if c.response]
     late = [
@@ -288,7 +292,7 @@ def no_doing_to(facts: PolicyFacts, scope: Scope) -> Verdict:
     """
     title = "No doing-to"
     if not facts.claims:
-        return Verdict("no_doing_to", title, PASS, ("No rung claimed",))
+        return Verdict("no_doing_to", title, PASS, ("No rung claimed",), _absence(facts))
     doing_to = [c for c in facts.claims if (c.ladder, c.rung) in DOING_TO]
     flags = []
     for claim in facts.claims:
@@ -314,6 +318,12 @@ def no_doing_to(facts: PolicyFacts, scope: Scope) -> Verdict:
     )
     refs = tuple(c.ref for c in facts.claims)
     return Verdict("no_doing_to", title, FAIL if doing_to else PASS, figures, refs, tuple(flags))
+
+
+def _absence(facts: PolicyFacts) -> tuple[int, ...]:
+    """The events that show an absence (DESIGN.md: a verdict with no event of its own links to the
+    policy's start and its decisions), so that even "nothing was recorded" can be checked in the trail."""
+    return (facts.started_ref, *(d.ref for d in facts.decisions))
 
 
 def _by_stage(decisions: tuple[DecisionFact, ...]) -> dict[tuple[int, str], list[DecisionFact]]:

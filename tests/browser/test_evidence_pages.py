@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
 from tests.web.test_evidence_pages import co_commissioned_with_citizens, designed_after_the_fact
@@ -43,3 +44,26 @@ def test_as_of_works_without_javascript_and_a_bad_date_is_explained(served, page
         "The date cannot be in the future: enter today's date or an earlier one"
     )
     assert page.url.endswith("?as_of=2062-01-01&reading=happened")  # a plain GET form: the address to share
+
+
+def test_a_proof_link_lands_on_its_row_of_the_trail_highlighted(served, page):
+    base, story = served
+    co_commissioned_with_citizens(story)
+    designed_after_the_fact(story)
+    page.set_viewport_size({"width": 1024, "height": 600})
+    page.goto(f"{base}/policies/{story.policy}/evidence")
+
+    proof = page.get_by_role(
+        "link", name=re.compile(r"^Decision 'Use the neighbouring council's draft', ")
+    ).first
+    proof.click()
+    page.wait_for_url(re.compile(rf"/policies/{story.policy}#event-\d+$"))
+    row = page.locator(page.url[page.url.index("#") :])
+    expect(row).to_be_in_viewport()
+    expect(row).to_contain_text("Use the neighbouring council's draft")
+    expect(row).to_be_focused()  # tabindex="-1": a keyboard or screen-reader user carries on from there
+    outline = row.evaluate(
+        "r => [getComputedStyle(r).outlineStyle, parseFloat(getComputedStyle(r).outlineWidth)]"
+    )
+    assert outline[0] == "solid" and outline[1] >= 3  # a shape, not colour alone
+    assert_accessible(page, "proof-link-target")

@@ -67,9 +67,26 @@ def test_a_contribution_at_a_meeting_says_so(riverside):
     with pytest.raises(RulesBroken) as error:
         contribute(riverside, channel="meeting", meeting_id=None)
     assert "meeting_id" in error.value.by_field()
+
+
+def test_a_contribution_at_a_workshop_can_name_the_meeting_it_was_given_at(riverside):
+    made = riverside.app.repository.get(
+        contribute(riverside, channel="workshop", meeting_id=riverside.meeting, happened_on=None)
+    )
+    assert (made.channel, made.meeting_id, made.happened_on) == (
+        "workshop",
+        riverside.meeting,
+        riverside.today,
+    )
+    # The meeting's rules still hold, whatever the channel: the contributor must have been there.
     with pytest.raises(RulesBroken) as error:
-        contribute(riverside, channel="email", meeting_id=riverside.meeting)
-    assert "channel" in error.value.by_field()
+        contribute(
+            riverside,
+            channel="workshop",
+            meeting_id=riverside.meeting,
+            contributor_id=riverside.people["grace"],
+        )
+    assert "present" in error.value.by_field()["contributor_id"]
 
 
 def test_a_contribution_needs_words_a_kind_a_member_and_a_past_date(riverside):

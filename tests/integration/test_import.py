@@ -274,3 +274,64 @@ def test_control_characters_written_as_yaml_escapes_are_left_out(services):
     with services.engine.connect() as conn:
         trail = policy_trail(conn, imported.ids["ehe"])
     assert "Start from a blank page." in [row["what"] for row in trail]
+
+
+def test_a_contribution_at_a_workshop_names_the_meeting_it_was_given_at(services):
+    workshop = HISTORY.replace(
+        "    channel: meeting\n    meeting: first\n", "    channel: workshop\n    meeting: first\n"
+    )
+    assert workshop != HISTORY
+    imported = import_history(services, load_history(workshop))
+
+    with services.engine.connect() as conn:
+        given = conn.execute(
+            select(directory.contributions).where(directory.contributions.c.id == imported.ids["blank-page"])
+        ).one()
+    assert (given.channel, given.meeting_id, given.happened_on) == (
+        "workshop",
+        imported.ids["first"],
+        date(2025, 10, 2),
+    )
+
+
+def test_the_import_command_counts_what_the_file_holds_before_and_after_recording(runner, tmp_path):
+    """A dry run shows the counts per policy and stage, so input filed under the wrong stage is seen."""
+    later = """\
+  - type: stage
+    policy: ehe
+    stage: co_design
+    entered_on: 2025-10-20
+  - type: contribution
+    policy: ehe
+    contributor: grace
+    kind: concern
+    text: Letters read like accusations.
+    channel: email
+    happened_on: 2025-10-21
+  - type: contribution
+    policy: ehe
+    contributor: amira
+    kind: view
+    text: Families should write the first letter.
+    channel: survey
+    happened_on: 2025-10-22
+    stage: co_commission
+"""
+    history = tmp_path / "history.yaml"
+    history.write_text(HISTORY + later)
+
+    dry = runner.invoke(["import", "--dry-run", str(history)])
+    assert dry.exit_code == 0, dry.output
+    assert "Records by type:\n  participant: 3\n  chair: 1\n  policy: 1\n  meeting: 1\n" in dry.output
+    assert "  contribution: 3\n  response: 1\n  decision: 1\n  stage: 1\n" in dry.output
+    assert (
+        "By policy and stage:\n"
+        "  Elective Home Education Policy, cycle 1, Co-commission: 2 contributions, 1 decision\n"
+        "  Elective Home Education Policy, cycle 1, Co-design: 1 stage entered, 1 contribution\n"
+    ) in dry.output
+    assert "nothing was recorded" in dry.output
+
+    recorded = runner.invoke(["import", str(history)])
+    assert recorded.exit_code == 0, recorded.output
+    assert "Recorded 12 records" in recorded.output
+    assert "Co-design: 1 stage entered, 1 contribution" in recorded.output

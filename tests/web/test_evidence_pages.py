@@ -7,7 +7,9 @@ import re
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy
 
+from domain.dates import format_date
 from projections import evidence
 from tests.conftest import TODAY
 from tests.story import Riverside
@@ -99,6 +101,37 @@ def test_every_verdict_links_to_the_events_that_prove_it(client, flask_app, stor
         assert f'id="event-{decision.ref}"' in trail  # the link lands on the decision's row
     for claim in facts.claims:
         assert f'href="/policies/{story.policy}#event-{claim.ref}"' in page
+
+
+def test_a_proof_says_what_the_event_is_and_when_it_happened(client, flask_app, story):
+    co_commissioned_with_citizens(story)
+    designed_after_the_fact(story)
+    client.get(f"/policies/{story.policy}/evidence")  # the read models catch up with the story
+    engine = flask_app.extensions["cotrace"].engine
+    queries: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        queries.append(statement)
+
+    sqlalchemy.event.listen(engine, "before_cursor_execute", count)
+    try:
+        page = client.get(f"/policies/{story.policy}/evidence").get_data(as_text=True)
+    finally:
+        sqlalchemy.event.remove(engine, "before_cursor_execute", count)
+    with engine.connect() as conn:
+        facts = evidence.policy_facts(conn, story.policy)
+
+    officer_alone = next(d for d in facts.decisions if d.stage == "co_design")
+    assert (
+        f'<a href="/policies/{story.policy}#event-{officer_alone.ref}">'
+        f"Decision &#39;Use the neighbouring council&#39;s draft&#39;, {format_date(days_ago(5))}</a>"
+    ) in page
+    text = text_of(page)
+    assert f"Concern 'We were not asked', {format_date(days_ago(2))}" in text
+    assert f"Policy started: {facts.title}" in text
+    assert "Audit trail event" not in text  # every proof was found in the trail
+    # All the page's proofs are read at once, not one query per event.
+    assert sum("audit_trail" in q for q in queries) == 1
 
 
 def test_the_charts_are_drawn_with_their_figures_beside_them(client, story):

@@ -291,3 +291,14 @@ def test_without_javascript_the_saved_message_is_where_the_page_opens(client, st
     opened_at = page.index(f'<h2 id="{section}"')
     assert page.count(f"<p>{message}</p>") == 1
     assert opened_at < page.index(f"<p>{message}</p>") < page.index("</section>", opened_at)
+
+
+@MODES
+def test_a_contribution_given_at_a_workshop_held_as_the_meeting_is_recorded_there(client, story, headers):
+    form = forms(story)["contribution"]["good"] | {"channel": "workshop", "text": "Drop-ins in the library"}
+    response = post(client, f"/meetings/{story.meeting}/contributions", form, headers)
+    assert response.status_code in (200, 303), response.get_data(as_text=True)
+    meeting = client.get(f"/meetings/{story.meeting}").get_data(as_text=True)
+    assert "Drop-ins in the library" in meeting[meeting.index('id="contributions"') :]
+    trail = client.get(f"/policies/{story.policy}").get_data(as_text=True)
+    assert re.search(r"How it was given: workshop \([^)]+\)\.", trail)

@@ -34,7 +34,7 @@ def life(flask_app) -> PolicyLife:
 
 def trail_rows(page: str) -> list[str]:
     body = page.split('class="table audit-trail"', 1)[1].split("</tbody>", 1)[0]
-    return re.findall(r'<tr id="event-\d+">(.*?)</tr>', body, flags=re.S)
+    return re.findall(r'<tr id="event-\d+"[^>]*>(.*?)</tr>', body, flags=re.S)
 
 
 def get(client, life: PolicyLife, **args: str):
