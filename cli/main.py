@@ -17,7 +17,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from werkzeug.serving import run_simple
 
 from cotrace.demo import load_demo
-from cotrace.importer import HistoryInvalid, import_history, load_history
+from cotrace.importer import FileRefused, HistoryInvalid, import_history, load_history, read_history_file
 from cotrace.mailer import MailSettings, send_outbox
 from cotrace.services import Services, open_cotrace
 from cotrace.settings import Settings
@@ -183,14 +183,11 @@ def level(
 @pass_installation
 def import_file(installation: Installation, file: Path, dry_run: bool) -> None:
     """Bring in a partnership's history from FILE (see docs/import-format.md): all of it, or nothing."""
-    services = installation.services
     try:
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise click.ClickException(
-            f"{file} is not UTF-8 text (byte {error.start + 1} cannot be read): save it as UTF-8 and "
-            "try again. Nothing was recorded."
-        ) from None
+        text = read_history_file(file)  # refuses, in one line, a pipe, a device, a huge or non-UTF-8 file
+    except FileRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    services = installation.services
     try:
         history = load_history(text)
         with click.progressbar(

@@ -9,6 +9,8 @@ applies, in one unit of work: a rule broken by any record writes nothing at all.
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -67,6 +69,11 @@ REFERENCES: dict[str, dict[str, str]] = {
 
 Path_ = tuple[str | int, ...]
 
+# A history is text: a few hundred kilobytes for years of meetings. Far more is a mistake, or an attack.
+MAX_FILE_BYTES = 10 * 1024 * 1024
+# Records sit a few levels deep; hundreds of levels only exhaust the reader's stack.
+MAX_DEPTH = 50
+
 
 @dataclass(frozen=True)
 class ImportProblem:
@@ -124,8 +131,83 @@ class _DryRunDone(Exception):
         self.imported = imported
 
 
+class FileRefused(CotraceError):
+    """The file cannot be read as a history at all: one line says why; nothing was recorded."""
+
+
+def read_history_file(path: Path) -> str:
+    """The text of a history file, refused in one line if it is not a regular UTF-8 file of a sane size.
+
+    A FIFO or a device (/dev/zero) would be read for ever, so only a regular file is opened, and no
+    more than MAX_FILE_BYTES + 1 bytes of it are read.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        raise FileRefused(f"{path} cannot be read ({error.strerror}). Nothing was recorded.") from None
+    if not stat.S_ISREG(mode):
+        raise FileRefused(
+            f"{path} is not a regular file (a pipe, a device or a folder): give the path of a YAML "
+            "file. Nothing was recorded."
+        )
+    try:
+        with open(path, "rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise FileRefused(f"{path} cannot be read ({error.strerror}). Nothing was recorded.") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise FileRefused(
+            f"{path} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, far more than a history "
+            "needs: check it is the right file. Nothing was recorded."
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileRefused(f"{path} is UTF-16 text: save it as UTF-8 and try again. Nothing was recorded.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FileRefused(
+            f"{path} is not UTF-8 text (byte {error.start + 1} cannot be read): save it as UTF-8 and "
+            "try again. Nothing was recorded."
+        ) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise FileRefused(
+            f"{path} holds a NUL character (line {line}): it is not a text file, or not saved as "
+            "UTF-8. Nothing was recorded."
+        )
+    return text
+
+
 class _HistoryLoader(yaml.SafeLoader):
-    """YAML as the schema sees it: dates stay text (checked as ISO dates by us), nothing else changes."""
+    """YAML as the schema sees it: dates stay text (checked as ISO dates by us), nothing else changes.
+
+    Aliases (`*name`) are refused: a few hundred bytes of nested aliases expand to gigabytes (a
+    "billion laughs"), and a history never needs one. Nesting deeper than MAX_DEPTH is refused
+    too, before it exhausts the stack."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"aliases (*{event.anchor}) are not accepted: write the value out in full",
+                event.start_mark,
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"it is nested more than {MAX_DEPTH} levels deep, far deeper than a history",
+                    self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _HistoryLoader.yaml_implicit_resolvers = {
@@ -155,16 +237,22 @@ def load_history(text: str) -> History:
 
     Raises HistoryInvalid with every problem found, in the order of the file.
     """
-    loader = _HistoryLoader(text)
+    loader: _HistoryLoader | None = None
     try:
+        loader = _HistoryLoader(text)  # reading starts here: a character YAML refuses raises at once
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         raise HistoryInvalid([ImportProblem(line, "", f"This is not valid YAML: {error.problem}")]) from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow (a control character)
+        line = text.count("\n", 0, error.position) + 1
+        message = f"This is not valid YAML: character #x{error.character:04x} is not allowed in YAML text"
+        raise HistoryInvalid([ImportProblem(line, "", message)]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     data = _printable(data)
     lines: dict[Path_, int] = {}
     problems: list[ImportProblem] = []
