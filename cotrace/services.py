@@ -6,6 +6,7 @@ settings (`cotrace.settings`), as the web app and the CLI both do. Same code on 
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -143,7 +144,7 @@ def open_services(
 ) -> Services:
     """The application and its read models on one database; `projections` only to measure fewer."""
     if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        _create_private_sqlite_file(Path(url.removeprefix("sqlite:///").partition("?")[0]))
     app = ServedCotrace(
         env={
             "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
@@ -161,6 +162,21 @@ def open_services(
     operator_id = app.create_local_operator()
     read_models.catch_up()
     return Services(app=app, read_models=read_models, operator_id=operator_id)
+
+
+def _create_private_sqlite_file(path: Path) -> None:
+    """A new SQLite file, readable by its owner alone: it holds names and contact addresses.
+
+    SQLite gives its -wal and -shm files the database file's permissions. A file that exists
+    already is left as its owner set it."""
+    if str(path) in ("", ":memory:") or path.exists():
+        return
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # another process made it first
 
 
 def open_cotrace(settings: Settings) -> Services:

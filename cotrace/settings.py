@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -41,7 +42,8 @@ class Settings:
         }
         merged.update(values or {})
         instance = Path(instance_path or merged.get("INSTANCE_PATH") or DEFAULT_INSTANCE)
-        instance.mkdir(parents=True, exist_ok=True)
+        if not instance.exists():  # it will hold the database (names, addresses) and the secret key
+            instance.mkdir(parents=True, mode=0o700)
         configured = merged.get("DATABASE_URL") or environ.get("DATABASE_URL")
         return cls(
             database_url=database_url(configured, instance),
@@ -66,9 +68,24 @@ def database_url(configured: str | None, instance_path: str | Path) -> str:
 
 
 def instance_secret(instance: Path) -> str:
-    # One secret per installation, kept beside the database, so sessions survive restarts.
+    """One secret per installation, kept beside the database, so sessions survive restarts.
+
+    Missing, or empty (a crash while it was written), it is written anew: whole or not at all (a
+    temporary file renamed over it), readable by its owner alone from the start."""
     path = instance / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    if path.exists():
+        kept = path.read_text().strip()
+        if kept:
+            return kept
+    secret = secrets.token_hex(32)
+    descriptor, temporary = tempfile.mkstemp(dir=instance, prefix=".secret_key.")  # mode 0600
+    try:
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secret)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return secret
