@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 from typing import Any
 
-from flask import Flask, Response, render_template
+from flask import Flask, Response, render_template, request, session
 from flask.typing import ResponseReturnValue
 from htmx_flask import Htmx
-from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.exceptions import MethodNotAllowed, RequestEntityTooLarge
 
 from cotrace.services import Conflict, open_cotrace
 from cotrace.settings import Settings
@@ -32,6 +34,34 @@ from web import csrf
 from web.mailer import postman_for
 
 # What became of a decision, as the pages say it.
+# The largest request Cotrace reads: room for a published policy document, nothing like a flood.
+MAX_REQUEST_BYTES = 20 * 1024 * 1024
+# Pages whose address is itself a secret (a participant's link): never kept by a browser or proxy.
+PRIVATE_PATH = re.compile(r"/(my-input|unsubscribe)/[^/\s?#\"]+")
+
+
+class PrivateLinksFilter(logging.Filter):
+    """Writes "/my-input/[private]" in the request log for a private link's token, so whoever reads
+    the server's log cannot act as the participant it was sent to."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = hide_private_links(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(hide_private_links(a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+def hide_private_links(text: str) -> str:
+    return PRIVATE_PATH.sub(lambda match: f"/{match.group(1)}/[private]", text)
+
+
+def _hide_private_links_in_the_request_log() -> None:
+    logger = logging.getLogger("werkzeug")
+    if not any(isinstance(existing, PrivateLinksFilter) for existing in logger.filters):
+        logger.addFilter(PrivateLinksFilter())
+
+
 DECISION_STATUSES = {
     "standing": "Standing",
     "corrected": "Corrected",
@@ -47,6 +77,16 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     app.config.from_mapping(config or {})
     settings = Settings.load(app.config, app.instance_path)
     app.secret_key = settings.secret_key
+    # Over HTTPS (BASE_URL says where Cotrace is served), the session cookie is never sent in clear.
+    served_over_https = str(settings.get("BASE_URL", "")).lower().startswith("https://")
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default: no limit at all
+        app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=bool(app.config.get("SESSION_COOKIE_SECURE")) or served_over_https,
+    )
+    _hide_private_links_in_the_request_log()
     app.extensions["cotrace"] = open_cotrace(settings)
     app.extensions["postman"] = postman_for(app)
 
@@ -93,6 +133,15 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         message = getattr(error, "description", "") or "Go back, reload the page and try again."
         return render_template("problem.html", heading="Nothing was saved", message=message), 400
 
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error: Exception) -> ResponseReturnValue:
+        limit = (app.config.get("MAX_CONTENT_LENGTH") or MAX_REQUEST_BYTES) // (1024 * 1024)
+        message = (
+            f"What was sent is larger than Cotrace accepts (at most {limit} MB, a document included), "
+            "so nothing was saved. Go back and choose a smaller file, or give its checksum instead."
+        )
+        return render_template("problem.html", heading="Nothing was saved", message=message), 413
+
     @app.errorhandler(Conflict)
     def conflict(error: Exception) -> ResponseReturnValue:
         message = (
@@ -110,6 +159,11 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        # A private link's page, or any page holding this session's form token, is kept by no cache.
+        if PRIVATE_PATH.match(request.path) or session.accessed:
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     return app

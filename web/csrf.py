@@ -41,5 +41,6 @@ def init_app(app: Flask) -> None:
             return
         sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token", "")
         expected = session.get("csrf")
-        if not expected or not hmac.compare_digest(sent, expected):
+        # Compared as bytes: compare_digest refuses a str with a character beyond ASCII (a TypeError).
+        if not expected or not hmac.compare_digest(sent.encode(), str(expected).encode()):
             abort(400, "The form has expired: go back, reload the page and try again.")

@@ -246,7 +246,10 @@ def publish_version(policy_id: UUID) -> ResponseReturnValue:
             Field("title", "Document title"),
             Field("version_label", "Version", hint="For example, 'Draft 2' or '1.0'", width="input--date"),
             Field(
-                "document", "The document", "file", hint="Cotrace keeps its SHA-256 checksum, not the file"
+                "document",
+                "The document",
+                "file",
+                hint="At most 20 MB. Cotrace keeps its SHA-256 checksum, not the file",
             ),
             Field("content_hash", "Or its SHA-256 checksum", hint="64 characters, 0-9 and a-f"),
             Field("link", "Where it is published", hint="Optional. A web address starting with https://"),
