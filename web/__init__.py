@@ -161,9 +161,10 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        # A private link's page, or any page holding this session's form token, is kept by no cache.
+        # A private link's page, or any page holding this session's form token, is kept by no cache,
+        # unless its view chose for itself (the feed: "private", kept by the reader alone).
         if PRIVATE_PATH.match(request.path) or session.accessed:
-            response.headers["Cache-Control"] = "no-store"
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
 
     return app

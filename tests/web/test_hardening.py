@@ -91,8 +91,10 @@ def test_hsts_only_over_https(client):
 def test_private_pages_and_form_pages_are_not_stored(client, flask_app, story):
     with flask_app.app_context():
         token = participant_token(story.people["amira"])
-    for private in (f"/my-input/{token}", f"/my-input/{token}/feed.atom", "/unsubscribe/not-a-token"):
+    for private in (f"/my-input/{token}", "/unsubscribe/not-a-token"):
         assert client.get(private).headers.get("Cache-Control") == "no-store", private
+    # The feed chose for itself: a feed reader keeps it, no shared cache does.
+    assert client.get(f"/my-input/{token}/feed.atom").headers.get("Cache-Control") == "private"
     assert client.get("/partnerships/new").headers.get("Cache-Control") == "no-store"
 
 
