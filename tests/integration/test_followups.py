@@ -14,10 +14,12 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy import select, update
 
 from cotrace import mailer
+from cotrace.importer import HistoryInvalid, import_history, load_history
 from projections import followups
 from tests.command_line import command_line
 from tests.conftest import TODAY
 from tests.followup_story import Followup, Mailbox, followup_app, smtp_server
+from tests.integration.test_import import HISTORY, events
 from tests.integration.test_projections import snapshot
 from tests.web.test_meeting_page import HTMX, post
 from web.mailer import send_quietly
@@ -474,3 +476,29 @@ def test_a_mail_server_that_wants_a_login_gets_the_configured_one(database_url, 
 
     assert logins == [(b"cotrace", b"s3cret")]
     assert [m["To"] for m in mailbox.messages] == [AMIRA]
+
+
+@pytest.mark.parametrize("what", ["address", "title"])
+def test_an_imported_history_with_an_address_or_title_that_would_break_a_header_is_refused(services, what):
+    if what == "address":
+        contact = (
+            "  - type: contact_preferences\n"
+            "    participant: amira\n"
+            '    email: "amira@example.org\\nBcc: eve@example.net"\n'
+            "    email_consent: true\n"
+        )
+        text = HISTORY.replace("  - type: chair\n", contact + "  - type: chair\n", 1)
+        path, message = "record 4 (contact_preferences), email", "Enter an email address in the right format"
+    else:
+        text = HISTORY.replace(
+            "title: Elective Home Education Policy", 'title: "Elective Home Education\\nBcc: eve@example.net"'
+        )
+        path, message = "record 5 (policy 'ehe'), title", "Write the title on one line"
+    before = events(services)
+
+    with pytest.raises(HistoryInvalid) as invalid:
+        import_history(services, load_history(text))
+
+    [problem] = invalid.value.problems
+    assert problem.path == path and problem.message.startswith(message)
+    assert events(services) == before
