@@ -18,7 +18,7 @@ from werkzeug.serving import run_simple
 
 from cotrace.demo import load_demo
 from cotrace.importer import FileRefused, HistoryInvalid, import_history, load_history, read_history_file
-from cotrace.mailer import MailSettings, send_outbox
+from cotrace.mailer import Failed, MailSettings, send_outbox
 from cotrace.services import Services, open_cotrace
 from cotrace.settings import Settings
 from domain.dates import check_not_in_future
@@ -215,10 +215,17 @@ def send_followups(installation: Installation) -> None:
     services, settings = installation.services, installation.settings
     services.read_models.catch_up()  # events another process recorded queue their messages first
     mail = MailSettings.of(settings.values, settings.instance_path)
-    sent = send_outbox(services.engine, mail, settings.secret_key)
+    failed: list[Failed] = []
+    sent = send_outbox(services.engine, mail, settings.secret_key, failed)
     for message in sent:
         click.echo(f"Sent {message.message_id} to {message.to_address}: {message.subject} ({message.where})")
     click.echo(f"Sent {len(sent)} follow-up message{'' if len(sent) == 1 else 's'}.")
+    # Each failed for good and was passed over (the rest went): the reasons name no address.
+    for message in failed:
+        click.echo(f"Failed {message.message_id}: {message.reason}.", err=True)
+    if failed:
+        s = "" if len(failed) == 1 else "s"
+        click.echo(f"{len(failed)} follow-up message{s} failed and will not be sent.", err=True)
 
 
 def main() -> None:

@@ -30,7 +30,9 @@ from uuid import UUID
 
 from sqlalchemy import Engine, select, update
 
-from cotrace.private_links import participant_token
+from cotrace.private_links import unsubscribe_token
+from domain.addresses import is_one_address
+from domain.wording import one_line
 from projections.followups import outbox
 
 log = logging.getLogger(__name__)
@@ -79,16 +81,32 @@ class Sent:
     where: str  # "smtp" or the path of the .eml file
 
 
+@dataclass(frozen=True)
+class Failed:
+    """A message that cannot be sent as it stands, marked `failed`. The reason names no address."""
+
+    message_id: str
+    reason: str
+
+
+class Unsendable(Exception):
+    """What is queued cannot make a message (recorded before the checks that now refuse it)."""
+
+
 def send_followups(
-    engine: Engine, settings: MailSettings, unsubscribe_url: Callable[[UUID], str]
+    engine: Engine,
+    settings: MailSettings,
+    unsubscribe_url: Callable[[UUID], str],
+    failed: list[Failed] | None = None,
 ) -> list[Sent]:
-    """Sends every queued message, oldest first, marking each sent as soon as it has gone."""
+    """Sends every queued message, oldest first, marking each sent as soon as it has gone. One that
+    cannot be made or taken is marked failed (and added to `failed`); the rest are still sent."""
     with _sending:
-        return _send_queued(engine, settings, unsubscribe_url)
+        return _send_queued(engine, settings, unsubscribe_url, [] if failed is None else failed)
 
 
 def _send_queued(
-    engine: Engine, settings: MailSettings, unsubscribe_url: Callable[[UUID], str]
+    engine: Engine, settings: MailSettings, unsubscribe_url: Callable[[UUID], str], failed: list[Failed]
 ) -> list[Sent]:
     queued = _queued_ids(engine)
     if not queued:
@@ -99,9 +117,17 @@ def _send_queued(
             row = _still_queued(engine, message_id)  # consent may have been taken back meanwhile
             if row is None:
                 continue
-            message = _message(row, settings, unsubscribe_url(row.participant_id))
             try:
+                message = _message(row, settings, unsubscribe_url(row.participant_id))
                 where = deliver(message, message_id)
+            except Unsendable as unsendable:
+                # Left queued, it would stop every later message at the head of the queue, for ever.
+                _fail(engine, failed, message_id, str(unsendable))
+                continue
+            except smtplib.SMTPNotSupportedError:
+                # An international address and a server without SMTPUTF8: sending again fails again.
+                _fail(engine, failed, message_id, "the mail server cannot take an international address")
+                continue
             except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as refused:
                 # Refused for good (no such mailbox): sending again would refuse again, and a
                 # message left queued at the head of the queue would hold back everyone's.
@@ -111,6 +137,13 @@ def _send_queued(
             _mark_sent(engine, message_id)
             sent.append(Sent(message_id, row.to_address, row.subject, where))
     return sent
+
+
+def _fail(engine: Engine, failed: list[Failed], message_id: str, reason: str) -> None:
+    # The message id, never the address: a log is no place for personal data.
+    log.warning("Follow-up %s failed: %s", message_id, reason)
+    _mark(engine, message_id, "failed")
+    failed.append(Failed(message_id, reason))
 
 
 def _queued_ids(engine: Engine) -> list[str]:
@@ -139,13 +172,15 @@ def _mark(engine: Engine, message_id: str, status: str) -> None:
         )
 
 
-def send_outbox(engine: Engine, settings: MailSettings, secret_key: str) -> list[Sent]:
+def send_outbox(
+    engine: Engine, settings: MailSettings, secret_key: str, failed: list[Failed] | None = None
+) -> list[Sent]:
     """Sends with an installation's settings; its secret key signs the unsubscribe links."""
 
     def unsubscribe_url(participant_id: UUID) -> str:
-        return f"{settings.base_url}/unsubscribe/{participant_token(secret_key, participant_id)}"
+        return f"{settings.base_url}/unsubscribe/{unsubscribe_token(secret_key, participant_id)}"
 
-    return send_followups(engine, settings, unsubscribe_url)
+    return send_followups(engine, settings, unsubscribe_url, failed)
 
 
 def send_quietly(send: Callable[[], Any]) -> None:
@@ -198,10 +233,20 @@ class Postman:
 
 
 def _message(row: Any, settings: MailSettings, unsubscribe_url: str) -> EmailMessage:
+    """Raises Unsendable for what was recorded before addresses and titles were checked as now:
+    an address that is not exactly one (a comma adds a recipient, a line break a header), or a
+    subject with a line break."""
+    if not row.to_address or not is_one_address(row.to_address):
+        raise Unsendable("the address is not one well-formed email address")
+    if not one_line(row.subject):
+        raise Unsendable("the subject (the policy's title) has a line break")
     message = EmailMessage(policy=MAIL_POLICY)
-    message["From"] = settings.mail_from
-    message["To"] = row.to_address
-    message["Subject"] = row.subject
+    message["From"] = settings.mail_from  # the installation's setting: wrong for every message alike
+    try:
+        message["To"] = row.to_address
+        message["Subject"] = row.subject
+    except ValueError:  # email.message refuses a header it cannot write safely
+        raise Unsendable("the address or the subject cannot be written in a mail header") from None
     message["Date"] = format_datetime(_aware(row.queued_at))
     message["Message-ID"] = row.message_id
     # RFC 8058: a mail client may offer "unsubscribe" and POST to the link without a page.

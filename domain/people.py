@@ -9,10 +9,12 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.addresses import is_one_address
 from domain.errors import Problems
 from domain.vocabulary import STAKEHOLDER_GROUPS
 from domain.wording import NAME, check_length
 
+EMAIL_FORMAT = "Enter an email address in the right format, like name@example.com"
 LOCAL_OPERATOR_ID = uuid5(NAMESPACE_URL, "cotrace:operator:local")
 
 
@@ -33,8 +35,8 @@ class Participant(Aggregate):
     @staticmethod
     def check_contact(email: str | None, email_consent: bool) -> None:
         problems = Problems()
-        if email and (len(email) > 254 or not _looks_like_email(email)):
-            problems.add("email", "Enter an email address in the correct format, like name@example.com")
+        if email and not is_one_address(email):
+            problems.add("email", EMAIL_FORMAT)
         if email_consent and not email:
             problems.add("email", "Enter an email address to be told about responses by email")
         problems.raise_if_any()
@@ -61,8 +63,3 @@ class Operator(Aggregate):
     def create_id(name: str, recorded_by: UUID) -> UUID:
         # Every operator so far is the local one; a fixed id lets `cotrace` create it exactly once.
         return recorded_by
-
-
-def _looks_like_email(address: str) -> bool:
-    local, at, domain = address.rpartition("@")
-    return bool(at and local and "." in domain and " " not in address)

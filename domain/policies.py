@@ -11,7 +11,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.dates import check_not_in_future, format_date
 from domain.errors import Problems
 from domain.vocabulary import INITIATORS, STAGES, next_stage, stage_label
-from domain.wording import NAME, check_length
+from domain.wording import NAME, check_length, one_line
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ class Policy(Aggregate):
         if not title.strip():
             problems.add("title", "Enter the policy's title")
         check_length(problems, "title", title, NAME, "The title")
+        if not one_line(title.strip()):
+            problems.add("title", "Write the title on one line")
         if initiated_by not in INITIATORS:
             problems.add("initiated_by", "Choose who initiated the policy")
         check_not_in_future(problems, "started_on", started_on, today, "The start date")

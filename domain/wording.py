@@ -30,3 +30,12 @@ NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 def printable(value: str) -> str:
     """The text without the characters no one can see or type and XML cannot hold."""
     return NOT_TEXT.sub("", value)
+
+
+# Every character Python's str.splitlines() breaks at: a mail header (a policy title reaches a
+# follow-up's subject) cannot hold one, and one there could start a header of its own.
+LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def one_line(text: str) -> bool:
+    return not LINE_BREAKS.search(text)

@@ -111,7 +111,8 @@ outbox = Table(
     Column("subject", Text, nullable=False),
     Column("body", Text),
     Column("queued_at", DateTime(timezone=True), nullable=False),
-    # queued, sent, withdrawn (consent taken back first) or refused (the mail server would not take it)
+    # queued, sent, withdrawn (consent taken back first), refused (the mail server would not take it)
+    # or failed (no message could be made of it: an address or title recorded before today's checks)
     Column("status", String(16), nullable=False),
     Column("sent_at", DateTime(timezone=True)),
 )

@@ -22,8 +22,8 @@ from cotrace.services import Services
 from tests.conftest import TODAY
 from tests.story import Riverside
 from web import create_app
-from web.mailer import Sent, send_from_app
-from web.private_links import participant_token
+from web.mailer import Failed, Sent, send_from_app
+from web.private_links import participant_token, unsubscribe_token
 
 
 class Mailbox:
@@ -134,10 +134,27 @@ class Followup:
     def decide_citing(self, *contribution_ids: UUID, text: str = "Start from a blank page") -> UUID:
         return self.run(lambda app, actor: self.story.decide(cites=list(contribution_ids), text=text))
 
-    def send(self) -> list[Sent]:
+    def record_unchecked_address(self, name: str, address: str) -> None:
+        """An address as events recorded before today's check hold it: through the aggregate, past
+        the command that now refuses it."""
+
+        def old_shaped(app: Any, actor: UUID) -> None:
+            participant = app.repository.get(self.person(name))
+            participant.set_contact_preferences(email=address, email_consent=True, recorded_by=actor)
+            app.save(participant)
+
+        self.run(old_shaped)
+
+    def send(self, failed: list[Failed] | None = None) -> list[Sent]:
         with self.flask_app.app_context():
-            return send_from_app(self.flask_app)
+            return send_from_app(self.flask_app, failed)
 
     def token(self, name: str) -> str:
+        """Their private page's token (My input, the feed)."""
         with self.flask_app.app_context():
             return participant_token(self.person(name))
+
+    def unsubscribe_token(self, name: str) -> str:
+        """The token their emails carry, which only unsubscribes."""
+        with self.flask_app.app_context():
+            return unsubscribe_token(self.person(name))

@@ -1,5 +1,5 @@
-"""Follow-up a participant reaches by their private link: the Atom feed of what became of their input,
-and the one-click unsubscribe (RFC 8058) every follow-up email links to.
+"""Follow-up a participant reaches by their private link: the Atom feed of what became of their input;
+and the one-click unsubscribe (RFC 8058) every follow-up email links to, by a token of its own.
 
 The feed names no one: a contribution under a pseudonym shows the pseudonym, and decision makers
 appear by stakeholder group only. The HTML "My input" page at /my-input/<token> is not built here.
@@ -18,7 +18,7 @@ from domain.wording import printable
 from projections import followups
 from web import commands, csrf
 from web.my_input import bp
-from web.private_links import participant_from_token
+from web.private_links import participant_from_token, participant_from_unsubscribe_token
 
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -40,8 +40,11 @@ def feed(token: str) -> Response:
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt
 def unsubscribe(token: str) -> str:
-    """A GET only shows the button: link checkers and previews open links, and must not unsubscribe."""
-    participant_id = _participant(token)
+    """A GET only shows the button: link checkers and previews open links, and must not unsubscribe.
+    Only an unsubscribe token does: the emails carry it, never the private page's."""
+    participant_id = participant_from_unsubscribe_token(token)
+    if participant_id is None:
+        abort(404)
     with commands.reading() as conn:
         contact = followups.contact(conn, participant_id)
     if contact is None:

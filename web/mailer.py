@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from flask import Flask
 
-from cotrace.mailer import MailSettings, Postman, Sent, send_outbox
+from cotrace.mailer import Failed, MailSettings, Postman, Sent, send_outbox
 from cotrace.mailer import send_quietly as _send_quietly
 
-__all__ = ["Sent", "postman_for", "send_from_app", "send_quietly"]
+__all__ = ["Failed", "Sent", "postman_for", "send_from_app", "send_quietly"]
 
 
-def send_from_app(app: Flask) -> list[Sent]:
-    """Sends what is queued with the app's settings and secret key."""
+def send_from_app(app: Flask, failed: list[Failed] | None = None) -> list[Sent]:
+    """Sends what is queued with the app's settings and secret key; what fails for good is marked
+    failed, logged by message id and added to `failed`."""
     settings = MailSettings.of(app.config, app.instance_path)
-    return send_outbox(app.extensions["cotrace"].engine, settings, app.secret_key)
+    return send_outbox(app.extensions["cotrace"].engine, settings, app.secret_key, failed)
 
 
 def send_quietly(app: Flask) -> None:

@@ -16,3 +16,11 @@ def participant_token(participant_id: UUID) -> str:
 
 def participant_from_token(token: str) -> UUID | None:
     return private_links.participant_from_token(current_app.secret_key, token)
+
+
+def unsubscribe_token(participant_id: UUID) -> str:
+    return private_links.unsubscribe_token(current_app.secret_key, participant_id)
+
+
+def participant_from_unsubscribe_token(token: str) -> UUID | None:
+    return private_links.participant_from_unsubscribe_token(current_app.secret_key, token)

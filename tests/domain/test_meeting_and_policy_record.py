@@ -116,6 +116,40 @@ def test_contact_preferences_need_a_real_address_to_agree_to_email(riverside):
         app.set_contact_preferences(actor, amira, "", True)
 
 
+@pytest.mark.parametrize(
+    "address",
+    [
+        "bob@example.org\nBcc: eve@example.net",  # a line break would add a header
+        "bob@example.org\r\nBcc:eve@example.net",
+        "bob@example.org, eve@example.net",  # a comma would add a recipient
+        "bob@example.org,eve@example.net",
+        "bob@example.org; eve@example.net",
+        "Bob <bob@example.org>",
+        '"bob,eve"@example.org',
+        "bob@example",
+        "bob@@example.org",
+        "bob@example..org",
+        "a" * 250 + "@example.org",
+    ],
+)
+def test_an_address_that_is_not_exactly_one_address_is_refused_and_nothing_recorded(riverside, address):
+    app, actor, amira = riverside.app, riverside.actor, riverside.people["amira"]
+    with pytest.raises(RulesBroken) as error:
+        app.set_contact_preferences(actor, amira, address, True)
+    assert error.value.by_field() == {
+        "email": "Enter an email address in the right format, like name@example.com"
+    }
+    assert app.repository.get(amira).version == 1  # registered, and nothing since
+
+
+def test_a_policy_title_is_one_line(riverside):
+    app, actor, day = riverside.app, riverside.actor, riverside.today
+    for title in ("EHE policy\nBcc: eve@example.net", "EHE policy\r\nX: y", "EHE\u2028policy"):
+        with pytest.raises(RulesBroken) as error:
+            app.start_policy(actor, riverside.partnership, title, "authority", started_on=day)
+        assert error.value.by_field() == {"title": "Write the title on one line"}
+
+
 def test_actions_are_agreed_at_meetings_that_took_place(riverside):
     later = riverside.meeting_on(riverside.today + timedelta(days=7), [])
     with pytest.raises(RulesBroken) as error:

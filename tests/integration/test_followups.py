@@ -11,13 +11,15 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from cotrace import mailer
+from cotrace.importer import HistoryInvalid, import_history, load_history
 from projections import followups
 from tests.command_line import command_line
 from tests.conftest import TODAY
 from tests.followup_story import Followup, Mailbox, followup_app, smtp_server
+from tests.integration.test_import import HISTORY, events
 from tests.integration.test_projections import snapshot
 from tests.web.test_meeting_page import HTMX, post
 from web.mailer import send_quietly
@@ -64,7 +66,7 @@ def test_a_response_is_emailed_once_to_a_contributor_who_agreed(riverside, mailb
     assert message["Subject"] == "Your suggestion on EHE policy: not adopted"
     version = riverside.services.app.repository.get(said).version
     assert message["Message-ID"] == f"<{said}.{version}.{riverside.person('amira')}@cotrace.invalid>"
-    token = riverside.token("amira")
+    token = riverside.unsubscribe_token("amira")
     assert message["List-Unsubscribe"] == f"<https://cotrace.riverside.example/unsubscribe/{token}>"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     body = message.get_payload(decode=True).decode()
@@ -73,6 +75,8 @@ def test_a_response_is_emailed_once_to_a_contributor_who_agreed(riverside, mailb
     assert "Reason: The statutory guidance sets the wording – for now" in body
     assert "Response given by: Local authority." in body
     assert "Daniel" not in body
+    assert f"To stop these emails: https://cotrace.riverside.example/unsubscribe/{token}" in body
+    assert riverside.token("amira") not in message.as_string()  # the private page's stays private
 
     assert riverside.send() == []  # told once
     assert len(mailbox.messages) == 1
@@ -247,7 +251,7 @@ def test_unsubscribing_stops_later_emails_and_withdraws_unsent_ones(riverside, m
     queued = riverside.contribute("amira", "Add a glossary")
     riverside.respond(queued, "adopted")  # queued, not yet sent when she unsubscribes
     client = riverside.flask_app.test_client()
-    token = riverside.token("amira")
+    token = riverside.unsubscribe_token("amira")
 
     page = client.get(f"/unsubscribe/{token}")
     assert page.status_code == 200 and b"Stop emails" in page.data
@@ -267,6 +271,106 @@ def test_unsubscribing_stops_later_emails_and_withdraws_unsent_ones(riverside, m
     with riverside.services.engine.connect() as conn:
         assert len(followups.participant_notices(conn, riverside.person("amira"))) == 3
     assert client.post("/unsubscribe/not-a-token").status_code == 404
+
+
+def test_the_unsubscribe_token_only_unsubscribes_and_the_private_pages_token_does_not(riverside, mailbox):
+    riverside.agree_to_email("amira", AMIRA)
+    client = riverside.flask_app.test_client()
+    page_token, unsubscribe_token = riverside.token("amira"), riverside.unsubscribe_token("amira")
+    assert page_token != unsubscribe_token
+
+    # A forwarded email hands over the unsubscribe link: it opens neither My input nor the feed.
+    assert client.get(f"/my-input/{unsubscribe_token}").status_code == 404
+    assert client.get(f"/my-input/{unsubscribe_token}/feed.atom").status_code == 404
+    contact = post(client, f"/my-input/{unsubscribe_token}/contact", {"email": "eve@example.net"})
+    assert contact.status_code == 404
+    # The private page's token does not unsubscribe.
+    assert client.get(f"/unsubscribe/{page_token}").status_code == 404
+    one_click = {"List-Unsubscribe": "One-Click"}
+    assert client.post(f"/unsubscribe/{page_token}", data=one_click).status_code == 404
+    amira = riverside.services.app.repository.get(riverside.person("amira"))
+    assert (amira.email, amira.email_consent) == (AMIRA, True)
+
+    assert client.get(f"/my-input/{page_token}").status_code == 200
+    assert client.post(f"/unsubscribe/{unsubscribe_token}").status_code == 200
+    assert riverside.services.app.repository.get(riverside.person("amira")).email_consent is False
+
+
+BAD_ADDRESSES = [
+    "amira@example.org\nBcc: eve@example.net",  # a line break: the header error stopped every message
+    "amira@example.org,eve@example.net",  # a comma: a second recipient
+]
+
+
+@pytest.mark.parametrize("address", BAD_ADDRESSES, ids=["line break", "comma"])
+def test_an_old_bad_address_fails_alone_and_the_others_are_sent(riverside, mailbox, caplog, address):
+    riverside.record_unchecked_address("amira", address)  # recorded before addresses were checked
+    riverside.agree_to_email("tom", "tom@example.org")
+    riverside.respond(riverside.contribute("amira", "Publish the policy in plain English"))
+    riverside.respond(riverside.contribute("tom", "Meet in the evenings"))
+    amiras = outbox_rows(riverside)[0].message_id
+    failed: list = []
+
+    sent = riverside.send(failed)
+
+    assert [m.to_address for m in sent] == ["tom@example.org"]
+    assert [m["To"] for m in mailbox.messages] == ["tom@example.org"]
+    assert [(f.message_id, f.reason) for f in failed] == [
+        (amiras, "the address is not one well-formed email address")
+    ]
+    rows = outbox_rows(riverside)
+    assert [row.status for row in rows] == ["failed", "sent"]
+    assert rows[0].to_address is None and rows[0].body is None
+    assert amiras in caplog.text and "amira@" not in caplog.text  # the message's id, never the address
+    assert riverside.send() == []
+    # What was recorded stays readable: her record, and her own page.
+    assert riverside.services.app.repository.get(riverside.person("amira")).email == address
+    client = riverside.flask_app.test_client()
+    assert client.get(f"/my-input/{riverside.token('amira')}").status_code == 200
+
+
+def test_a_subject_with_a_line_break_fails_alone_and_the_others_are_sent(riverside, mailbox):
+    riverside.agree_to_email("amira", AMIRA)
+    riverside.agree_to_email("tom", "tom@example.org")
+    riverside.respond(riverside.contribute("amira", "Publish the policy in plain English"))
+    riverside.respond(riverside.contribute("tom", "Meet in the evenings"))
+    amiras = outbox_rows(riverside)[0].message_id
+    with riverside.services.engine.begin() as conn:  # a title recorded before titles were one line
+        conn.execute(
+            update(followups.outbox)
+            .where(followups.outbox.c.message_id == amiras)
+            .values(subject="Your suggestion on EHE\nBcc: eve@example.net")
+        )
+    failed: list = []
+
+    sent = riverside.send(failed)
+
+    assert [m.to_address for m in sent] == ["tom@example.org"]
+    assert [m["To"] for m in mailbox.messages] == ["tom@example.org"]
+    assert [(f.message_id, f.reason) for f in failed] == [
+        (amiras, "the subject (the policy's title) has a line break")
+    ]
+    assert [row.status for row in outbox_rows(riverside)] == ["failed", "sent"]
+
+
+def test_send_followups_says_what_failed_and_why_and_sends_the_rest(riverside_without_smtp):
+    riverside = riverside_without_smtp
+    riverside.record_unchecked_address("amira", BAD_ADDRESSES[0])
+    riverside.agree_to_email("tom", "tom@example.org")
+    riverside.respond(riverside.contribute("amira", "Publish the policy in plain English"))
+    riverside.respond(riverside.contribute("tom", "Meet in the evenings"))
+    amiras = outbox_rows(riverside)[0].message_id
+
+    result = command_line(riverside.flask_app).invoke(args=["send-followups"])
+
+    assert result.exit_code == 0, result.output
+    assert result.exception is None
+    assert "Sent 1 follow-up message." in result.output
+    assert f"Failed {amiras}: the address is not one well-formed email address." in result.output
+    assert "1 follow-up message failed and will not be sent." in result.output
+    assert "Traceback" not in result.output and "amira@" not in result.output
+    [path] = list((Path(riverside.flask_app.instance_path) / "outbox").glob("*.eml"))
+    assert email.message_from_bytes(path.read_bytes())["To"] == "tom@example.org"
 
 
 def respond_on_the_web(riverside: Followup, contribution_id, headers: dict):
@@ -372,3 +476,29 @@ def test_a_mail_server_that_wants_a_login_gets_the_configured_one(database_url, 
 
     assert logins == [(b"cotrace", b"s3cret")]
     assert [m["To"] for m in mailbox.messages] == [AMIRA]
+
+
+@pytest.mark.parametrize("what", ["address", "title"])
+def test_an_imported_history_with_an_address_or_title_that_would_break_a_header_is_refused(services, what):
+    if what == "address":
+        contact = (
+            "  - type: contact_preferences\n"
+            "    participant: amira\n"
+            '    email: "amira@example.org\\nBcc: eve@example.net"\n'
+            "    email_consent: true\n"
+        )
+        text = HISTORY.replace("  - type: chair\n", contact + "  - type: chair\n", 1)
+        path, message = "record 4 (contact_preferences), email", "Enter an email address in the right format"
+    else:
+        text = HISTORY.replace(
+            "title: Elective Home Education Policy", 'title: "Elective Home Education\\nBcc: eve@example.net"'
+        )
+        path, message = "record 5 (policy 'ehe'), title", "Write the title on one line"
+    before = events(services)
+
+    with pytest.raises(HistoryInvalid) as invalid:
+        import_history(services, load_history(text))
+
+    [problem] = invalid.value.problems
+    assert problem.path == path and problem.message.startswith(message)
+    assert events(services) == before

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
+
 from tests.conftest import TODAY
 from tests.story import Riverside
 from tests.web.test_contributions import an_earlier_contribution
@@ -116,3 +118,26 @@ def test_the_policy_is_shown_adopted_and_then_retired(client, flask_app, story):
     )
     story.app.retire_policy(story.actor, story.policy, "Replaced by the 2027 policy", TODAY)
     assert "Retired on 15 June 2026." in client.get(link).get_data(as_text=True)
+
+
+@MODES
+@pytest.mark.parametrize(
+    "address",
+    ["amira@example.org\nBcc: eve@example.net", "amira@example.org,eve@example.net"],
+    ids=["line break", "comma"],
+)
+def test_an_address_that_would_add_a_header_or_a_recipient_is_refused_next_to_the_field(
+    client, flask_app, story, headers, address
+):
+    before = story.notifications()
+    link = link_for(flask_app, story, "amira")
+    response = post(client, f"{link}/contact", {"email": address, "email_consent": "yes"}, headers)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert 'href="#contact-email"' in body
+    assert re.search(
+        r'id="contact-email-error">.*Enter an email address in the right format, like name@example.com', body
+    )
+    assert story.notifications() == before
+    participant = story.app.repository.get(story.people["amira"])
+    assert (participant.email, participant.email_consent, participant.version) == (None, False, 1)
