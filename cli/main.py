@@ -22,7 +22,7 @@ from cotrace.mailer import Failed, MailSettings, send_outbox
 from cotrace.services import Services, open_cotrace
 from cotrace.settings import Settings
 from domain.dates import check_not_in_future
-from domain.errors import Problems, RulesBroken
+from domain.errors import Problems
 from domain.evidence import AS_HAPPENED, AS_RECORDED, READINGS
 
 
@@ -136,10 +136,8 @@ def level(
     day = as_of.date() if as_of else today
     problems = Problems()
     check_not_in_future(problems, "as_of", day, today, "The --as-of date")
-    try:
-        problems.raise_if_any()
-    except RulesBroken as broken:
-        raise click.BadParameter(broken.problems[0].message, param_hint="--as-of") from None
+    if problems:
+        raise click.BadParameter(problems.by_field()["as_of"], param_hint="--as-of")
     reading = AS_RECORDED if as_recorded else AS_HAPPENED
     with services.engine.connect() as conn:
         try:

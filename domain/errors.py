@@ -53,3 +53,7 @@ class Problems:
     def raise_if_any(self) -> None:
         if self._problems:
             raise RulesBroken(list(self._problems))
+
+    def by_field(self) -> dict[str, str]:
+        """The first message for each field, for a page that shows them without raising (a filter)."""
+        return RulesBroken(list(self._problems)).by_field()

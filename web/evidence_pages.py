@@ -12,11 +12,10 @@ from uuid import UUID
 from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
-from cotrace import portfolio
-from domain.errors import Problems, RulesBroken
+from cotrace import levels, portfolio
+from domain.errors import Problems
 from domain.evidence import assess_policy
 from projections import evidence, reads, thresholds
-from projections.proofs import proofs as proof_labels
 from web import commands
 from web.as_of import AsOf, read_as_of
 from web.charts import bar_chart, data_table, timeline_chart
@@ -41,7 +40,7 @@ def policy_level(policy_id: UUID) -> ResponseReturnValue:
         found = assess_policy(facts, today, as_of.day, judged.thresholds, as_of.reading)
         # Every verdict's events, named and dated, in one query; the links go to the trail unfiltered,
         # where every row of the policy is, whatever the day the page is seen as of.
-        proofs = proof_labels(conn, (ref for a in found for v in a.verdicts for ref in v.refs))
+        proofs = levels.proofs_of(conn, found)
     day = as_of.day or today
     known = facts.as_of(as_of.day, as_of.reading) if as_of.day else facts
     charts = [(chart, DRAW[kind](chart), data_table(chart)) for chart, kind in all_charts(known, day)]
@@ -100,11 +99,7 @@ def _as_of(today: date) -> tuple[AsOf, dict[str, str]]:
     """The day and reading asked for (today when none), and a message for a day that cannot be right."""
     problems = Problems()
     as_of = read_as_of(problems, request.args, today, "The date", "the date to see the evidence as of")
-    try:
-        problems.raise_if_any()
-    except RulesBroken as broken:
-        return as_of, broken.by_field()
-    return as_of, {}
+    return as_of, problems.by_field()
 
 
 def _by_cycle(found: list) -> list[tuple]:

@@ -15,7 +15,7 @@ from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
-from domain.errors import Problems, RulesBroken
+from domain.errors import Problems
 from domain.vocabulary import STAGES, STAKEHOLDER_GROUPS
 from projections import reads
 from projections.audit_trail import KIND_FILTERS
@@ -73,11 +73,7 @@ def _trail_filter(args: MultiDict) -> tuple[TrailFilter, dict[str, str]]:
     as_of = read_as_of(problems, args, commands.today())
     if happened_from and happened_to and happened_to < happened_from:
         problems.add("to", "The 'to' date must be the same as or after the 'from' date")
-    errors: dict[str, str] = {}
-    try:
-        problems.raise_if_any()
-    except RulesBroken as broken:
-        errors = broken.by_field()
+    errors = problems.by_field()
     stage, group, kind = (forms.text(args, name) for name in ("stage", "group", "kind"))
     only = TrailFilter(
         stage=stage if stage in STAGES else None,
