@@ -103,3 +103,9 @@ def runner(flask_app) -> CommandLine:
 @pytest.fixture
 def client(flask_app):
     return flask_app.test_client()
+
+
+@pytest.fixture
+def public_client(flask_app):
+    """A browser with no one signed in: what the public can reach."""
+    return flask_app.test_client()
