@@ -64,7 +64,7 @@ def bench_application(url: str, n: int, projections: list[Projection]) -> tuple[
     """Records n decisions as a request would; returns (decisions/s, latencies in seconds)."""
     services = open_services(url, today=lambda: TODAY, projections=projections)
     try:
-        app, actor = services.app, services.operator_id
+        app, actor = services.app, services.app.create_local_operator()
         partnership = app.form_partnership(actor, "Bench partnership")
         a = app.register_participant(actor, "Ann", "home_educator")
         b = app.register_participant(actor, "Bob", "local_authority")
@@ -101,7 +101,7 @@ def bench_raw(url: str, n: int) -> float:
     """Appends n stored events one per call straight to the recorder; returns appends/s."""
     services = open_services(url, today=lambda: TODAY)
     try:
-        app, actor = services.app, services.operator_id
+        app, actor = services.app, services.app.create_local_operator()
         a, b = uuid.uuid4(), uuid.uuid4()
         stored = [
             app.mapper.to_stored_event(event)

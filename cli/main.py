@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import sys
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from werkzeug.serving import run_simple
 
-from cotrace.demo import load_demo
+from cotrace import credentials
+from cotrace.accounts import create_admin as open_admin_account
+from cotrace.demo import load_demo_as_chair
 from cotrace.importer import FileRefused, HistoryInvalid, import_history, load_history, read_history_file
 from cotrace.mailer import Failed, MailSettings, send_outbox
 from cotrace.services import Services, open_cotrace
 from cotrace.settings import Settings
 from domain.dates import check_not_in_future
-from domain.errors import Problems
+from domain.errors import Problems, RulesBroken
 from domain.evidence import AS_HAPPENED, AS_RECORDED, READINGS
 
 
@@ -86,9 +88,10 @@ def demo(installation: Installation, if_empty: bool) -> None:
     if if_empty and existing:
         click.echo("The database already has partnerships: demo data not loaded.")
         return
-    # One unit of work: the demo is all there, or (a file broken by a change to the rules) not at all.
-    services.run(lambda app, actor: load_demo(app, actor, app.today()), services.operator_id)
+    email, password = load_demo_as_chair(services, datetime.now(UTC))
     click.echo("Loaded the Riverside EHE Policy Partnership and the Elmsford SEND Partnership.")
+    click.echo(f"Sign in as their chair: email {email}, password {password}")
+    click.echo("(the password is shown this once; `cotrace demo` again gives a new one)")
 
 
 @group.command()
@@ -177,21 +180,34 @@ def level(
 
 @group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--as",
+    "as_email",
+    required=True,
+    metavar="EMAIL",
+    help="The account the import is recorded as (its email).",
+)
 @click.option("--dry-run", is_flag=True, help="Check the file and try every rule; record nothing.")
 @pass_installation
-def import_file(installation: Installation, file: Path, dry_run: bool) -> None:
+def import_file(installation: Installation, file: Path, as_email: str, dry_run: bool) -> None:
     """Bring in a partnership's history from FILE (see docs/import-format.md): all of it, or nothing."""
     try:
         text = read_history_file(file)  # refuses, in one line, a pipe, a device, a huge or non-UTF-8 file
     except FileRefused as refused:
         raise click.ClickException(str(refused)) from None
     services = installation.services
+    with services.engine.connect() as conn:
+        actor = credentials.account_for_email(conn, as_email)
+    if actor is None:
+        raise click.ClickException(f"No account signs in with {as_email}: an admin opens one first.")
     try:
         history = load_history(text)
         with click.progressbar(
             length=len(history.records), label="Recording", file=sys.stderr, show_pos=True
         ) as bar:
-            imported = import_history(services, history, dry_run=dry_run, progress=lambda: bar.update(1))
+            imported = import_history(
+                services, history, actor=actor, dry_run=dry_run, progress=lambda: bar.update(1)
+            )
     except HistoryInvalid as invalid:
         for problem in invalid.problems:
             click.echo(f"{file}:{problem.line or 1}: {problem.path or 'file'}: {problem.message}", err=True)
@@ -204,6 +220,27 @@ def import_file(installation: Installation, file: Path, dry_run: bool) -> None:
     # Counts per type and per stage show a slip no rule can catch, such as input filed under the wrong stage.
     for line in imported.summary.lines():
         click.echo(line)
+
+
+@group.command("create-admin")
+@click.argument("email")
+@click.option("--name", prompt="Full name", help="The admin's name, as the record shows who did what.")
+@click.password_option(
+    "--password",
+    prompt="Password",
+    help="At least 8 characters (15 or more is better); asked for if not given.",
+)
+@pass_installation
+def create_admin(installation: Installation, email: str, name: str, password: str) -> None:
+    """Open an admin account for EMAIL: the first admin, who opens everyone else's. The admin sets up
+    a second factor when first signing in."""
+    try:
+        open_admin_account(installation.services, name, email, password, datetime.now(UTC))
+    except RulesBroken as broken:
+        for problem in broken.problems:
+            click.echo(f"{problem.field}: {problem.message}", err=True)
+        raise SystemExit(1) from None
+    click.echo(f"Admin account opened for {name.strip()} <{email.strip()}>. Sign in at /sign-in.")
 
 
 @group.command("send-followups")

@@ -10,20 +10,25 @@ attendance recorded and no decision yet, ready for a chair to record one, and a 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import secrets
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
+from cotrace import credentials
+from cotrace.accounts import open_account
 from cotrace.importer import load_history, record_history
+from cotrace.services import Services
+from domain.accounts import CHAIR
 from domain.application import Cotrace
 
 DEMO_FOLDER = Path(__file__).resolve().parents[1] / "demo"
 HISTORIES = ("riverside-ehe.yaml", "bucks-send-strategy.yaml")
 
 
-def load_demo(app: Cotrace, actor: UUID, today: date) -> UUID:
-    """Records the demo histories and today's meeting; returns the Riverside partnership's id."""
-    riverside, _elmsford = (
+def load_demo(app: Cotrace, actor: UUID, today: date) -> list[UUID]:
+    """Records the demo histories and today's meeting; returns the partnerships' ids, Riverside first."""
+    riverside, elmsford = (
         record_history(app, actor, load_history((DEMO_FOLDER / name).read_text(encoding="utf-8")))
         for name in HISTORIES
     )
@@ -42,4 +47,29 @@ def load_demo(app: Cotrace, actor: UUID, today: date) -> UUID:
         today + timedelta(days=21),
         "Riverside Community Hall",
     )
-    return riverside.partnership_id
+    return [riverside.partnership_id, elmsford.partnership_id]
+
+
+DEMO_CHAIR = ("Jo Demo (chair)", "demo.chair@example.org")
+
+
+def load_demo_as_chair(services: Services, now: datetime) -> tuple[str, str]:
+    """The demo, recorded by an account to try it with: the chair of both demo partnerships, with a
+    new random password (printed once by `cotrace demo`; `cotrace create-admin` makes an admin).
+    One unit of work for the histories: all there, or (a file broken by a change to the rules) none.
+    Gives (email, password)."""
+    name, email = DEMO_CHAIR
+    password = "-".join(secrets.token_urlsafe(6) for _ in range(3))
+    with services.engine.connect() as conn:
+        chair_id = credentials.account_for_email(conn, email)
+    if chair_id is None:
+        chair_id = open_account(services, None, name, email)
+    with services.engine.begin() as conn:
+        credentials.set_password(conn, chair_id, password, now)
+
+    def load(app: Cotrace, actor: UUID) -> None:
+        for partnership_id in load_demo(app, actor, app.today()):
+            app.grant_role(actor, partnership_id, chair_id, CHAIR)
+
+    services.run(load, chair_id)
+    return email, password

@@ -274,6 +274,7 @@ def load_history(text: str) -> History:
 def import_history(
     services: Services,
     history: History,
+    actor: UUID,
     dry_run: bool = False,
     progress: Callable[[], None] | None = None,
 ) -> Imported:
@@ -297,7 +298,7 @@ def import_history(
         return imported
 
     try:
-        return services.run(run, services.operator_id)
+        return services.run(run, actor)
     except _DryRunDone as done:
         return done.imported
 

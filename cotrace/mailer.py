@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -300,3 +300,22 @@ def _aware(moment: datetime) -> datetime:
 
 def _true(value: Any) -> bool:
     return value is True or str(value).lower() in ("1", "true", "yes", "on")
+
+
+def send_one(settings: MailSettings, to_address: str, subject: str, body: str) -> str:
+    """Sends one message now (a sign-in or password-reset link): not queued, as a link that arrives
+    late has expired. Raises Unsendable for an address that is not exactly one; SMTP errors are the
+    caller's to show ("we could not send the email")."""
+    if not is_one_address(to_address) or not one_line(subject):
+        raise Unsendable("the address is not one well-formed email address")
+    message = EmailMessage(policy=MAIL_POLICY)
+    message["From"] = settings.mail_from
+    message["To"] = to_address
+    message["Subject"] = subject
+    message["Date"] = format_datetime(datetime.now(UTC))
+    message_id = make_msgid(domain="cotrace")
+    message["Message-ID"] = message_id
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(body, cte="quoted-printable")
+    with _transport(settings) as deliver:
+        return deliver(message, message_id)

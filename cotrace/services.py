@@ -19,7 +19,7 @@ from eventsourcing.application import LRUCache
 from eventsourcing.persistence import IntegrityError, OperationalError, Recording
 from sqlalchemy import Engine
 
-from cotrace import submissions
+from cotrace import sign_in_tables, submissions
 from cotrace.settings import Settings
 from domain.application import Cotrace
 from domain.errors import NotFound, Problem, RulesBroken
@@ -61,7 +61,6 @@ class ServedCotrace(Cotrace):
 class Services:
     app: ServedCotrace
     read_models: ReadModels
-    operator_id: UUID
     settings: Settings | None = None  # the installation's, when opened from them (`open_cotrace`)
     # The log's last notification id as this process last knew it: while the log has not moved
     # past it, no other process has written, and the cached aggregates are the stored ones.
@@ -159,9 +158,9 @@ def open_services(
     read_models = ReadModels(app, all_projections() if projections is None else projections)
     read_models.create_tables()
     submissions.metadata.create_all(read_models.engine)
-    operator_id = app.create_local_operator()
+    sign_in_tables.create_tables(read_models.engine)
     read_models.catch_up()
-    return Services(app=app, read_models=read_models, operator_id=operator_id)
+    return Services(app=app, read_models=read_models)
 
 
 def _create_private_sqlite_file(path: Path) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
+from domain.commands.accounts import AccountCommands
 from domain.commands.contributions import ContributionCommands
 from domain.commands.decisions import DecisionCommands
 from domain.commands.meetings import MeetingCommands
@@ -31,7 +32,14 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-class Cotrace(PeopleCommands, PolicyCommands, MeetingCommands, ContributionCommands, DecisionCommands):
+class Cotrace(
+    AccountCommands,
+    PeopleCommands,
+    PolicyCommands,
+    MeetingCommands,
+    ContributionCommands,
+    DecisionCommands,
+):
     name = "Cotrace"
 
     def __init__(self, env: Any = None, today: Callable[[], date] = date.today) -> None:

@@ -24,6 +24,7 @@ class Partnership(Aggregate):
         self.joined: dict[UUID, date] = {}  # participant id -> the day they joined
         self.chair_id: UUID | None = None
         self.thresholds = DEFAULT_THRESHOLDS
+        self.roles: dict[UUID, set[str]] = {}  # account id -> its roles in this partnership
 
     @staticmethod
     def check_name(name: str) -> None:
@@ -43,6 +44,17 @@ class Partnership(Aggregate):
     @event("ChairAppointed")
     def appoint_chair(self, participant_id: UUID, recorded_by: UUID) -> None:
         self.chair_id = participant_id
+
+    @event("RoleGranted")
+    def grant_role(self, account_id: UUID, role: str, recorded_by: UUID) -> None:
+        self.roles.setdefault(account_id, set()).add(role)
+
+    @event("RoleRevoked")
+    def revoke_role(self, account_id: UUID, role: str, recorded_by: UUID) -> None:
+        self.roles.get(account_id, set()).discard(role)
+
+    def has_role(self, account_id: UUID, role: str) -> bool:
+        return role in self.roles.get(account_id, set())
 
     def is_member(self, participant_id: UUID) -> bool:
         return participant_id in self.members

@@ -35,6 +35,7 @@ from sqlalchemy import (
     update,
 )
 
+from domain.accounts import Account
 from domain.meetings import Meeting
 from domain.people import Operator, Participant
 from domain.policies import Policy
@@ -79,6 +80,7 @@ def _constant(value: Any) -> Value:
 # Only the columns a lookup has are written; an event that adds a row adds it whatever columns it has.
 WRITES: dict[type, tuple[str, bool, dict[str, Value]]] = {
     Operator.Created: ("operators", True, {"name": "name"}),
+    Account.Opened: ("operators", True, {"name": "name"}),
     Participant.Registered: (
         "people",
         True,

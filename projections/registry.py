@@ -5,6 +5,7 @@ Adding a read model is one module in this package, one line here, and its rebuil
 
 from __future__ import annotations
 
+from projections.access import Access
 from projections.audit_trail import AuditTrail
 from projections.directory import Directory
 from projections.evidence import Evidence
@@ -16,4 +17,12 @@ from projections.thresholds import PartnershipThresholds
 
 def all_projections() -> list[Projection]:
     """A fresh instance of every read model, in the order a unit of work applies them."""
-    return [Directory(), AuditTrail(), Evidence(), PartnershipThresholds(), Provenance(), Followups()]
+    return [
+        Directory(),
+        AuditTrail(),
+        Evidence(),
+        PartnershipThresholds(),
+        Provenance(),
+        Followups(),
+        Access(),
+    ]

@@ -7,13 +7,18 @@ PostgreSQL tests skip, except in CI (`CI` set), where they fail instead.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+from argon2 import PasswordHasher
+from argon2.profiles import RFC_9106_LOW_MEMORY
 
+from cotrace import credentials, passwords, sign_in_sessions
+from cotrace.accounts import open_account
 from cotrace.services import Services, open_services
 from domain.application import Cotrace
 from tests.command_line import CommandLine, command_line
@@ -21,6 +26,7 @@ from tests.story import Riverside
 from web import create_app
 
 TODAY = date(2026, 6, 15)
+CHEAP_ARGON2 = dataclasses.replace(RFC_9106_LOW_MEMORY, time_cost=1, memory_cost=8, parallelism=1)
 POSTGRES_DSN = os.environ.get("COTRACE_TEST_POSTGRES", "host=127.0.0.1 port=5432 user=postgres dbname=test")
 
 
@@ -95,14 +101,56 @@ def flask_app(database_url: str, tmp_path):
 
 
 @pytest.fixture
-def runner(flask_app) -> CommandLine:
-    """The `cotrace` command, on the same application as `flask_app`."""
+def runner(flask_app, admin_id) -> CommandLine:
+    """The `cotrace` command, on the same application as `flask_app`, where an admin (`ADMIN`)
+    can run imports."""
     return command_line(flask_app)
 
 
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch):
+    """Still argon2id, with full-size salts and hashes; only the cost is a test's."""
+    monkeypatch.setattr(passwords, "hasher", PasswordHasher.from_parameters(CHEAP_ARGON2))
+
+
+ADMIN = ("Ada Admin", "ada.admin@example.org")
+IMPORTER = ("Ivy Importer", "ivy.importer@example.org")
+
+
+def importer(services: Services) -> uuid.UUID:
+    """The account imports in tests are recorded as (opened on first use)."""
+    with services.engine.connect() as conn:
+        found = credentials.account_for_email(conn, IMPORTER[1])
+    return found or open_account(services, None, *IMPORTER)
+
+
 @pytest.fixture
-def client(flask_app):
-    return flask_app.test_client()
+def admin_id(flask_app) -> uuid.UUID:
+    """An admin account, opened as `cotrace create-admin` opens one."""
+    return open_account(flask_app.extensions["cotrace"], None, *ADMIN, is_admin=True)
+
+
+def signed_in(flask_app, kind: str, principal_id: uuid.UUID, second_factor: bool = True):
+    """A browser signed in as an account or a participant: a server-side session, as signing in
+    opens one, and its token in the browser's cookie."""
+    client = flask_app.test_client()
+    with flask_app.extensions["cotrace"].engine.begin() as conn:
+        token = sign_in_sessions.open_session(conn, kind, principal_id, datetime.now(UTC), second_factor)
+    with client.session_transaction() as cookie:
+        cookie["sid"] = token
+    return client
+
+
+def admin_client(flask_app):
+    """A browser signed in as a new admin (with a second factor): every page and form is open to it."""
+    admin = open_account(flask_app.extensions["cotrace"], None, *ADMIN, is_admin=True)
+    return signed_in(flask_app, "account", admin)
+
+
+@pytest.fixture
+def client(flask_app, admin_id):
+    """A browser signed in as an admin (with a second factor): every page and form is open to it."""
+    return signed_in(flask_app, "account", admin_id)
 
 
 @pytest.fixture

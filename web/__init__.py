@@ -30,14 +30,14 @@ from domain.vocabulary import (
     STAKEHOLDER_GROUPS,
     group_label,
 )
-from web import csrf
+from web import access, csrf
 from web.mailer import postman_for
 
 # What became of a decision, as the pages say it.
 # The largest request Cotrace reads: room for a published policy document, nothing like a flood.
 MAX_REQUEST_BYTES = 20 * 1024 * 1024
 # Pages whose address is itself a secret (a participant's link): never kept by a browser or proxy.
-PRIVATE_PATH = re.compile(r"/(my-input|unsubscribe)/[^/\s?#\"]+")
+PRIVATE_PATH = re.compile(r"/(my-input|unsubscribe|sign-in/email|reset-password)/[^/\s?#\"]+")
 
 
 class PrivateLinksFilter(logging.Filter):
@@ -97,6 +97,8 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     # One blueprint per area. An area's routes may sit in more than one module (the pages, and the
     # one-thing-per-page forms that record its facts): importing a module adds its routes.
     from web import (  # noqa: F401 - routes of the areas above
+        accounts,
+        admin_accounts,
         contributions,
         decision_records,
         decisions,
@@ -110,8 +112,21 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         policy_records,
     )
 
-    for area in (partnerships, policies, meetings, decisions, contributions, my_input, evidence_pages):
+    for area in (
+        accounts,
+        admin_accounts,
+        partnerships,
+        policies,
+        meetings,
+        decisions,
+        contributions,
+        my_input,
+        evidence_pages,
+    ):
         app.register_blueprint(area.bp)
+    # Who is signed in, then whether they may use the page; an admin first sets up a second factor.
+    access.init_app(app, accounts.load_principal)
+    app.before_request(accounts.enforce_second_factor_for_admins)
 
     @app.errorhandler(NotFound)
     @app.errorhandler(404)
@@ -127,6 +142,20 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         )
         page = render_template("problem.html", heading="Nothing to show here", message=message)
         return page, 405, {"Allow": ", ".join(error.valid_methods or [])}
+
+    @app.errorhandler(401)
+    def not_signed_in(error: Exception) -> ResponseReturnValue:
+        message = "Sign in to do this: nothing was saved."
+        page = render_template("problem.html", heading="You need to sign in", message=message)
+        return page, 401
+
+    @app.errorhandler(403)
+    def forbidden(error: Exception) -> ResponseReturnValue:
+        message = (
+            "Your account does not give you access to this page. If you need it, ask the chair of "
+            "the partnership or an admin of Cotrace to give you the role that does."
+        )
+        return render_template("problem.html", heading="You cannot use this page", message=message), 403
 
     @app.errorhandler(400)
     def bad_request(error: Exception) -> ResponseReturnValue:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from projections import reads
-from web import commands, forms
+from web import access, commands, forms
 from web.answers import answer_form
-from web.private_links import participant_from_token
+from web.private_links import participant_from_token, participant_token
 
 bp = Blueprint("my_input", __name__)
 
@@ -34,12 +34,22 @@ def set_contact_preferences(token: str) -> ResponseReturnValue:
     consent = form.get("email_consent") == "yes"
     return answer_form(
         lambda: commands.run(
-            lambda app, actor: app.set_contact_preferences(actor, participant_id, email or None, consent)
+            lambda app, actor: app.set_contact_preferences(actor, participant_id, email or None, consent),
+            actor=participant_id,  # the link is the participant's own: they record their own choice
         ),
         lambda **page: _render(token, participant_id, **page),
         done=lambda _: url_for("my_input.show", token=token, _anchor="contact"),
         message="Your contact preferences are saved.",
     )
+
+
+@bp.get("/my-input")
+def mine() -> ResponseReturnValue:
+    """A participant signed in by emailed link: their own page. An account has no input of its own."""
+    principal = access.current()
+    if principal is None or not principal.is_participant:
+        return redirect(url_for("partnerships.index"), code=303)
+    return redirect(url_for("my_input.show", token=participant_token(principal.id)), code=303)
 
 
 def _participant(token: str) -> UUID:

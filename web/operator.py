@@ -1,14 +1,20 @@
-"""Who is acting. Until accounts exist, every request acts as the single local operator.
+"""Who is acting: the signed-in person, whose id every command records as `recorded_by`.
 
-This is the one place that answers the question; accounts will replace it.
+The access rules (`web.access`) have already refused a request that needs someone signed in, so a
+view that runs a command always has someone to name.
 """
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from web import commands
+from flask import abort
+
+from web import access
 
 
 def current_actor() -> UUID:
-    return commands.services().operator_id
+    principal = access.current()
+    if principal is None:
+        abort(401)
+    return principal.id

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ADMIN
+
 
 def test_an_import_file_that_is_not_utf8_is_explained(runner, tmp_path: Path):
     latin1 = tmp_path / "history.yaml"
     latin1.write_bytes("partnership: Café partnership\n".encode("latin-1"))
-    result = runner.invoke(["import", "--dry-run", str(latin1)])
+    result = runner.invoke(["import", "--as", ADMIN[1], "--dry-run", str(latin1)])
     assert result.exit_code == 1
     assert "is not UTF-8 text" in result.output
     assert "Nothing was recorded" in result.output

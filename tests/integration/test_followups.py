@@ -17,7 +17,7 @@ from cotrace import mailer
 from cotrace.importer import HistoryInvalid, import_history, load_history
 from projections import followups
 from tests.command_line import command_line
-from tests.conftest import TODAY
+from tests.conftest import TODAY, admin_client, importer
 from tests.followup_story import Followup, Mailbox, followup_app, smtp_server
 from tests.integration.test_import import HISTORY, events
 from tests.integration.test_projections import snapshot
@@ -379,7 +379,7 @@ def respond_on_the_web(riverside: Followup, contribution_id, headers: dict):
         "responded_by": str(riverside.person("daniel")),
         "happened_on": riverside.story.today.isoformat(),
     }
-    client = riverside.flask_app.test_client()
+    client = admin_client(riverside.flask_app)
     return post(client, f"/contributions/{contribution_id}/response", form, headers)
 
 
@@ -497,7 +497,7 @@ def test_an_imported_history_with_an_address_or_title_that_would_break_a_header_
     before = events(services)
 
     with pytest.raises(HistoryInvalid) as invalid:
-        import_history(services, load_history(text))
+        import_history(services, load_history(text), actor=importer(services))
 
     [problem] = invalid.value.problems
     assert problem.path == path and problem.message.startswith(message)

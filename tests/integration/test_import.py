@@ -17,6 +17,7 @@ from domain.vocabulary import STAGES, STAKEHOLDER_GROUPS
 from projections import directory, followups
 from projections.reads import meeting_attendance, meeting_decisions, partnership_meetings, policy_trail
 from tests.command_line import command_line
+from tests.conftest import ADMIN, importer
 
 HISTORY = """\
 cotrace: history/1
@@ -104,7 +105,7 @@ def events(services) -> int:
 
 
 def test_a_history_is_recorded_with_the_dates_it_happened(services):
-    imported = import_history(services, load_history(HISTORY))
+    imported = import_history(services, load_history(HISTORY), actor=importer(services))
 
     with services.engine.connect() as conn:
         trail = policy_trail(conn, imported.ids["ehe"])
@@ -118,12 +119,13 @@ def test_a_history_is_recorded_with_the_dates_it_happened(services):
 
 
 def test_one_broken_rule_late_in_the_file_writes_nothing(services):
+    importer(services)  # the account the import is recorded as, opened before counting
     before = events(services)
     text = HISTORY + LATE_BAD_DECISION
     history = load_history(text)  # the file itself is well formed
 
     with pytest.raises(HistoryInvalid) as invalid:
-        import_history(services, history)
+        import_history(services, history, actor=importer(services))
 
     assert events(services) == before
     [problem] = invalid.value.problems
@@ -133,11 +135,12 @@ def test_one_broken_rule_late_in_the_file_writes_nothing(services):
 
 
 def test_a_file_imported_twice_is_refused_the_second_time(services):
-    import_history(services, load_history(HISTORY))
+    import_history(services, load_history(HISTORY), actor=importer(services))
+    importer(services)  # the account the import is recorded as, opened before counting
     before = events(services)
 
     with pytest.raises(HistoryInvalid) as invalid:
-        import_history(services, load_history(HISTORY))
+        import_history(services, load_history(HISTORY), actor=importer(services))
 
     [problem] = invalid.value.problems
     assert problem.line == 2 and "recorded already" in problem.message
@@ -152,10 +155,11 @@ def test_every_problem_in_a_file_is_reported_with_its_line(services):
         .replace("cites: [blank-page]", "cites: [ehe]")
         .replace("started_on: 2025-09-10", "started_on: 2025-09-31\n    colour: blue")
     )
+    importer(services)  # the account the import is recorded as, opened before counting
     before = events(services)
 
     with pytest.raises(HistoryInvalid) as invalid:
-        import_history(services, load_history(text))
+        import_history(services, load_history(text), actor=importer(services))
 
     found = {(p.line, p.path): p.message for p in invalid.value.problems}
 
@@ -192,12 +196,15 @@ def test_a_file_that_is_not_yaml_says_where():
 
 
 def test_a_dry_run_tries_every_rule_and_writes_nothing(services):
+    importer(services)  # the account the import is recorded as, opened before counting
     before = events(services)
-    imported = import_history(services, load_history(HISTORY), dry_run=True)
+    imported = import_history(services, load_history(HISTORY), dry_run=True, actor=importer(services))
     assert imported.records == 9
     assert events(services) == before
     with pytest.raises(HistoryInvalid):
-        import_history(services, load_history(HISTORY + LATE_BAD_DECISION), dry_run=True)
+        import_history(
+            services, load_history(HISTORY + LATE_BAD_DECISION), dry_run=True, actor=importer(services)
+        )
 
 
 def test_the_schema_is_valid_and_speaks_the_domains_words():
@@ -213,7 +220,7 @@ def test_the_demo_histories_import(database_url, name):
     services = open_services(database_url, today=lambda: date(2026, 11, 24))
     try:
         history = load_history((DEMO_FOLDER / name).read_text())
-        imported = import_history(services, history)
+        imported = import_history(services, history, actor=importer(services))
         with services.engine.connect() as conn:
             decided = conn.execute(
                 select(directory.decisions).where(directory.decisions.c.id.in_(imported.ids.values()))
@@ -227,7 +234,7 @@ def test_the_demo_adds_a_meeting_held_today_ready_for_a_decision(database_url):
     today = date(2026, 11, 24)
     services = open_services(database_url, today=lambda: today)
     try:
-        riverside = services.run(lambda app, actor: load_demo(app, actor, app.today()), services.operator_id)
+        riverside, _ = services.run(lambda app, actor: load_demo(app, actor, app.today()), importer(services))
         with services.engine.connect() as conn:
             meetings = {m["held_on"]: m for m in partnership_meetings(conn, riverside)}
             tonight = meetings[today]
@@ -241,27 +248,27 @@ def test_the_demo_adds_a_meeting_held_today_ready_for_a_decision(database_url):
         services.close()
 
 
-def test_the_import_command_prints_every_problem_and_fails(flask_app, tmp_path):
+def test_the_import_command_prints_every_problem_and_fails(flask_app, admin_id, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(
         HISTORY.replace("responded_by: daniel", "responded_by: danny").replace(
             "kind: suggestion", "kind: idea"
         )
     )
-    result = command_line(flask_app).invoke(args=["import", str(bad)])
+    result = command_line(flask_app).invoke(args=["import", "--as", ADMIN[1], str(bad)])
     assert result.exit_code != 0
     assert "danny" in result.output and "'idea' is not allowed here" in result.output
     assert f"{bad}:{line_of(HISTORY, 'responded_by: daniel')}: record 8, responded_by:" in result.output
 
 
-def test_the_import_command_records_a_good_file(flask_app, tmp_path):
+def test_the_import_command_records_a_good_file(flask_app, admin_id, tmp_path):
     good = tmp_path / "good.yaml"
     good.write_text(HISTORY)
     runner = command_line(flask_app)
-    dry = runner.invoke(args=["import", "--dry-run", str(good)])
+    dry = runner.invoke(args=["import", "--as", ADMIN[1], "--dry-run", str(good)])
     assert dry.exit_code == 0, dry.output
     assert "nothing was recorded" in dry.output
-    result = runner.invoke(args=["import", str(good)])
+    result = runner.invoke(args=["import", "--as", ADMIN[1], str(good)])
     assert result.exit_code == 0, result.output
     assert "Recorded 9 records" in result.output
 
@@ -270,7 +277,7 @@ def test_control_characters_written_as_yaml_escapes_are_left_out(services):
     """YAML can write NUL as "\\0": PostgreSQL cannot store it, and XML (the feed) cannot hold it."""
     text = HISTORY.replace("text: Start from a blank page.", 'text: "Start from\\0 a blank\\a page."')
     assert text != HISTORY
-    imported = import_history(services, load_history(text))
+    imported = import_history(services, load_history(text), actor=importer(services))
     with services.engine.connect() as conn:
         trail = policy_trail(conn, imported.ids["ehe"])
     assert "Start from a blank page." in [row["what"] for row in trail]
@@ -281,7 +288,7 @@ def test_a_contribution_at_a_workshop_names_the_meeting_it_was_given_at(services
         "    channel: meeting\n    meeting: first\n", "    channel: workshop\n    meeting: first\n"
     )
     assert workshop != HISTORY
-    imported = import_history(services, load_history(workshop))
+    imported = import_history(services, load_history(workshop), actor=importer(services))
 
     with services.engine.connect() as conn:
         given = conn.execute(
@@ -320,7 +327,7 @@ def test_the_import_command_counts_what_the_file_holds_before_and_after_recordin
     history = tmp_path / "history.yaml"
     history.write_text(HISTORY + later)
 
-    dry = runner.invoke(["import", "--dry-run", str(history)])
+    dry = runner.invoke(["import", "--as", ADMIN[1], "--dry-run", str(history)])
     assert dry.exit_code == 0, dry.output
     assert "Records by type:\n  participant: 3\n  chair: 1\n  policy: 1\n  meeting: 1\n" in dry.output
     assert "  contribution: 3\n  response: 1\n  decision: 1\n  stage: 1\n" in dry.output
@@ -331,7 +338,7 @@ def test_the_import_command_counts_what_the_file_holds_before_and_after_recordin
     ) in dry.output
     assert "nothing was recorded" in dry.output
 
-    recorded = runner.invoke(["import", str(history)])
+    recorded = runner.invoke(["import", "--as", ADMIN[1], str(history)])
     assert recorded.exit_code == 0, recorded.output
     assert "Recorded 12 records" in recorded.output
     assert "Co-design: 1 stage entered, 1 contribution" in recorded.output

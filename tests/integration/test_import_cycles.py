@@ -7,6 +7,7 @@ import pytest
 
 from cotrace.importer import HistoryInvalid, import_history, load_history
 from projections.reads import policy_stages, policy_trail
+from tests.conftest import importer
 from tests.integration.test_import import HISTORY, events, line_of
 
 RESTARTED = """\
@@ -22,7 +23,7 @@ RESTARTED = """\
 
 
 def test_a_new_cycle_in_a_history_is_recorded_with_its_reason(services):
-    imported = import_history(services, load_history(HISTORY + RESTARTED))
+    imported = import_history(services, load_history(HISTORY + RESTARTED), actor=importer(services))
 
     with services.engine.connect() as conn:
         stages = policy_stages(conn, imported.ids["ehe"])
@@ -36,10 +37,11 @@ def test_a_new_cycle_in_a_history_is_recorded_with_its_reason(services):
 
 def test_a_new_cycle_dated_before_the_current_stage_is_told_at_its_date(services):
     text = HISTORY + RESTARTED.replace("happened_on: 2026-01-12", "happened_on: 2025-10-20")
+    importer(services)  # the account the import is recorded as, opened before counting
     before = events(services)
 
     with pytest.raises(HistoryInvalid) as invalid:
-        import_history(services, load_history(text))
+        import_history(services, load_history(text), actor=importer(services))
 
     [problem] = invalid.value.problems
     assert problem.path == "record 11 (new_cycle), happened_on"

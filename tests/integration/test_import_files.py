@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from cotrace import importer
+from tests.conftest import ADMIN
 
 
 def refused(result, file: Path | str, *words: str) -> None:
@@ -31,13 +32,13 @@ def test_yaml_aliases_are_refused_before_they_expand(runner, tmp_path: Path):
     levels = ["a0: &a0 [x, x]"] + [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}]" for i in range(1, 6)]
     bomb = tmp_path / "bomb.yaml"
     bomb.write_text("\n".join(levels) + "\n", encoding="utf-8")
-    result = runner.invoke(["import", "--dry-run", str(bomb)])
+    result = runner.invoke(["import", "--as", ADMIN[1], "--dry-run", str(bomb)])
     refused(result, bomb, "aliases (*a0) are not accepted")
     assert f"{bomb}:2:" in result.output  # the line of the first alias
 
 
 def test_a_file_that_is_not_a_regular_file_is_refused_before_it_is_read(runner):
-    result = runner.invoke(["import", "--dry-run", "/dev/null"])
+    result = runner.invoke(["import", "--as", ADMIN[1], "--dry-run", "/dev/null"])
     refused(result, "/dev/null", "is not a regular file")
 
 
@@ -57,7 +58,7 @@ def test_a_fifo_is_refused_at_once(runner, tmp_path: Path):
 
     threading.Thread(target=unblock, daemon=True).start()
     started = time.monotonic()
-    result = runner.invoke(["import", "--dry-run", str(fifo)])
+    result = runner.invoke(["import", "--as", ADMIN[1], "--dry-run", str(fifo)])
     refused(result, fifo, "is not a regular file")
     assert time.monotonic() - started < 2
 
@@ -66,7 +67,7 @@ def test_a_file_too_large_is_refused(runner, tmp_path: Path, monkeypatch: pytest
     monkeypatch.setattr(importer, "MAX_FILE_BYTES", 1024 * 1024)
     big = tmp_path / "history.yaml"
     big.write_text("# " + "x" * (1024 * 1024) + "\n", encoding="utf-8")
-    result = runner.invoke(["import", "--dry-run", str(big)])
+    result = runner.invoke(["import", "--as", ADMIN[1], "--dry-run", str(big)])
     refused(result, big, "is larger than 1 MB")
 
 
@@ -81,21 +82,21 @@ def test_utf16_is_explained(runner, tmp_path: Path, encoding: str):
     file.write_bytes(
         text.encode(encoding) if encoding == "utf-16" else "\ufeff".encode(encoding) + text.encode(encoding)
     )
-    result = runner.invoke(["import", "--dry-run", str(file)])
+    result = runner.invoke(["import", "--as", ADMIN[1], "--dry-run", str(file)])
     refused(result, file, "is UTF-16 text: save it as UTF-8")
 
 
 def test_a_nul_is_explained(runner, tmp_path: Path):
     file = tmp_path / "history.yaml"
     file.write_bytes(b"partnership: Riverside\nrecords:\x00\n")
-    result = runner.invoke(["import", "--dry-run", str(file)])
+    result = runner.invoke(["import", "--as", ADMIN[1], "--dry-run", str(file)])
     refused(result, file, "holds a NUL character (line 2)")
 
 
 def test_a_control_character_is_explained_with_its_line(runner, tmp_path: Path):
     file = tmp_path / "history.yaml"
     file.write_bytes(b"partnership: Riverside\nrecords: \x07\n")
-    result = runner.invoke(["import", "--dry-run", str(file)])
+    result = runner.invoke(["import", "--as", ADMIN[1], "--dry-run", str(file)])
     refused(result, file, f"{file}:2:", "#x0007 is not allowed")
 
 
@@ -103,13 +104,13 @@ def test_a_control_character_is_explained_with_its_line(runner, tmp_path: Path):
 def test_deep_nesting_is_explained(runner, tmp_path: Path, nested: str):
     file = tmp_path / "history.yaml"
     file.write_text(f"partnership: Riverside\nrecords: {nested}\n", encoding="utf-8")
-    result = runner.invoke(["import", "--dry-run", str(file)])
+    result = runner.invoke(["import", "--as", ADMIN[1], "--dry-run", str(file)])
     refused(result, file, "nested more than 50 levels deep")
 
 
 def test_a_utf8_file_with_a_byte_order_mark_is_read(runner, tmp_path: Path):
     file = tmp_path / "history.yaml"
     file.write_bytes("\ufeffpartnership: Riverside\nrecords: []\n".encode())
-    result = runner.invoke(["import", "--dry-run", str(file)])
+    result = runner.invoke(["import", "--as", ADMIN[1], "--dry-run", str(file)])
     assert "Traceback" not in result.output
     assert "BOM" not in result.output and "\ufeff" not in result.output

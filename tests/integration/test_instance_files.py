@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cotrace.services import open_services
 from cotrace.settings import Settings, instance_secret
-from tests.conftest import TODAY
+from tests.conftest import TODAY, admin_client
 
 
 def mode(path: Path) -> int:
@@ -60,6 +60,6 @@ def test_an_app_whose_secret_key_file_is_empty_still_shows_its_forms(tmp_path: P
     (instance / "secret_key").write_text("")
     app = create_app({"TESTING": True, "DATABASE_URL": sqlite_url, "TODAY": lambda: TODAY}, str(instance))
     try:
-        assert app.test_client().get("/partnerships/new").status_code == 200
+        assert admin_client(app).get("/partnerships/new").status_code == 200
     finally:
         app.extensions["cotrace"].close()

@@ -18,7 +18,7 @@ import yaml
 from cotrace.importer import import_history, load_history
 from domain.evidence import AS_HAPPENED, AS_RECORDED, assess_policy
 from projections.evidence import policy_facts
-from tests.conftest import TODAY
+from tests.conftest import TODAY, importer
 
 SCENARIOS = Path(__file__).parents[1] / "scenarios"
 CASES = sorted(
@@ -53,7 +53,7 @@ def _agrees(whole, expected: dict, where: str) -> None:
 def test_the_evidence_engine_agrees_with_the_scenario(services, case):
     history = load_history((SCENARIOS / f"{case}.yaml").read_text())
     expected = yaml.safe_load((SCENARIOS / f"{case}.expected.yaml").read_text())
-    imported = import_history(services, history)
+    imported = import_history(services, history, actor=importer(services))
 
     with services.engine.connect() as conn:
         facts = policy_facts(conn, imported.ids[expected["policy"]])

@@ -11,7 +11,7 @@ import pytest
 from cotrace.importer import HistoryInvalid, import_history, load_history
 from domain.evidence import DEFAULT_THRESHOLDS, Thresholds
 from projections.thresholds import changes_of, thresholds_for
-from tests.conftest import TODAY
+from tests.conftest import TODAY, importer
 from tests.integration.test_import import HISTORY, line_of
 from tests.integration.test_projections import snapshot
 from tests.story import Riverside
@@ -92,7 +92,7 @@ THRESHOLDS_RECORD = """\
 
 
 def test_a_history_file_records_the_partnerships_thresholds(services):
-    imported = import_history(services, load_history(HISTORY + THRESHOLDS_RECORD))
+    imported = import_history(services, load_history(HISTORY + THRESHOLDS_RECORD), actor=importer(services))
 
     services.read_models.catch_up()
     with services.engine.connect() as conn:
@@ -106,10 +106,11 @@ def test_a_history_file_records_the_partnerships_thresholds(services):
 
 
 def test_a_threshold_that_cannot_be_is_told_at_its_line_and_nothing_is_recorded(services):
+    importer(services)  # the account the import is recorded as, opened before counting
     before = services.app.recorder.max_notification_id() or 0
     text = HISTORY + THRESHOLDS_RECORD.replace("citizen_share: 40", "citizen_share: 150")
     with pytest.raises(HistoryInvalid) as invalid:
-        import_history(services, load_history(text))
+        import_history(services, load_history(text), actor=importer(services))
     [problem] = invalid.value.problems
     assert problem.path == "record 10 (thresholds), citizen_share"
     assert problem.line == line_of(text, "citizen_share: 150")

@@ -12,14 +12,14 @@ from domain.evidence import FAIL, PASS, assess_policy
 from projections.audit_trail import trail
 from projections.evidence import policy_facts
 from projections.proofs import proofs
-from tests.conftest import TODAY
+from tests.conftest import ADMIN, TODAY, importer
 from tests.integration.test_scenarios import CASES, SCENARIOS
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_every_verdict_that_passes_or_fails_links_to_real_events(services, case):
     history = load_history((SCENARIOS / f"{case}.yaml").read_text())
-    imported = import_history(services, history)
+    imported = import_history(services, history, actor=importer(services))
     in_the_log = {n.id for n in services.app.recorder.select_notifications(1, 100_000)}
 
     unproven, off_the_trail = [], []
@@ -44,7 +44,7 @@ def test_every_verdict_that_passes_or_fails_links_to_real_events(services, case)
 
 
 def test_cotrace_level_names_and_dates_each_event(runner):
-    imported = runner.invoke(["import", str(SCENARIOS / "blank-slate-ehe.yaml")])
+    imported = runner.invoke(["import", "--as", ADMIN[1], str(SCENARIOS / "blank-slate-ehe.yaml")])
     assert imported.exit_code == 0, imported.output
 
     printed = runner.invoke(["level", "EHE policy"])

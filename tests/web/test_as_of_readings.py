@@ -19,7 +19,7 @@ from cotrace.levels import find_policy
 from domain.evidence import AS_HAPPENED, AS_RECORDED
 from projections import evidence, reads
 from projections.reads import TrailFilter, policy_trail
-from tests.conftest import TODAY
+from tests.conftest import TODAY, importer
 from tests.policy_life import Clock
 
 PAST_DAY = date(2025, 6, 30)  # the demo EHE policy had started, and had decisions, by then
@@ -34,7 +34,7 @@ def clock(monkeypatch) -> Clock:
 def demo_policy(flask_app, clock):
     clock.set(TODAY)
     services = flask_app.extensions["cotrace"]
-    services.run(lambda app, actor: load_demo(app, actor, app.today()), services.operator_id)
+    services.run(lambda app, actor: load_demo(app, actor, app.today()), importer(services))
     with services.engine.connect() as conn:
         return find_policy(conn, "Elective Home Education")
 

@@ -11,7 +11,7 @@ import sqlalchemy
 
 from domain.dates import format_date
 from projections import evidence
-from tests.conftest import TODAY
+from tests.conftest import TODAY, admin_client
 from tests.story import Riverside
 from web import create_app
 
@@ -191,7 +191,7 @@ def ahead(database_url, tmp_path):
         {"TESTING": True, "DATABASE_URL": database_url, "TODAY": lambda: today, "SECRET_KEY": "tests"},
         instance_path=str(tmp_path / "instance"),
     )
-    yield app.test_client(), Riverside.set_up(app.extensions["cotrace"].app, today)
+    yield admin_client(app), Riverside.set_up(app.extensions["cotrace"].app, today)
     app.extensions["cotrace"].close()
 
 

@@ -76,7 +76,7 @@ def test_served_over_https_the_session_cookie_is_secure(database_url, tmp_path):
     )
     try:
         client = app.test_client()
-        client.get("/partnerships/new", base_url="https://cotrace.example.org")
+        client.get("/sign-in", base_url="https://cotrace.example.org")
         assert client.get_cookie("session", domain="cotrace.example.org").secure
     finally:
         app.extensions["cotrace"].close()

@@ -9,9 +9,10 @@ from uuid import UUID
 
 from sqlalchemy import select
 
+from cotrace.accounts import open_account
 from cotrace.importer import import_history, load_history
 from projections import directory
-from tests.conftest import TODAY
+from tests.conftest import ADMIN, TODAY, admin_client
 from tests.web.test_meeting_page import post
 from web import create_app
 
@@ -32,7 +33,11 @@ records:
 """
 
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}")
-WHEN_RECORDED = {"recorded_at", "registered_at"}  # the moment of recording differs between stores
+WHEN_RECORDED = {
+    "recorded_at",
+    "registered_at",
+    "opened_at",
+}  # the moment of recording differs between stores
 
 
 def app_at(tmp_path, name):
@@ -167,8 +172,9 @@ def test_an_imported_history_and_the_same_facts_entered_through_the_web_project_
     imported_app, web_app = app_at(tmp_path, "imported"), app_at(tmp_path, "web")
     imported, through_web = imported_app.extensions["cotrace"], web_app.extensions["cotrace"]
     try:
-        import_history(imported, load_history(HISTORY))
-        enter_through_the_web(web_app.test_client(), through_web)
+        importer = open_account(imported, None, *ADMIN, is_admin=True)  # both sides: one account
+        import_history(imported, load_history(HISTORY), actor=importer)
+        enter_through_the_web(admin_client(web_app), through_web)
         assert imported.app.recorder.max_notification_id() == through_web.app.recorder.max_notification_id()
 
         left = normalised(imported, names_of(ids_in(imported)))

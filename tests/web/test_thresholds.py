@@ -38,7 +38,7 @@ def test_raising_the_citizens_share_changes_the_verdict_and_every_verdict_states
     partnership = text_of(client.get(response.headers["Location"]).get_data(as_text=True))
     assert "Thresholds changed." in partnership
     assert re.search(
-        r"Agreed on 10 June 2026, recorded on [^,]+ by Local operator, because: "
+        r"Agreed on 10 June 2026, recorded on [^,]+ by Ada Admin, because: "
         "Families asked that citizens hold most seats",
         partnership,
     )

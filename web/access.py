@@ -1,0 +1,191 @@
+"""Who is signed in, and what they may reach: every route has a rule here, or it is refused.
+
+A rule names who may use an endpoint, for every method it answers. The partnership a rule asks
+about is found from the address (a partnership, policy, meeting, decision or contribution id), so
+"chair of this policy's partnership" is one indexed query. The route x role test
+(tests/web/test_access_matrix.py) walks the URL map: a route added without a rule fails it, and is
+refused in the meantime.
+
+Roles (DESIGN: accounts): the admin runs the installation and may do anything; a chair records the
+partnership's meetings, decisions and responses; a member reads its record and gives their own
+input; an auditor reads everything, provenance included, and changes nothing; the public reaches
+the public pages, signing in, and a participant's private link (the link is itself the key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from flask import Flask, abort, g, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+
+from domain.accounts import AUDITOR, CHAIR, MEMBER
+from projections.access import ACCOUNT, PARTICIPANT, Grants, partnership_of
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Whoever this request acts for: an account, or a participant signed in by a one-time link."""
+
+    kind: str  # "account" or "participant"
+    id: UUID
+    grants: Grants
+    second_factor: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.grants.name
+
+    @property
+    def is_admin(self) -> bool:
+        return self.kind == ACCOUNT and self.grants.is_admin
+
+    @property
+    def is_participant(self) -> bool:
+        return self.kind == PARTICIPANT
+
+
+def current() -> Principal | None:
+    """The signed-in person, or None for the public."""
+    return g.get("principal")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may use an endpoint: `who` says it in words (the matrix test prints it), `allows` decides."""
+
+    who: str
+    allows: Callable[[Principal | None, dict[str, Any]], bool]
+    needs_sign_in: bool = True
+
+
+def _partnership(view_args: dict[str, Any]) -> UUID | None:
+    from web.commands import reading
+
+    for kind in ("partnership_id", "policy_id", "meeting_id", "decision_id", "contribution_id"):
+        if kind in view_args:
+            with reading() as conn:
+                return partnership_of(conn, kind, view_args[kind])
+    return None
+
+
+def _holding(who: str, *roles: str) -> Rule:
+    def allows(principal: Principal | None, view_args: dict[str, Any]) -> bool:
+        if principal is None:
+            return False
+        return principal.is_admin or principal.grants.has(_partnership(view_args), *roles)
+
+    return Rule(who, allows)
+
+
+PUBLIC = Rule("anyone", lambda principal, view_args: True, needs_sign_in=False)
+SIGNED_IN = Rule("anyone signed in", lambda principal, view_args: principal is not None)
+STAFF = Rule(
+    "anyone signed in with an account",
+    lambda principal, view_args: principal is not None and principal.kind == ACCOUNT,
+)
+ADMIN = Rule("admins", lambda principal, view_args: principal is not None and principal.is_admin)
+READER = _holding("the partnership's chairs, members and auditors", CHAIR, MEMBER, AUDITOR)
+AUDITOR_RULE = _holding("the partnership's chairs and auditors", CHAIR, AUDITOR)
+RECORDER = _holding("the partnership's chairs", CHAIR)
+
+# Every endpoint, and who may use it. Deny by default: an endpoint not named here is refused.
+RULES: dict[str, Rule] = {
+    "static": PUBLIC,
+    # Private links: the address carries the participant's key; it is the participant's own.
+    "my_input.show": PUBLIC,
+    "my_input.set_contact_preferences": PUBLIC,
+    "my_input.feed": PUBLIC,
+    "my_input.unsubscribe": PUBLIC,
+    "my_input.mine": SIGNED_IN,
+    # Signing in, and what one does with one's own account.
+    "accounts.sign_in": PUBLIC,
+    "accounts.second_factor": PUBLIC,  # only with a password just given (the session says so)
+    "accounts.email_link": PUBLIC,
+    "accounts.follow_link": PUBLIC,
+    "accounts.reset_request": PUBLIC,
+    "accounts.reset": PUBLIC,
+    "accounts.sign_out": PUBLIC,  # signing out when already out does no harm
+    "accounts.sign_out_everywhere": SIGNED_IN,
+    "accounts.account": SIGNED_IN,
+    "accounts.change_password": STAFF,
+    "accounts.second_factor_setup": STAFF,
+    # Admins run the installation: accounts and roles.
+    "admin_accounts.index": ADMIN,
+    "admin_accounts.new": ADMIN,
+    "admin_accounts.show": ADMIN,
+    "admin_accounts.grant": ADMIN,
+    "admin_accounts.revoke": ADMIN,
+    "admin_accounts.change_admin": ADMIN,
+    "admin_accounts.reset_second_factor": ADMIN,
+    # The list shows only the partnerships one may read (`visible_partnerships`).
+    "partnerships.index": SIGNED_IN,
+    "partnerships.new_partnership": ADMIN,
+    "partnerships.show": READER,
+    "partnerships.new_member": RECORDER,
+    "partnerships.schedule_meeting": RECORDER,
+    "partnerships.thresholds": RECORDER,
+    "contributions.for_partnership": READER,
+    "contributions.show": READER,
+    "contributions.respond": RECORDER,
+    "decisions.show": READER,
+    "decisions.correct": RECORDER,
+    "decisions.reverse": RECORDER,
+    "decisions.decide_outside_meeting": RECORDER,
+    "evidence.dashboard": READER,
+    "evidence.policy_level": READER,
+    "meetings.show": READER,
+    "meetings.add_agenda_item": RECORDER,
+    "meetings.agree_action": RECORDER,
+    "meetings.approve_minutes": RECORDER,
+    "meetings.complete_action": RECORDER,
+    "meetings.record_adjustment": RECORDER,
+    "meetings.record_attendance": RECORDER,
+    "meetings.record_contribution": RECORDER,
+    "meetings.record_decision": RECORDER,
+    "policies.show": READER,
+    "policies.new_policy": RECORDER,
+    "policies.adopt": RECORDER,
+    "policies.claim": RECORDER,
+    "policies.enter_stage": RECORDER,
+    "policies.publish_version": RECORDER,
+    "policies.rate": RECORDER,
+    "policies.retire": RECORDER,
+    "policies.start_new_cycle": RECORDER,
+}
+
+
+def rule_for(endpoint: str | None) -> Rule | None:
+    return RULES.get(endpoint or "")
+
+
+def can(rule_name: Rule, **view_args: Any) -> bool:
+    """Whether the signed-in person passes a rule for a subject: for pages to offer only what works."""
+    return rule_name.allows(current(), view_args)
+
+
+def init_app(app: Flask, load_principal: Callable[[], Principal | None]) -> None:
+    """Loads the signed-in person before every request, then applies the endpoint's rule."""
+    app.jinja_env.globals.update(
+        signed_in=current, can=can, READER=READER, RECORDER=RECORDER, AUDITOR=AUDITOR_RULE, ADMIN=ADMIN
+    )
+
+    @app.before_request
+    def check_access() -> ResponseReturnValue | None:
+        g.principal = load_principal()
+        if request.routing_exception is not None:
+            return None  # no such page, or not for this method: 404 or 405 says so
+        rule = rule_for(request.endpoint)
+        if rule is None:
+            abort(403)  # deny by default: a route nobody gave a rule
+        if rule.allows(current(), request.view_args or {}):
+            return None
+        if current() is None and rule.needs_sign_in:
+            if request.method == "GET":
+                return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
+            abort(401)
+        abort(403)
+        return None
