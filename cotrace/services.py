@@ -19,7 +19,7 @@ from eventsourcing.application import LRUCache
 from eventsourcing.persistence import IntegrityError, OperationalError, Recording
 from sqlalchemy import Engine
 
-from cotrace import submissions
+from cotrace import sign_in_tables, submissions
 from cotrace.settings import Settings
 from domain.application import Cotrace
 from domain.errors import NotFound, Problem, RulesBroken
@@ -159,6 +159,7 @@ def open_services(
     read_models = ReadModels(app, all_projections() if projections is None else projections)
     read_models.create_tables()
     submissions.metadata.create_all(read_models.engine)
+    sign_in_tables.create_tables(read_models.engine)
     operator_id = app.create_local_operator()
     read_models.catch_up()
     return Services(app=app, read_models=read_models, operator_id=operator_id)
