@@ -93,7 +93,7 @@ sign_in_failures = Table(
     "sign_in_failures",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("key", String(64), nullable=False),  # SHA-256 of "account:<email>" or "address:<ip>"
+    Column("key", String(64), nullable=False),  # SHA-256 of "account:<email>" or "address:<ip>", in hex
     Column("at", UtcDateTime, nullable=False, index=True),
     Index("sign_in_failures_key_at", "key", "at"),
 )

@@ -6,15 +6,26 @@ stops there, from however many addresses it comes.
 Per address (key `address_key(ip)`): 20 failures in 15 minutes. One machine trying a few passwords
 against many accounts stops there.
 
-The window slides: a failure counts for 15 minutes after it happened, then no longer, and nobody is
-locked out for good (which would let anyone lock a person out of their account). A right password
-clears the account's failures; leave the address's alone, or one account an attacker holds would
-wipe the slate for their guesses at others.
+The window slides: a failure counts for 15 minutes after it happened, then no longer; nobody is
+locked out for good. Someone who knows a person's email can still keep that person's password
+sign-in refused, failing five times every 15 minutes: an emailed link (password reset) is the way
+in that guessing cannot block, and redeeming it should clear the account's failures. A right
+password clears the account's failures; leave the address's alone, or one account an attacker
+holds would wipe the slate for their guesses at others.
+
+How to use it: refuse without checking the password when `is_throttled` says so for the account's
+key or the address's; after a wrong password (or an unknown email: the same answer, so no one learns
+which) `record_failure` for both; after a right one `clear_failures` for the account's key. Failures
+are counted after the password is checked, so guesses sent all at once can pass before the first
+failure is written: no more at a time than the server serves at once (its workers and threads).
 
 Kept in the database, not in a process's memory: every worker of the web server and every process
-sees the same counts, with no other service to run. Keys are kept as their SHA-256, so the table
-holds no email or IP address, and rows older than the window are removed as new ones come.
-Every function takes the caller's `Connection`.
+sees the same counts, with no other service to run. (Flask-Limiter keeps its counts in a process's
+memory by default; its other storages, through the `limits` library, are Redis, Memcached, MongoDB
+and etcd, never SQL; and it counts requests, where we count failures.) Keys are kept as their
+SHA-256, out of casual sight (not secret: an IP address's hash is found by trying them all), and
+rows are removed once the window has left them behind. Every function takes the caller's
+`Connection`.
 """
 
 from __future__ import annotations
