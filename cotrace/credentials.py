@@ -22,6 +22,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from cotrace import one_time_links, passwords, sign_in_sessions
 from cotrace.sign_in_tables import credentials
+from domain.addresses import is_one_address
 from domain.errors import NotFound, Problems
 
 TOTP_WINDOW = 1  # steps either side of now
@@ -39,13 +40,14 @@ def normalized_email(email: str) -> str:
 
 def set_email(conn: Connection, account_id: UUID, email: str) -> None:
     """Gives an account the email address it signs in with; raises `RulesBroken` (field "email")
-    when another account has it already."""
+    when it is not one address, or another account has it already."""
     email = normalized_email(email)
-    holder = account_for_email(conn, email)
-    if holder is not None and holder != account_id:
-        problems = Problems()
+    problems = Problems()
+    if not is_one_address(email):
+        problems.add("email", "Enter an email address in the correct format, like name@example.com")
+    elif account_for_email(conn, email) not in (None, account_id):
         problems.add("email", "Another account already uses this email address")
-        problems.raise_if_any()
+    problems.raise_if_any()
     changed = conn.execute(
         update(credentials).where(credentials.c.account_id == account_id).values(email=email)
     )

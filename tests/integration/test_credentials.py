@@ -64,6 +64,22 @@ def test_an_email_address_belongs_to_one_account(conn, sam):
     assert account_for_email(conn, "sam.jones@example.org") is None
 
 
+def test_an_email_address_must_be_one_well_formed_address(conn):
+    for wrong in [
+        "",
+        "sam",
+        "sam@",
+        "sam@example.org, alex@example.org",
+        "sam@example.org\nBcc: x@example.org",
+    ]:
+        with pytest.raises(RulesBroken) as broken:
+            set_email(conn, uuid.uuid4(), wrong)
+        assert broken.value.by_field() == {
+            "email": "Enter an email address in the correct format, like name@example.com"
+        }, wrong
+    assert conn.scalar(select(credentials_table.c.email)) is None
+
+
 def test_the_right_password_signs_in_and_nothing_else_does(conn, sam):
     assert check_password(conn, "Sam.Jones@example.org", PASSWORD) == sam
     assert check_password(conn, "sam.jones@example.org", PASSWORD.upper()) is None
