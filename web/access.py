@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from flask import Flask, abort, g, redirect, request, url_for
+from flask import Flask, abort, g, has_request_context, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
 from domain.accounts import AUDITOR, CHAIR, MEMBER
@@ -162,16 +162,17 @@ def rule_for(endpoint: str | None) -> Rule | None:
     return RULES.get(endpoint or "")
 
 
-def can(rule_name: Rule, **view_args: Any) -> bool:
-    """Whether the signed-in person passes a rule for a subject: for pages to offer only what works."""
-    return rule_name.allows(current(), view_args)
+def may_record() -> bool:
+    """Whether the signed-in person may record for the partnership of this page (its chair, or an
+    admin): pages offer their forms only to them, as a form that would be refused helps nobody."""
+    if "may_record" not in g:
+        g.may_record = has_request_context() and RECORDER.allows(current(), request.view_args or {})
+    return bool(g.may_record)
 
 
 def init_app(app: Flask, load_principal: Callable[[], Principal | None]) -> None:
     """Loads the signed-in person before every request, then applies the endpoint's rule."""
-    app.jinja_env.globals.update(
-        signed_in=current, can=can, READER=READER, RECORDER=RECORDER, AUDITOR=AUDITOR_RULE, ADMIN=ADMIN
-    )
+    app.jinja_env.globals.update(signed_in=current, may_record=may_record)
 
     @app.before_request
     def check_access() -> ResponseReturnValue | None:

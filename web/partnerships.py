@@ -13,7 +13,7 @@ from domain.application import Cotrace
 from domain.errors import Problems
 from domain.vocabulary import STAKEHOLDER_GROUPS
 from projections import reads, thresholds
-from web import commands, forms
+from web import access, commands, forms
 from web.answers import answer_form
 from web.form_pages import Field, form_page
 from web.forms import Form
@@ -28,6 +28,9 @@ GROUP_OPTIONS = [(code, group.label) for code, group in STAKEHOLDER_GROUPS.items
 def index() -> ResponseReturnValue:
     with commands.reading() as conn:
         partnerships = reads.all_partnerships(conn)
+    principal = access.current()
+    if principal is not None and not principal.is_admin:  # only those one holds a role in
+        partnerships = [p for p in partnerships if p["id"] in principal.grants.roles]
     return render_template("index.html", partnerships=partnerships)
 
 

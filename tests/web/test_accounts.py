@@ -232,3 +232,18 @@ def test_create_admin_refuses_a_weak_password_and_import_needs_a_known_account(r
     history.write_text("partnership: X\nrecords: []\n")
     unknown = runner.invoke(["import", "--as", "ghost@example.org", str(history)])
     assert unknown.exit_code == 1 and "No account signs in with ghost@example.org" in unknown.output
+
+
+def test_a_member_sees_their_partnership_without_the_chairs_forms(flask_app, services, story):
+    other = services.run(lambda app, actor: app.form_partnership(actor, "Elsewhere"), story.actor)
+    account = open_account(services, None, "Mo Member", "mo@example.org")
+    services.run(lambda app, actor: app.grant_role(actor, story.partnership, account, "member"), account)
+    member = signed_in(flask_app, "account", account)
+    listing = member.get("/").get_data(as_text=True)
+    assert "Riverside" in listing and "Elsewhere" not in listing and str(other) not in listing
+    page = member.get(f"/partnerships/{story.partnership}").get_data(as_text=True)
+    assert "Schedule a meeting" not in page and "Add a member" not in page
+    policy = member.get(f"/policies/{story.policy}").get_data(as_text=True)
+    assert "Record for this policy" not in policy
+    chair_page = signed_in(flask_app, "account", open_account(services, None, *ADMIN, is_admin=True))
+    assert "Schedule a meeting" in chair_page.get(f"/partnerships/{story.partnership}").get_data(as_text=True)
