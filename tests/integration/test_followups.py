@@ -494,10 +494,11 @@ def test_an_imported_history_with_an_address_or_title_that_would_break_a_header_
             "title: Elective Home Education Policy", 'title: "Elective Home Education\\nBcc: eve@example.net"'
         )
         path, message = "record 5 (policy 'ehe'), title", "Write the title on one line"
+    actor = importer(services)  # opening the importer's account is an event of its own
     before = events(services)
 
     with pytest.raises(HistoryInvalid) as invalid:
-        import_history(services, load_history(text), actor=importer(services))
+        import_history(services, load_history(text), actor=actor)
 
     [problem] = invalid.value.problems
     assert problem.path == path and problem.message.startswith(message)
