@@ -16,10 +16,11 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import LRUCache
-from eventsourcing.persistence import IntegrityError, OperationalError, Recording
+from eventsourcing.persistence import IntegrityError, Mapper, OperationalError, Recording
 from sqlalchemy import Engine
 
-from cotrace import sign_in_tables, submissions
+from cotrace import personal_data, sign_in_tables, submissions
+from cotrace.personal_data import PersonalDataMapper, PersonalKeys
 from cotrace.settings import Settings
 from domain.application import Cotrace
 from domain.errors import NotFound, Problem, RulesBroken
@@ -48,8 +49,14 @@ class ServedCotrace(Cotrace):
     copy_cached_aggregates = False
 
     def __init__(self, env: Any = None, today: Callable[[], date] = date.today) -> None:
+        # Made before the parent builds the mapper; it reaches the recorder only once one exists.
+        self.personal_keys = PersonalKeys(lambda commit: self.recorder.datastore.transaction(commit))  # type: ignore[attr-defined]
         super().__init__(env, today)
         self.recordings: list[Recording] | None = None  # a list while a unit of work runs
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        """Personal data is encrypted with its owner's key (`cotrace.personal_data`)."""
+        return PersonalDataMapper(self.construct_transcoder(), self.personal_keys)
 
     def _notify(self, recordings: list[Recording]) -> None:
         super()._notify(recordings)
@@ -132,6 +139,8 @@ class Services:
     def _forget_cached_aggregates(self) -> None:
         self.known_head = None
         self.app.repository.cache = LRUCache(maxsize=CACHED_AGGREGATES)
+        # Keys too: another process may have erased someone, and an erased key must not be used.
+        self.app.personal_keys.forget()
 
     def close(self) -> None:
         self.app.close()
@@ -158,6 +167,7 @@ def open_services(
     read_models = ReadModels(app, all_projections() if projections is None else projections)
     read_models.create_tables()
     submissions.metadata.create_all(read_models.engine)
+    personal_data.metadata.create_all(read_models.engine)
     sign_in_tables.create_tables(read_models.engine)
     read_models.catch_up()
     return Services(app=app, read_models=read_models)
