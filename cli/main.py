@@ -1,4 +1,4 @@
-"""The `cotrace` command: serve, demo, rebuild, level, import, send-followups.
+"""The `cotrace` command: serve, demo, rebuild, level, import, erase, send-followups.
 
 An entrypoint beside `web`: it reaches the application layer (`cotrace`) directly, and starts the
 web server only for `serve`. Nothing imports it. It is not a Flask CLI, so a command that has
@@ -220,6 +220,64 @@ def import_file(installation: Installation, file: Path, as_email: str, dry_run: 
     # Counts per type and per stage show a slip no rule can catch, such as input filed under the wrong stage.
     for line in imported.summary.lines():
         click.echo(line)
+
+
+@group.command()
+@click.argument("participant")
+@click.option(
+    "--as",
+    "as_email",
+    required=True,
+    metavar="EMAIL",
+    help="The admin the erasure is recorded as (their email).",
+)
+@click.option("--yes", is_flag=True, help="Do not ask to confirm.")
+@pass_installation
+def erase(installation: Installation, participant: str, as_email: str, yes: bool) -> None:
+    """Erase the personal data of PARTICIPANT (their id): name, address and the words of their
+    contributions go for good; their stakeholder group, and every verdict, stay (docs/privacy.md)."""
+    from uuid import UUID
+
+    from cotrace.erasure import erase_participant
+    from projections import reads
+    from projections.access import ACCOUNT, grants_of
+
+    try:
+        participant_id = UUID(participant)
+    except ValueError:
+        raise click.BadParameter(
+            "give the participant's id, as on their page", param_hint="PARTICIPANT"
+        ) from None
+    services = installation.services
+    services.read_models.catch_up()  # what another process recorded: the participant may be new
+    with services.engine.connect() as conn:
+        actor = credentials.account_for_email(conn, as_email)
+        grants = grants_of(conn, ACCOUNT, actor) if actor else None
+        found = reads.participant(conn, participant_id)
+    if actor is None or grants is None or not grants.is_admin:
+        raise click.ClickException(f"{as_email} is not an admin's account: only an admin may erase.")
+    if found is None:
+        raise click.ClickException(f"No participant has the id {participant_id}.")
+    click.echo(f"{found['name']} ({found['stakeholder_group'].replace('_', ' ')})")
+    if not yes:
+        click.confirm("Erase this person's name, address and words for good?", abort=True)
+    total = services.app.recorder.max_notification_id() or 0
+    try:
+        with click.progressbar(length=total, label="Rebuilding the read models", file=sys.stderr) as bar:
+            done = 0
+
+            def progress(applied: int, _total: int) -> None:
+                nonlocal done
+                bar.update(applied - done)
+                done = applied
+
+            erased = erase_participant(services, actor, participant_id, progress)
+    except RulesBroken as broken:
+        raise click.ClickException(broken.problems[0].message) from None
+    click.echo(
+        f"Erased: the record now shows an erased {erased.stakeholder_group.replace('_', ' ')}; "
+        "backups and emails already sent are outside Cotrace (docs/privacy.md)."
+    )
 
 
 @group.command("create-admin")

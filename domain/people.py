@@ -1,6 +1,9 @@
 """The people Cotrace knows: participants (who co-produce) and operators (who record).
 
-Personal data, a participant's name, lives only in these aggregates.
+Personal data, a participant's name and address, lives only in these aggregates (and the words of
+their contributions in theirs); `domain.personal_data` names the fields, which are stored encrypted
+with a key of the participant's own. Erasing a participant destroys that key: the events stay, and
+read as `ERASED_NAME` and `ERASED_WORDS` from then on.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from domain.wording import NAME, check_length
 
 EMAIL_FORMAT = "Enter an email address in the right format, like name@example.com"
 LOCAL_OPERATOR_ID = uuid5(NAMESPACE_URL, "cotrace:operator:local")
+ERASED_NAME = "[erased participant]"
+ERASED_WORDS = "[erased with its author's data]"
 
 
 class Participant(Aggregate):
@@ -25,12 +30,28 @@ class Participant(Aggregate):
         self.stakeholder_group = stakeholder_group
         self.email: str | None = None
         self.email_consent = False
+        self.erased = False
 
     @event("ContactPreferencesSet")
     def set_contact_preferences(self, email: str | None, email_consent: bool, recorded_by: UUID) -> None:
         """Follow-up by email only to an address given, with the participant's agreement."""
         self.email = email
         self.email_consent = email_consent
+
+    @event("Erased")
+    def erase(self, recorded_by: UUID) -> None:
+        """The participant's personal data is destroyed (their key); the event itself holds none,
+        so the trail keeps who they were only as their stakeholder group."""
+        self.name = ERASED_NAME
+        self.email = None
+        self.email_consent = False
+        self.erased = True
+
+    def check_not_erased(self, problems: Problems, field: str) -> None:
+        if getattr(self, "erased", False):
+            problems.add(
+                field, "This participant's personal data was erased: nothing more can be recorded for them"
+            )
 
     @staticmethod
     def check_contact(email: str | None, email_consent: bool) -> None:

@@ -153,6 +153,16 @@ class Followups(ReadModel):
             )
 
     @_on.register
+    def _(self, event: Participant.Erased, conn: Connection, position: int) -> None:
+        # Erased before it was sent: it is not sent, and its address and words go with the rest.
+        conn.execute(
+            update(outbox)
+            .where(outbox.c.participant_id == event.originator_id)
+            .where(outbox.c.status == "queued")
+            .values(status="withdrawn", to_address=None, body=None)
+        )
+
+    @_on.register
     def _(self, event: Contribution.Submitted, conn: Connection, position: int) -> None:
         conn.execute(
             insert(contributions),

@@ -210,6 +210,24 @@ class ReadModels:
         self.create_tables()
         return self.catch_up(progress)
 
+    def rebuild_in_one_transaction(self, progress: Progress | None = None) -> int:
+        """Rebuilds every read model, as `rebuild` does, in one transaction: the caller's, when one
+        is open. Pages read the old rows until it commits (PostgreSQL's readers wait on the dropped
+        tables; SQLite's see the file as it was), and a failure leaves them as they were. For work
+        that must commit with the rebuild: an erasure, whose key goes as its words leave the rows."""
+        with self.datastore.transaction(commit=True) as session:
+            connection = session.connection()
+            for projection in self.projections:
+                projection.metadata.drop_all(connection)
+                projection.metadata.create_all(connection)
+            names = [p.name for p in self.projections]
+            session.execute(
+                update(projection_positions)
+                .where(projection_positions.c.projection.in_(names))
+                .values(position=0)
+            )
+            return self.catch_up(progress)
+
     def _apply_next_batch(self) -> int:
         with self.datastore.transaction(commit=True) as session:
             positions = self._read_positions(session)

@@ -99,6 +99,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     from web import (  # noqa: F401 - routes of the areas above
         accounts,
         admin_accounts,
+        admin_erasure,
         contributions,
         decision_records,
         decisions,
@@ -115,6 +116,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     for area in (
         accounts,
         admin_accounts,
+        admin_erasure,
         partnerships,
         policies,
         meetings,

@@ -121,6 +121,8 @@ RULES: dict[str, Rule] = {
     "admin_accounts.revoke": ADMIN,
     "admin_accounts.change_admin": ADMIN,
     "admin_accounts.reset_second_factor": ADMIN,
+    "admin_erasure.index": ADMIN,
+    "admin_erasure.erase": ADMIN,
     # The list shows only the partnerships one may read (`visible_partnerships`).
     "partnerships.index": SIGNED_IN,
     "partnerships.new_partnership": ADMIN,

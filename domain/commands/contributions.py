@@ -52,6 +52,8 @@ class ContributionCommands(Commands):
             policy.check_in_force(problems, "text")
         if contributor_id is None or (partnership is not None and not partnership.is_member(contributor_id)):
             problems.add("contributor_id", "Choose the contributor from the partnership's members")
+        else:
+            self._get(Participant, contributor_id).check_not_erased(problems, "contributor_id")
         if meeting is not None:
             meeting.check_has_taken_place(problems, "meeting_id", self.today(), "record what was said")
             if contributor_id is not None:

@@ -34,9 +34,24 @@ class PeopleCommands(Commands):
     ) -> None:
         participant = self._get(Participant, participant_id)
         email = (email or "").strip() or None
+        problems = Problems()
+        participant.check_not_erased(problems, "email")
+        problems.raise_if_any()
         Participant.check_contact(email, email_consent)
         participant.set_contact_preferences(email=email, email_consent=email_consent, recorded_by=actor)
         self.save(participant)
+
+    def erase_participant(self, actor: UUID, participant_id: UUID) -> str:
+        """Records that a participant's personal data is erased; returns their stakeholder group.
+        Destroying their key, which is what erases, is the caller's (`cotrace.erasure`): the key
+        lives outside the log, and the event holds no personal data."""
+        participant = self._get(Participant, participant_id)
+        problems = Problems()
+        participant.check_not_erased(problems, "participant_id")
+        problems.raise_if_any()
+        participant.erase(recorded_by=actor)
+        self.save(participant)
+        return participant.stakeholder_group
 
     def form_partnership(self, actor: UUID, name: str) -> UUID:
         Partnership.check_name(name)
