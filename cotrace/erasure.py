@@ -52,10 +52,10 @@ def erase_participant(
                 sign_in_sessions.forget_sessions(connection, PARTICIPANT, participant_id)
                 one_time_links.forget_links(connection, PARTICIPANT, participant_id)
                 # Cached aggregates hold the name as it read before; the rebuild reads the log afresh.
-                services._forget_cached_aggregates()
+                services.forget_cached_state()
                 applied = read_models.rebuild_in_one_transaction(progress)
         finally:
-            services._forget_cached_aggregates()
+            services.forget_cached_state()
     _reclaim_space(services)
     return Erased(participant_id, group, applied)
 

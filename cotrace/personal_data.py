@@ -11,7 +11,10 @@ transaction as the events that first need them: an event acknowledged is one who
 When a key is gone (the owner erased), the fields read as the domain says erased data reads. The
 stored bytes never change, so a later seal over them (a hash of each event's stored bytes) holds.
 
-Events stored before this module existed hold their fields in clear, and are read as they are.
+Events stored before this module existed held their fields in clear: `encrypt_events_stored_in_clear`
+encrypts them once, at start, while the log is not yet sealed (a seal over the stored bytes would
+make that rewrite impossible, and the clear bytes permanent). An event it has not reached reads as
+it is.
 """
 
 from __future__ import annotations
@@ -26,9 +29,9 @@ from uuid import UUID
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import Mapper, MapperDeserialisationError, StoredEvent
+from eventsourcing.persistence import IntegrityError, Mapper, MapperDeserialisationError, StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
-from sqlalchemy import Column, LargeBinary, MetaData, Table, Uuid, delete, insert, select
+from sqlalchemy import Column, LargeBinary, MetaData, String, Table, Uuid, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from domain.personal_data import PERSONAL_DATA, PersonalFields
@@ -40,6 +43,10 @@ keys = Table(
     Column("owner_id", Uuid, primary_key=True),
     Column("key", LargeBinary(32), nullable=False),
 )
+
+# The one-off rewrites this installation has done, by name.
+rewrites = Table("cotrace_log_rewrites", metadata, Column("name", String(64), primary_key=True))
+CLEAR_EVENTS_ENCRYPTED = "personal data encrypted"
 
 ENTRY = "personal_data"
 NONCE_BYTES = 12
@@ -167,6 +174,45 @@ class PersonalDataMapper(Mapper[UUID]):
                 f"v{stored_event.originator_version} does not decrypt: it was altered or moved"
             ) from error
         return cast(dict[str, Any], json.loads(plain))
+
+
+def encrypt_events_stored_in_clear(app: Any) -> int:
+    """Encrypts the personal fields of events stored before they were encrypted, once for an
+    installation, in one transaction; returns how many events it rewrote. Each is read as the app
+    reads it (upcast to its class's current shape) and stored again as the app now stores it, under
+    the same aggregate and version, so nothing else of the log moves."""
+    try:
+        return _encrypt_events_stored_in_clear(app)
+    except IntegrityError:
+        return 0  # another process starting at the same moment did it first
+
+
+def _encrypt_events_stored_in_clear(app: Any) -> int:
+    events = app.recorder.events_record_cls.__table__
+    mapper = app.mapper
+    with app.recorder.datastore.transaction(commit=True) as session:
+        if session.scalar(select(rewrites.c.name).where(rewrites.c.name == CLEAR_EVENTS_ENCRYPTED)):
+            return 0
+        found = session.execute(
+            select(events.c.originator_id, events.c.originator_version, events.c.topic, events.c.state)
+            .where(events.c.topic.in_(PERSONAL_BY_TOPIC))
+            .order_by(events.c.id)
+        ).all()
+        rewritten = 0
+        for row in found:
+            stored = StoredEvent(row.originator_id, row.originator_version, row.topic, bytes(row.state))
+            if ENTRY in mapper.transcoder.decode(stored.state):
+                continue
+            again = mapper.to_stored_event(mapper.to_domain_event(stored))
+            session.execute(
+                update(events)
+                .where(events.c.originator_id == row.originator_id)
+                .where(events.c.originator_version == row.originator_version)
+                .values(state=again.state)
+            )
+            rewritten += 1
+        session.execute(insert(rewrites).values(name=CLEAR_EVENTS_ENCRYPTED))
+    return rewritten
 
 
 def erased_fields(topic: str, names: list[str]) -> dict[str, Any]:

@@ -111,7 +111,7 @@ class Services:
                 # that exists, so the command cannot look further; the form's own problems stand.
                 return []
             finally:
-                self._forget_cached_aggregates()
+                self.forget_cached_state()
 
     def _run_once(self, command: Callable[[Cotrace, UUID], T], actor: UUID, submission: str | None) -> T:
         self.app.recordings = []
@@ -119,7 +119,7 @@ class Services:
             with self.read_models.datastore.transaction(commit=True) as session:
                 head = self.read_models.head()
                 if head != self.known_head:
-                    self._forget_cached_aggregates()
+                    self.forget_cached_state()
                 if submission is not None:
                     sent_before = submissions.earlier(session, submission)
                     if sent_before is not None:
@@ -131,12 +131,13 @@ class Services:
             return result
         except BaseException:
             # The cache took this unit's aggregates as saved; the rollback unsaved them.
-            self._forget_cached_aggregates()
+            self.forget_cached_state()
             raise
         finally:
             self.app.recordings = None
 
-    def _forget_cached_aggregates(self) -> None:
+    def forget_cached_state(self) -> None:
+        """Forgets the cached aggregates and keys: the next command reads them from the store."""
         self.known_head = None
         self.app.repository.cache = LRUCache(maxsize=CACHED_AGGREGATES)
         # Keys too: another process may have erased someone, and an erased key must not be used.
@@ -168,6 +169,7 @@ def open_services(
     read_models.create_tables()
     submissions.metadata.create_all(read_models.engine)
     personal_data.metadata.create_all(read_models.engine)
+    personal_data.encrypt_events_stored_in_clear(app)
     sign_in_tables.create_tables(read_models.engine)
     read_models.catch_up()
     return Services(app=app, read_models=read_models)

@@ -8,14 +8,15 @@ from pathlib import Path
 from uuid import UUID
 
 import pytest
-from sqlalchemy import MetaData, select, text
+from eventsourcing.persistence import StoredEvent
+from sqlalchemy import MetaData, delete, select, text
 
 from cotrace.demo import load_demo
 from cotrace.erasure import erase_participant
 from cotrace.levels import assessments
-from cotrace.personal_data import keys
+from cotrace.personal_data import encrypt_events_stored_in_clear, keys, rewrites
 from domain.errors import RulesBroken
-from domain.people import ERASED_NAME, ERASED_WORDS
+from domain.people import ERASED_NAME, ERASED_WORDS, Participant
 from projections import reads
 from tests.conftest import TODAY, importer
 
@@ -174,31 +175,30 @@ def test_a_failed_erasure_erases_nothing(services, demo, monkeypatch):
     assert services.app.repository.get(person).name == CANARY_NAME
 
 
-def test_an_event_stored_before_encryption_reads_as_it_was(services):
-    """Events written before personal data was encrypted hold it in clear, and stay readable."""
-    from eventsourcing.persistence import StoredEvent
-
-    from domain.people import Participant
-
+def test_an_event_stored_before_encryption_reads_as_it_was_and_is_encrypted_once(services):
+    """Events written before personal data was encrypted held it in clear: they stay readable, and
+    the installation's first start since encrypts them where they are."""
     person = UUID("5f0c1c1e-0000-4000-8000-000000000001")
-    state = {
+    old_shape = {
         "name": "Old Shape",
         "stakeholder_group": "home_educator",
         "recorded_by": {"_type_": "uuid_hex", "_data_": person.hex},
+        "timestamp": {"_type_": "datetime_iso", "_data_": "2025-01-01T00:00:00+00:00"},
+        "originator_topic": "domain.people:Participant",
     }
-    stored = StoredEvent(
-        originator_id=person,
-        originator_version=1,
-        topic="domain.people:Participant.Registered",
-        state=json.dumps(
-            {
-                **state,
-                "timestamp": {"_type_": "datetime_iso", "_data_": "2025-01-01T00:00:00+00:00"},
-                "originator_topic": "domain.people:Participant",
-            }
-        ).encode(),
+    services.app.recorder.insert_events(
+        [StoredEvent(person, 1, "domain.people:Participant.Registered", json.dumps(old_shape).encode())]
     )
-    services.app.recorder.insert_events([stored])
+    assert services.app.repository.get(person).name == "Old Shape"
+
+    with services.engine.begin() as conn:
+        conn.execute(delete(rewrites))  # as an installation from before encryption starts
+    assert encrypt_events_stored_in_clear(services.app) == 1
+    assert encrypt_events_stored_in_clear(services.app) == 0
+    events = services.app.recorder.events_record_cls.__table__
+    with services.engine.connect() as conn:
+        state = bytes(conn.scalar(select(events.c.state).where(events.c.originator_id == person)))
+    assert b"Old Shape" not in state and b"personal_data" in state
+    services.forget_cached_state()
     participant = services.app.repository.get(person)
-    assert isinstance(participant, Participant)
-    assert participant.name == "Old Shape"
+    assert isinstance(participant, Participant) and participant.name == "Old Shape"
