@@ -42,7 +42,7 @@ def test_a_chair_records_a_decision_and_an_auditor_sees_it_in_the_trail(served, 
     row = page.get_by_role("row").filter(has_text=DECISION)
     assert "Home educator, Local authority" in row.inner_text()
     assert "15 June 2026" in row.inner_text()
-    assert "by Local operator" in row.inner_text()
+    assert "by Ada Admin" in row.inner_text()  # the account signed in, never an anonymous operator
     assert_accessible(page, "policy-audit-trail")
 
 
