@@ -69,6 +69,7 @@ CHANNELS: dict[str, str] = {
     "survey": "Survey",
     "workshop": "Workshop",
     "email": "Email",
+    "online": "Online, in Cotrace",  # given by the participant themself, signed in
     "other": "Other",
 }
 

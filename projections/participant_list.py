@@ -1,4 +1,5 @@
-"""The participants an admin looks through, a page at a time, by name (for erasure)."""
+"""Reads about participants: the list an admin looks through (for erasure), a page at a time, and
+the partnerships and policies a participant belongs to."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from uuid import UUID
 from sqlalchemy import Connection, and_, or_, select, tuple_
 
 from domain.people import ERASED_NAME
-from projections.directory import members, participants, partnerships
+from projections.directory import members, participants, partnerships, policies
 
 
 def participants_page(conn: Connection, after: UUID | None, limit: int) -> list[dict[str, Any]]:
@@ -36,3 +37,17 @@ def partnerships_of(conn: Connection, participant_id: UUID) -> list[str]:
         .order_by(partnerships.c.name)
     )
     return list(conn.scalars(query))
+
+
+def policies_open_to(conn: Connection, participant_id: UUID) -> list[dict[str, Any]]:
+    """The policies of the participant's partnerships that are not retired: those they may give
+    their input on, at the stage each stands at."""
+    query = (
+        select(policies.c.id, policies.c.title, policies.c.stage, policies.c.cycle)
+        .join(members, members.c.partnership_id == policies.c.partnership_id)
+        .where(members.c.participant_id == participant_id)
+        .where(policies.c.retired_on.is_(None))
+        .where(policies.c.stage.is_not(None))
+        .order_by(policies.c.title, policies.c.id)
+    )
+    return [row._asdict() for row in conn.execute(query)]

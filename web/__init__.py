@@ -107,6 +107,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         followup,
         meetings,
         my_input,
+        own_input,
         partnership_thresholds,
         partnerships,
         policies,
@@ -123,6 +124,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         decisions,
         contributions,
         my_input,
+        own_input,
         evidence_pages,
     ):
         app.register_blueprint(area.bp)

@@ -81,6 +81,15 @@ def _holding(who: str, *roles: str) -> Rule:
     return Rule(who, allows)
 
 
+def _own_input(principal: Principal | None, view_args: dict[str, Any]) -> bool:
+    """A participant signed in, a member of the partnership the page belongs to: their own input."""
+    return (
+        principal is not None
+        and principal.is_participant
+        and principal.grants.has(_partnership(view_args), MEMBER)
+    )
+
+
 PUBLIC = Rule("anyone", lambda principal, view_args: True, needs_sign_in=False)
 SIGNED_IN = Rule("anyone signed in", lambda principal, view_args: principal is not None)
 STAFF = Rule(
@@ -91,6 +100,7 @@ ADMIN = Rule("admins", lambda principal, view_args: principal is not None and pr
 READER = _holding("the partnership's chairs, members and auditors", CHAIR, MEMBER, AUDITOR)
 AUDITOR_RULE = _holding("the partnership's chairs and auditors", CHAIR, AUDITOR)
 RECORDER = _holding("the partnership's chairs", CHAIR)
+CONTRIBUTOR = Rule("the partnership's own participants, signed in", _own_input)
 
 # Every endpoint, and who may use it. Deny by default: an endpoint not named here is refused.
 RULES: dict[str, Rule] = {
@@ -101,6 +111,7 @@ RULES: dict[str, Rule] = {
     "my_input.feed": PUBLIC,
     "my_input.unsubscribe": PUBLIC,
     "my_input.mine": SIGNED_IN,
+    "own_input.give": CONTRIBUTOR,
     # Signing in, and what one does with one's own account.
     "accounts.sign_in": PUBLIC,
     "accounts.second_factor": PUBLIC,  # only with a password just given (the session says so)

@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from projections import reads
+from projections.participant_list import policies_open_to
 from web import access, commands, forms
 from web.answers import answer_form
 from web.private_links import participant_from_token, participant_token
@@ -91,6 +92,13 @@ def _render(
             "my_input.html",
             contributions=mine,
             versions=reads.latest_versions(conn, list({c["policy_id"] for c in mine})),
+            open_policies=policies_open_to(conn, participant_id),
+            signed_in_as_them=_signed_in_as(participant_id),
             today=commands.today(),
             **context,
         )
+
+
+def _signed_in_as(participant_id: UUID) -> bool:
+    principal = access.current()
+    return principal is not None and principal.is_participant and principal.id == participant_id

@@ -25,6 +25,7 @@ EXPECTED = {
     "my_input.feed": "anyone",
     "my_input.unsubscribe": "anyone",
     "my_input.mine": "signed in",
+    "own_input.give": "own participants",
     "accounts.sign_in": "anyone",
     "accounts.second_factor": "anyone",
     "accounts.email_link": "anyone",
@@ -89,6 +90,7 @@ ALLOWED = {
     "readers": {"participant", "member", "auditor", "chair", "admin"},
     "chairs": {"chair", "admin"},
     "admin": {"admin"},
+    "own participants": {"participant"},
 }
 
 
