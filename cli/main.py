@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -58,6 +60,21 @@ class Installation:
 pass_installation = click.make_pass_decorator(Installation, ensure=True)
 
 
+@contextmanager
+def progress_bar(label: str, services: Services) -> Iterator[Callable[[int, int], None]]:
+    """A bar over the whole log, moved by a rebuild's (applied, total) progress calls."""
+    total = services.app.recorder.max_notification_id() or 0
+    with click.progressbar(length=total, label=label, show_pos=True) as bar:
+        done = 0
+
+        def progress(applied: int, _total: int) -> None:
+            nonlocal done
+            bar.update(applied - done)
+            done = applied
+
+        yield progress
+
+
 @click.group()
 def group() -> None:
     """Cotrace: an event-sourced tracker of co-production."""
@@ -99,16 +116,8 @@ def demo(installation: Installation, if_empty: bool) -> None:
 def rebuild(installation: Installation) -> None:
     """Drop every projection and rebuild it from the event log."""
     services = installation.services
-    total = services.app.recorder.max_notification_id() or 0
     started = time.perf_counter()
-    with click.progressbar(length=total, label="Rebuilding projections", show_pos=True) as bar:
-        done = 0
-
-        def progress(applied: int, _total: int) -> None:
-            nonlocal done
-            bar.update(applied - done)
-            done = applied
-
+    with progress_bar("Rebuilding projections", services) as progress:
         applied = services.read_models.rebuild(progress)
     seconds = time.perf_counter() - started
     click.echo(f"Applied {applied} events in {seconds:.2f} s.")
@@ -261,16 +270,8 @@ def erase(installation: Installation, participant: str, as_email: str, yes: bool
     click.echo(f"{found['name']} ({found['stakeholder_group'].replace('_', ' ')})")
     if not yes:
         click.confirm("Erase this person's name, address and words for good?", abort=True)
-    total = services.app.recorder.max_notification_id() or 0
     try:
-        with click.progressbar(length=total, label="Rebuilding the read models", file=sys.stderr) as bar:
-            done = 0
-
-            def progress(applied: int, _total: int) -> None:
-                nonlocal done
-                bar.update(applied - done)
-                done = applied
-
+        with progress_bar("Rebuilding the read models", services) as progress:
             erased = erase_participant(services, actor, participant_id, progress)
     except RulesBroken as broken:
         raise click.ClickException(broken.problems[0].message) from None
