@@ -23,7 +23,7 @@ from tests.conftest import TODAY
 from tests.story import Riverside
 from web import create_app
 from web.mailer import Failed, Sent, send_from_app
-from web.private_links import participant_token, unsubscribe_token
+from web.private_links import FEED, PAGE, current_token, unsubscribe_token
 
 
 class Mailbox:
@@ -150,9 +150,14 @@ class Followup:
             return send_from_app(self.flask_app, failed)
 
     def token(self, name: str) -> str:
-        """Their private page's token (My input, the feed)."""
+        """Their private page's token (My input and its contact form)."""
         with self.flask_app.app_context():
-            return participant_token(self.person(name))
+            return current_token(PAGE, self.person(name))
+
+    def feed_token(self, name: str) -> str:
+        """Their private feed's token, which opens the feed alone."""
+        with self.flask_app.app_context():
+            return current_token(FEED, self.person(name))
 
     def unsubscribe_token(self, name: str) -> str:
         """The token their emails carry, which only unsubscribes."""

@@ -2,7 +2,8 @@
 and the one-click unsubscribe (RFC 8058) every follow-up email links to, by a token of its own.
 
 The feed names no one: a contribution under a pseudonym shows the pseudonym, and decision makers
-appear by stakeholder group only. The HTML "My input" page at /my-input/<token> is not built here.
+appear by stakeholder group only. The feed has a link of its own, which opens nothing else; the HTML
+"My input" page at /my-input/<token> is not built here.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from domain.wording import printable
 from projections import followups
 from web import commands, csrf
 from web.my_input import bp
-from web.private_links import participant_from_token, participant_from_unsubscribe_token
+from web.private_links import FEED, participant_from_token, participant_from_unsubscribe_token
 
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -41,7 +42,8 @@ def feed(token: str) -> Response:
 @csrf.exempt
 def unsubscribe(token: str) -> str:
     """A GET only shows the button: link checkers and previews open links, and must not unsubscribe.
-    Only an unsubscribe token does: the emails carry it, never the private page's."""
+    Only an unsubscribe token does: the emails carry it, never the private page's. It cannot be
+    revoked (`cotrace.private_links`): emails already sent must go on unsubscribing."""
     participant_id = participant_from_unsubscribe_token(token)
     if participant_id is None:
         abort(404)
@@ -59,7 +61,8 @@ def unsubscribe(token: str) -> str:
 
 
 def _participant(token: str) -> UUID:
-    participant_id = participant_from_token(token)
+    # The feed's own link: a feed reader holding it cannot open My input or its contact form.
+    participant_id = participant_from_token(FEED, token)
     if participant_id is None:
         abort(404)
     return participant_id
