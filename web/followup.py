@@ -19,14 +19,15 @@ from domain.wording import printable
 from projections import followups
 from web import commands, csrf
 from web.my_input import bp
-from web.private_links import FEED, participant_from_token, participant_from_unsubscribe_token
+from web.private_links import FEED, participant_from_unsubscribe_token, participant_or_404
 
 ATOM = "http://www.w3.org/2005/Atom"
 
 
 @bp.get("/my-input/<token>/feed.atom")
 def feed(token: str) -> Response:
-    participant_id = _participant(token)
+    # The feed's own link: a feed reader holding it cannot open My input or its contact form.
+    participant_id = participant_or_404(FEED, token)
     with commands.reading() as conn:
         contact = followups.contact(conn, participant_id)
         notices = followups.participant_notices(conn, participant_id)
@@ -58,14 +59,6 @@ def unsubscribe(token: str) -> str:
             actor=participant_id,
         )
     return render_template("unsubscribe.html", token=token, done=request.method == "POST")
-
-
-def _participant(token: str) -> UUID:
-    # The feed's own link: a feed reader holding it cannot open My input or its contact form.
-    participant_id = participant_from_token(FEED, token)
-    if participant_id is None:
-        abort(404)
-    return participant_id
 
 
 def _atom(participant_id: UUID, self_url: str, since: datetime, notices: list[dict[str, Any]]) -> bytes:

@@ -13,13 +13,14 @@ from uuid import UUID
 
 from flask import abort, make_response, render_template, url_for
 from flask.typing import ResponseReturnValue
+from sqlalchemy import Connection
 
 from domain.application import Cotrace
 from projections import private_links, reads
 from web import commands
 from web.accounts import absolute_url
 from web.answers import answer_form
-from web.partnerships import bp, partnership_or_404
+from web.partnerships import bp
 from web.private_links import FEED, PAGE, current_token
 
 LINK = "/partnerships/<uuid:partnership_id>/members/<uuid:participant_id>/private-link"
@@ -75,11 +76,14 @@ def _private(answer: ResponseReturnValue) -> ResponseReturnValue:
 
 
 def _member_or_404(partnership_id: UUID, participant_id: UUID) -> dict[str, Any]:
+    with commands.reading() as conn:
+        return _member_in(conn, partnership_id, participant_id)
+
+
+def _member_in(conn: Connection, partnership_id: UUID, participant_id: UUID) -> dict[str, Any]:
     """A member of this partnership: its chairs see no one else's link (a chair of another
     partnership asking here for one of this partnership's members finds nothing)."""
-    partnership_or_404(partnership_id)
-    with commands.reading() as conn:
-        members = reads.partnership_members(conn, partnership_id)
+    members = reads.partnership_members(conn, partnership_id)
     member = next((m for m in members if m["id"] == participant_id), None)
     if member is None:
         abort(404)
@@ -94,12 +98,12 @@ def _render(
     values: Any = None,
     status_message: str | None = None,
 ) -> str:
-    member = _member_or_404(partnership_id, participant_id)
     with commands.reading() as conn:
+        member = _member_in(conn, partnership_id, participant_id)  # in a partnership that exists
         partnership = reads.partnership(conn, partnership_id)
         participant = reads.participant(conn, participant_id)
         changes = private_links.changes_of(conn, participant_id)
-    page, feed = current_token(PAGE, participant_id), current_token(FEED, participant_id)
+        page, feed = current_token(conn, PAGE, participant_id), current_token(conn, FEED, participant_id)
     context = dict(
         partnership=partnership,
         member=member,

@@ -19,20 +19,20 @@ from projections import reads
 from web import access, commands, forms
 from web.accounts import absolute_url
 from web.answers import answer_form
-from web.private_links import FEED, PAGE, current_token, participant_from_token
+from web.private_links import FEED, PAGE, current_token, participant_or_404
 
 bp = Blueprint("my_input", __name__)
 
 
 @bp.get("/my-input/<token>")
 def show(token: str) -> ResponseReturnValue:
-    return _render(_participant(token), url_for("my_input.set_contact_preferences", token=token))
+    return _render(participant_or_404(PAGE, token), url_for("my_input.set_contact_preferences", token=token))
 
 
 @bp.post("/my-input/<token>/contact")
 def set_contact_preferences(token: str) -> ResponseReturnValue:
     contact_url = url_for("my_input.set_contact_preferences", token=token)
-    return _save_contact(_participant(token), contact_url, url_for("my_input.show", token=token))
+    return _save_contact(participant_or_404(PAGE, token), contact_url, url_for("my_input.show", token=token))
 
 
 @bp.get("/my-input")
@@ -55,13 +55,6 @@ def set_my_contact_preferences() -> ResponseReturnValue:
 def _signed_in_participant() -> UUID | None:
     principal = access.current()
     return principal.id if principal is not None and principal.is_participant else None
-
-
-def _participant(token: str) -> UUID:
-    participant_id = participant_from_token(PAGE, token)
-    if participant_id is None:
-        abort(404)
-    return participant_id
 
 
 def _save_contact(participant_id: UUID, contact_url: str, page_url: str) -> ResponseReturnValue:
@@ -108,7 +101,7 @@ def _render(
         for contribution in mine:
             contribution["citing"] = [d for d in citing if d["contribution_id"] == contribution["id"]]
         versions = reads.latest_versions(conn, list({c["policy_id"] for c in mine}))
-    feed = current_token(FEED, participant_id)
+        feed = current_token(conn, FEED, participant_id)
     return render_template(
         "my_input.html",
         contributions=mine,

@@ -5,26 +5,29 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from flask import current_app
+from flask import abort, current_app
+from sqlalchemy import Connection
 
 from cotrace import private_links
 from cotrace.private_links import FEED, PAGE, LinkReplaced
 from web import commands
 
-__all__ = ["FEED", "PAGE", "LinkReplaced", "current_token", "participant_from_token"]
+__all__ = ["FEED", "PAGE", "LinkReplaced", "current_token", "participant_or_404"]
 
 
-def current_token(purpose: str, participant_id: UUID) -> str | None:
+def current_token(conn: Connection, purpose: str, participant_id: UUID) -> str | None:
     """The token of the participant's working link for `PAGE` or `FEED`; None while revoked."""
-    with commands.reading() as conn:
-        return private_links.current_token(conn, current_app.secret_key, purpose, participant_id)
+    return private_links.current_token(conn, current_app.secret_key, purpose, participant_id)
 
 
-def participant_from_token(purpose: str, token: str) -> UUID | None:
-    """Whose working link this is; None for a token not made for `purpose` here. Raises
+def participant_or_404(purpose: str, token: str) -> UUID:
+    """Whose working link this is; 404 for a token not made for `purpose` here. Raises
     LinkReplaced for a link that was reissued or revoked (the app answers 410, naming no one)."""
     with commands.reading() as conn:
-        return private_links.participant_from_token(conn, current_app.secret_key, purpose, token)
+        participant_id = private_links.participant_from_token(conn, current_app.secret_key, purpose, token)
+    if participant_id is None:
+        abort(404)
+    return participant_id
 
 
 def unsubscribe_token(participant_id: UUID) -> str:

@@ -13,6 +13,7 @@ from tests.story import Riverside
 from tests.web.test_contributions import an_earlier_contribution
 from tests.web.test_meeting_page import MODES, post
 from tests.web.test_meeting_record import said_in_the_room
+from web import commands
 from web.private_links import PAGE, current_token
 
 OTHERS = ["Tom", "Daniel", "Sophie", "Grace", "Local operator"]
@@ -20,8 +21,8 @@ OTHERS = ["Tom", "Daniel", "Sophie", "Grace", "Local operator"]
 
 def link_for(flask_app, riverside: Riverside, name: str) -> str:
     story = riverside
-    with flask_app.app_context():
-        return f"/my-input/{current_token(PAGE, story.people[name])}"
+    with flask_app.app_context(), commands.reading() as conn:
+        return f"/my-input/{current_token(conn, PAGE, story.people[name])}"
 
 
 def test_amira_sees_what_she_said_what_was_done_and_the_decision_citing_it(client, flask_app, story):

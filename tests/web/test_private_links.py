@@ -14,7 +14,7 @@ from cotrace import private_links
 from cotrace.accounts import open_account
 from tests.conftest import signed_in
 from tests.web.test_meeting_page import HTMX, MODES, post
-from web import hide_private_links
+from web import commands, hide_private_links
 from web.private_links import FEED, PAGE, current_token, unsubscribe_token
 
 GONE = "This link no longer works"
@@ -206,10 +206,10 @@ def test_a_participant_signed_in_by_email_reaches_their_page_even_with_their_lin
 
 
 def test_the_request_log_hides_every_kind_of_private_token(flask_app, story):
-    with flask_app.app_context():
+    with flask_app.app_context(), commands.reading() as conn:
         tokens = [
-            current_token(PAGE, story.people["amira"]),
-            current_token(FEED, story.people["amira"]),
+            current_token(conn, PAGE, story.people["amira"]),
+            current_token(conn, FEED, story.people["amira"]),
             unsubscribe_token(story.people["amira"]),
             URLSafeSerializer(flask_app.secret_key, salt=private_links.FIRST_SALT).dumps(str(uuid4())),
         ]
