@@ -31,6 +31,11 @@ class Participant(Aggregate):
         self.email: str | None = None
         self.email_consent = False
         self.erased = False
+        # Which private link works: its number, signed into the link (`cotrace.private_links`).
+        # The events hold the number, never the link: without the installation's secret key the
+        # number opens nothing. Participants registered before links could be replaced have link 0.
+        self.private_link = 0
+        self.private_link_revoked = False
 
     @event("ContactPreferencesSet")
     def set_contact_preferences(self, email: str | None, email_consent: bool, recorded_by: UUID) -> None:
@@ -46,12 +51,26 @@ class Participant(Aggregate):
         self.email = None
         self.email_consent = False
         self.erased = True
+        self.private_link_revoked = True  # no link opens an erased person's page
 
     def check_not_erased(self, problems: Problems, field: str) -> None:
         if getattr(self, "erased", False):
             problems.add(
                 field, "This participant's personal data was erased: nothing more can be recorded for them"
             )
+
+    @event("PrivateLinkReissued")
+    def reissue_private_link(self, number: int, partnership_id: UUID, recorded_by: UUID) -> None:
+        """A new private link, numbered after the last: the one before stops working at once.
+        `partnership_id`: the partnership whose chair did it, for the record."""
+        self.private_link = number
+        self.private_link_revoked = False
+
+    @event("PrivateLinkRevoked")
+    def revoke_private_link(self, partnership_id: UUID, recorded_by: UUID) -> None:
+        """No private link works until one is reissued (a link sent to the wrong person, a member
+        who left)."""
+        self.private_link_revoked = True
 
     @staticmethod
     def check_contact(email: str | None, email_consent: bool) -> None:

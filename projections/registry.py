@@ -10,6 +10,7 @@ from projections.audit_trail import AuditTrail
 from projections.directory import Directory
 from projections.evidence import Evidence
 from projections.followups import Followups
+from projections.private_links import PrivateLinks
 from projections.provenance import Provenance
 from projections.runner import Projection
 from projections.thresholds import PartnershipThresholds
@@ -25,4 +26,5 @@ def all_projections() -> list[Projection]:
         Provenance(),
         Followups(),
         Access(),
+        PrivateLinks(),
     ]

@@ -21,9 +21,9 @@ from flask import Flask
 from cotrace.services import Services
 from tests.conftest import TODAY
 from tests.story import Riverside
-from web import create_app
+from web import commands, create_app
 from web.mailer import Failed, Sent, send_from_app
-from web.private_links import participant_token, unsubscribe_token
+from web.private_links import FEED, PAGE, current_token, unsubscribe_token
 
 
 class Mailbox:
@@ -150,9 +150,16 @@ class Followup:
             return send_from_app(self.flask_app, failed)
 
     def token(self, name: str) -> str:
-        """Their private page's token (My input, the feed)."""
+        """Their private page's token (My input and its contact form)."""
         with self.flask_app.app_context():
-            return participant_token(self.person(name))
+            with commands.reading() as conn:
+                return current_token(conn, PAGE, self.person(name))
+
+    def feed_token(self, name: str) -> str:
+        """Their private feed's token, which opens the feed alone."""
+        with self.flask_app.app_context():
+            with commands.reading() as conn:
+                return current_token(conn, FEED, self.person(name))
 
     def unsubscribe_token(self, name: str) -> str:
         """The token their emails carry, which only unsubscribes."""

@@ -7,11 +7,12 @@ import os
 import re
 from typing import Any
 
-from flask import Flask, Response, render_template, request, session
+from flask import Flask, Response, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from htmx_flask import Htmx
 from werkzeug.exceptions import MethodNotAllowed, RequestEntityTooLarge
 
+from cotrace.private_links import LinkReplaced
 from cotrace.services import Conflict, open_cotrace
 from cotrace.settings import Settings
 from domain.dates import format_date
@@ -106,6 +107,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         evidence_pages,
         followup,
         meetings,
+        member_links,
         my_input,
         own_input,
         partnership_thresholds,
@@ -136,6 +138,18 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     @app.errorhandler(404)
     def not_found(error: Exception) -> ResponseReturnValue:
         return render_template("not_found.html"), 404
+
+    @app.errorhandler(LinkReplaced)
+    def link_replaced(error: LinkReplaced) -> ResponseReturnValue:
+        # Gone, and said kindly: the person holding it did nothing wrong. It names no one, so a link
+        # passed on tells whoever has it nothing about whose it was.
+        message = (
+            "The chair of your partnership has replaced this private link, or turned it off. "
+            "Ask your chair for the new one."
+        )
+        by_email = (url_for("accounts.email_link"), "Or sign in with a link sent to your email address")
+        heading = "This link no longer works"
+        return render_template("problem.html", heading=heading, message=message, link=by_email), 410
 
     @app.errorhandler(405)
     def method_not_allowed(error: MethodNotAllowed) -> ResponseReturnValue:

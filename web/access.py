@@ -96,6 +96,10 @@ STAFF = Rule(
     "anyone signed in with an account",
     lambda principal, view_args: principal is not None and principal.kind == ACCOUNT,
 )
+SIGNED_IN_PARTICIPANT = Rule(
+    "participants signed in by emailed link",
+    lambda principal, view_args: principal is not None and principal.is_participant,
+)
 ADMIN = Rule("admins", lambda principal, view_args: principal is not None and principal.is_admin)
 READER = _holding("the partnership's chairs, members and auditors", CHAIR, MEMBER, AUDITOR)
 AUDITOR_RULE = _holding("the partnership's chairs and auditors", CHAIR, AUDITOR)
@@ -110,7 +114,8 @@ RULES: dict[str, Rule] = {
     "my_input.set_contact_preferences": PUBLIC,
     "my_input.feed": PUBLIC,
     "my_input.unsubscribe": PUBLIC,
-    "my_input.mine": SIGNED_IN,
+    "my_input.mine": SIGNED_IN,  # an account is sent on to the partnerships: it has no input
+    "my_input.set_my_contact_preferences": SIGNED_IN_PARTICIPANT,
     "own_input.give": CONTRIBUTOR,
     # Signing in, and what one does with one's own account.
     "accounts.sign_in": PUBLIC,
@@ -141,6 +146,10 @@ RULES: dict[str, Rule] = {
     "partnerships.new_member": RECORDER,
     "partnerships.schedule_meeting": RECORDER,
     "partnerships.thresholds": RECORDER,
+    # A member's private link: shown, revoked and reissued by their partnership's chairs alone.
+    "partnerships.private_link": RECORDER,
+    "partnerships.revoke_private_link": RECORDER,
+    "partnerships.reissue_private_link": RECORDER,
     "contributions.for_partnership": READER,
     "contributions.show": READER,
     "contributions.respond": RECORDER,

@@ -200,7 +200,7 @@ def email_link() -> ResponseReturnValue:
                 email,
                 "Your link to sign in to Cotrace",
                 "Use this link to sign in to Cotrace and see what became of your input:\n\n"
-                f"{_absolute(url_for('accounts.follow_link', token=token))}\n\n"
+                f"{absolute_url(url_for('accounts.follow_link', token=token))}\n\n"
                 f"It works once, for {SIGN_IN_LINK_MINUTES} minutes. If you did not ask for it, you can "
                 "ignore this email: nobody can sign in without the link.",
             )
@@ -370,7 +370,7 @@ def reset_request() -> ResponseReturnValue:
 
 
 def send_password_link(email: str, token: str, minutes: int, opening: bool) -> None:
-    link = _absolute(url_for("accounts.reset", token=token))
+    link = absolute_url(url_for("accounts.reset", token=token))
     if opening:
         subject, why = "Your Cotrace account", "An account has been opened for you on Cotrace."
     else:
@@ -419,7 +419,9 @@ def reset(token: str) -> ResponseReturnValue:
     return redirect(url_for("accounts.sign_in"), code=303)
 
 
-def _absolute(path: str) -> str:
+def absolute_url(path: str) -> str:
+    """This site's address of a path, for a link sent or copied elsewhere (an email, a feed reader):
+    where `BASE_URL` says Cotrace is served, or else the address this request came to."""
     base = str(current_app.config.get("BASE_URL") or request.host_url).rstrip("/")
     return f"{base}{path}"
 

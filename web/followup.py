@@ -2,7 +2,8 @@
 and the one-click unsubscribe (RFC 8058) every follow-up email links to, by a token of its own.
 
 The feed names no one: a contribution under a pseudonym shows the pseudonym, and decision makers
-appear by stakeholder group only. The HTML "My input" page at /my-input/<token> is not built here.
+appear by stakeholder group only. The feed has a link of its own, which opens nothing else; the HTML
+"My input" page at /my-input/<token> is not built here.
 """
 
 from __future__ import annotations
@@ -18,14 +19,15 @@ from domain.wording import printable
 from projections import followups
 from web import commands, csrf
 from web.my_input import bp
-from web.private_links import participant_from_token, participant_from_unsubscribe_token
+from web.private_links import FEED, participant_from_unsubscribe_token, participant_or_404
 
 ATOM = "http://www.w3.org/2005/Atom"
 
 
 @bp.get("/my-input/<token>/feed.atom")
 def feed(token: str) -> Response:
-    participant_id = _participant(token)
+    # The feed's own link: a feed reader holding it cannot open My input or its contact form.
+    participant_id = participant_or_404(FEED, token)
     with commands.reading() as conn:
         contact = followups.contact(conn, participant_id)
         notices = followups.participant_notices(conn, participant_id)
@@ -41,7 +43,8 @@ def feed(token: str) -> Response:
 @csrf.exempt
 def unsubscribe(token: str) -> str:
     """A GET only shows the button: link checkers and previews open links, and must not unsubscribe.
-    Only an unsubscribe token does: the emails carry it, never the private page's."""
+    Only an unsubscribe token does: the emails carry it, never the private page's. It cannot be
+    revoked (`cotrace.private_links`): emails already sent must go on unsubscribing."""
     participant_id = participant_from_unsubscribe_token(token)
     if participant_id is None:
         abort(404)
@@ -56,13 +59,6 @@ def unsubscribe(token: str) -> str:
             actor=participant_id,
         )
     return render_template("unsubscribe.html", token=token, done=request.method == "POST")
-
-
-def _participant(token: str) -> UUID:
-    participant_id = participant_from_token(token)
-    if participant_id is None:
-        abort(404)
-    return participant_id
 
 
 def _atom(participant_id: UUID, self_url: str, since: datetime, notices: list[dict[str, Any]]) -> bytes:

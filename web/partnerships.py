@@ -12,12 +12,11 @@ from flask.typing import ResponseReturnValue
 from domain.application import Cotrace
 from domain.errors import Problems
 from domain.vocabulary import STAKEHOLDER_GROUPS
-from projections import reads, thresholds
+from projections import private_links, reads, thresholds
 from web import access, commands, forms
 from web.answers import answer_form
 from web.form_pages import Field, form_page
 from web.forms import Form
-from web.private_links import participant_token
 
 bp = Blueprint("partnerships", __name__)
 
@@ -122,7 +121,10 @@ def _render(partnership_id: UUID, values: Form | None = None, errors: dict[str, 
             names=reads.names(conn),
             judged=thresholds.judged_by(conn, partnership_id),
             threshold_changes=thresholds.changes_of(conn, partnership_id),
-            private_links={m["id"]: participant_token(m["id"]) for m in members},
+            # Which links are revoked, for the chair; the links themselves are shown one at a time.
+            revoked_links=private_links.revoked_among(conn, [m["id"] for m in members])
+            if access.may_record()
+            else set(),
             values=values or {},
             errors=errors or {},
         )

@@ -53,6 +53,32 @@ class PeopleCommands(Commands):
         self.save(participant)
         return participant.stakeholder_group
 
+    def reissue_private_link(self, actor: UUID, partnership_id: UUID, participant_id: UUID) -> None:
+        """A member's new private link, by a chair of their partnership; the old one stops working."""
+        participant = self._member(partnership_id, participant_id)
+        participant.reissue_private_link(
+            number=participant.private_link + 1, partnership_id=partnership_id, recorded_by=actor
+        )
+        self.save(participant)
+
+    def revoke_private_link(self, actor: UUID, partnership_id: UUID, participant_id: UUID) -> None:
+        """A member's private link stops working, and none replaces it until one is reissued."""
+        participant = self._member(partnership_id, participant_id)
+        if not participant.private_link_revoked:  # revoked already (from another tab): nothing to do
+            participant.revoke_private_link(partnership_id=partnership_id, recorded_by=actor)
+            self.save(participant)
+
+    def _member(self, partnership_id: UUID, participant_id: UUID) -> Participant:
+        """A member of this partnership: its chair may not change the links of anyone else's."""
+        partnership = self._get(Partnership, partnership_id)
+        participant = self._get(Participant, participant_id)
+        problems = Problems()
+        if not partnership.is_member(participant_id):
+            problems.add("participant", "Choose a member of this partnership")
+        participant.check_not_erased(problems, "participant")
+        problems.raise_if_any()
+        return participant
+
     def form_partnership(self, actor: UUID, name: str) -> UUID:
         Partnership.check_name(name)
         partnership = Partnership(name=name.strip(), recorded_by=actor)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import assert_accessible
+from tests.browser.test_private_links import MY_INPUT_LINK
 
 pytestmark = pytest.mark.browser
 
@@ -50,13 +51,14 @@ def test_the_contributor_finds_their_input_and_then_what_was_done(served, page, 
     base, story = served
     log_a_contribution_and_a_decision_citing_it(page, base, story.meeting)
 
-    # The chair finds Amira's private link on the partnership page and sends it to her.
+    # The chair asks for Amira's private link from the partnership page and sends it to her.
     page.goto(f"{base}/partnerships/{story.partnership}")
     assert_accessible(page, "partnership-with-private-links")
-    link = page.get_by_role("link", name="Private link for Amira").get_attribute("href")
+    page.get_by_role("link", name="Show private link for Amira").click()
+    link = page.locator(MY_INPUT_LINK).get_attribute("href")
 
     amira = browser.new_context().new_page()
-    amira.goto(f"{base}{link}")
+    amira.goto(link)
     mine = amira.get_by_role("article").filter(has_text=SAID)
     assert DECISION in mine.inner_text()
     assert "Home educator, Local authority" in mine.inner_text()

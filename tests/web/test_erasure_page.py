@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from cotrace import private_links
 from tests.conftest import signed_in
 from tests.web.test_meeting_page import post
 
@@ -22,8 +23,18 @@ def canary(story):
     return person, said
 
 
-def test_an_admin_erases_a_participant_after_confirming(client, story):
+def private_page(flask_app, person) -> str | None:
+    services = flask_app.extensions["cotrace"]
+    services.read_models.catch_up()
+    with flask_app.app_context(), services.engine.connect() as conn:
+        token = private_links.current_token(conn, flask_app.secret_key, private_links.PAGE, person)
+    return f"/my-input/{token}" if token else None
+
+
+def test_an_admin_erases_a_participant_after_confirming(flask_app, client, story):
     person, said = canary(story)
+    their_page = private_page(flask_app, person)
+    assert flask_app.test_client().get(their_page).status_code == 200
     listing = client.get("/admin/participants").get_data(as_text=True)
     assert CANARY in listing and f"/admin/participants/{person}/erase" in listing
     confirm = client.get(f"/admin/participants/{person}/erase").get_data(as_text=True)
@@ -42,6 +53,9 @@ def test_an_admin_erases_a_participant_after_confirming(client, story):
     contribution = client.get(f"/contributions/{said}").get_data(as_text=True)
     assert "[erased participant]" in contribution and "[erased with its author&#39;s data]" in contribution
     assert "Erased" in client.get("/admin/participants").get_data(as_text=True)
+
+    assert flask_app.test_client().get(their_page).status_code == 410  # no link opens their page now
+    assert private_page(flask_app, person) is None
 
     again = post(client, f"/admin/participants/{person}/erase", {"confirm": "yes"})
     assert again.status_code == 422 and "was erased" in again.get_data(as_text=True)

@@ -22,7 +22,7 @@ def riverside(database_url: str, tmp_path) -> Iterator[Followup]:
 
 
 def read_feed(riverside: Followup, name: str) -> tuple[ElementTree.Element, bytes]:
-    response = riverside.flask_app.test_client().get(f"/my-input/{riverside.token(name)}/feed.atom")
+    response = riverside.flask_app.test_client().get(f"/my-input/{riverside.feed_token(name)}/feed.atom")
     assert response.status_code == 200
     assert response.mimetype == "application/atom+xml"
     assert response.headers["Cache-Control"] == "private"

@@ -12,8 +12,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import TODAY
-from web import MAX_REQUEST_BYTES, PrivateLinksFilter, create_app
-from web.private_links import participant_token
+from web import MAX_REQUEST_BYTES, PrivateLinksFilter, commands, create_app
+from web.private_links import FEED, PAGE, current_token
 
 
 def with_form_token(client) -> None:
@@ -89,12 +89,14 @@ def test_hsts_only_over_https(client):
 
 
 def test_private_pages_and_form_pages_are_not_stored(client, flask_app, story):
-    with flask_app.app_context():
-        token = participant_token(story.people["amira"])
-    for private in (f"/my-input/{token}", "/unsubscribe/not-a-token"):
+    with flask_app.app_context(), commands.reading() as conn:
+        token = current_token(conn, PAGE, story.people["amira"])
+        feed = current_token(conn, FEED, story.people["amira"])
+    shown = f"/partnerships/{story.partnership}/members/{story.people['amira']}/private-link"
+    for private in (f"/my-input/{token}", "/unsubscribe/not-a-token", shown):
         assert client.get(private).headers.get("Cache-Control") == "no-store", private
     # The feed chose for itself: a feed reader keeps it, no shared cache does.
-    assert client.get(f"/my-input/{token}/feed.atom").headers.get("Cache-Control") == "private"
+    assert client.get(f"/my-input/{feed}/feed.atom").headers.get("Cache-Control") == "private"
     assert client.get("/partnerships/new").headers.get("Cache-Control") == "no-store"
 
 
@@ -135,8 +137,8 @@ def test_the_request_log_hides_private_tokens(line: str, logged: str):
 
 
 def test_a_served_request_is_logged_without_its_token(flask_app, story, caplog):
-    with flask_app.app_context():
-        token = participant_token(story.people["amira"])
+    with flask_app.app_context(), commands.reading() as conn:
+        token = current_token(conn, PAGE, story.people["amira"])
     assert any(isinstance(f, PrivateLinksFilter) for f in logging.getLogger("werkzeug").filters)
     server = make_server("127.0.0.1", 0, flask_app)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -13,15 +13,16 @@ from tests.story import Riverside
 from tests.web.test_contributions import an_earlier_contribution
 from tests.web.test_meeting_page import MODES, post
 from tests.web.test_meeting_record import said_in_the_room
-from web.private_links import participant_token
+from web import commands
+from web.private_links import PAGE, current_token
 
 OTHERS = ["Tom", "Daniel", "Sophie", "Grace", "Local operator"]
 
 
 def link_for(flask_app, riverside: Riverside, name: str) -> str:
     story = riverside
-    with flask_app.app_context():
-        return f"/my-input/{participant_token(story.people[name])}"
+    with flask_app.app_context(), commands.reading() as conn:
+        return f"/my-input/{current_token(conn, PAGE, story.people[name])}"
 
 
 def test_amira_sees_what_she_said_what_was_done_and_the_decision_citing_it(client, flask_app, story):
@@ -70,9 +71,14 @@ def test_an_unknown_or_forged_link_is_not_found(client, flask_app, story):
     assert client.get(link_for(flask_app, story, "amira")[:-3] + "abc").status_code == 404
 
 
-def test_the_chair_finds_each_members_private_link_on_the_partnership_page(client, flask_app, story):
+def test_the_chair_finds_each_members_private_link_from_the_partnership_page(client, flask_app, story):
     page = client.get(f"/partnerships/{story.partnership}").get_data(as_text=True)
-    assert f'href="{link_for(flask_app, story, "amira")}">Private link' in page
+    shown = f"/partnerships/{story.partnership}/members/{story.people['amira']}/private-link"
+    assert f'href="{shown}">Show private link<span class="visually-hidden"> for Amira</span>' in page
+    assert "/my-input/" not in page  # no member's link is on the page itself
+    assert f'href="http://localhost{link_for(flask_app, story, "amira")}"' in client.get(shown).get_data(
+        as_text=True
+    )
 
 
 @MODES
