@@ -37,10 +37,16 @@ def world(tmp_path_factory) -> Iterator[World]:
     opened.close()
 
 
-def everything_stored(world: World) -> dict[str, list[tuple]]:
+# Written by reading a page, by design: a session's last-seen time (at most once a minute).
+SEEN = {("sign_in_sessions", "last_seen_at")}
+# And the secret the second-factor set-up page shows, new each time the page is shown.
+SHOWN = SEEN | {("credentials", "totp_pending_secret")}
+
+
+def everything_stored(world: World, ignoring: set[tuple[str, str]] = SEEN) -> dict[str, list[tuple]]:
     """Every row of every table: the event log, the read models, and the tables outside the log
-    (sessions, passwords, links, throttle), whose writes are no events. A session's last-seen
-    time is left out: it is marked on every request, at most once a minute, by design."""
+    (sessions, passwords, links, throttle), whose writes are no events; but for the columns
+    `ignoring` (table, column)."""
     engine = world.app.extensions["cotrace"].engine
     stored = {}
     with engine.connect() as conn:
@@ -48,7 +54,7 @@ def everything_stored(world: World) -> dict[str, list[tuple]]:
             columns = [
                 f'"{c["name"]}"'
                 for c in inspect(conn).get_columns(table)
-                if (table, c["name"]) != ("sign_in_sessions", "last_seen_at")
+                if (table, c["name"]) not in ignoring
             ]
             rows = conn.exec_driver_sql(f'SELECT {", ".join(columns)} FROM "{table}"')
             stored[table] = sorted((tuple(row) for row in rows), key=repr)
@@ -103,3 +109,21 @@ def test_the_same_form_with_this_sessions_token_is_received(world):
     client = with_session_token(signed_in(world.app, *world.people["admin"]), SESSION_TOKEN)
     answer = client.post("/partnerships/new", data={"csrf_token": SESSION_TOKEN, "name": ""})
     assert answer.status_code == 422 and REFUSAL not in answer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["public", "admin"])
+def test_a_head_request_is_answered_as_the_page_and_writes_nothing(world, role):
+    """HEAD is not a form: it takes no form token, so it must never do what a POST does (a mail
+    scanner asking for the head of a sign-in link must not use the link up)."""
+    log = world.app.extensions["cotrace"].app.recorder
+    browser = world.app.test_client() if role == "public" else signed_in(world.app, *world.people[role])
+    before, head = everything_stored(world, SHOWN), log.max_notification_id()
+    wrong = []
+    for endpoint, rule in routes(world.app, "HEAD"):
+        url = world.address(rule, endpoint, real=True)
+        headed, got = browser.head(url), browser.get(url)
+        if headed.status_code != got.status_code:
+            wrong.append(f"HEAD {url}: {headed.status_code}, GET {got.status_code}")
+    assert wrong == [], "\n".join(wrong)
+    assert log.max_notification_id() == head
+    assert everything_stored(world, SHOWN) == before
