@@ -13,6 +13,7 @@ from domain.application import Cotrace
 from domain.errors import Problems
 from domain.vocabulary import STAKEHOLDER_GROUPS
 from projections import reads, thresholds
+from projections.access import changes_in
 from web import access, commands, forms
 from web.answers import answer_form
 from web.form_pages import Field, form_page
@@ -22,6 +23,8 @@ from web.private_links import participant_token
 bp = Blueprint("partnerships", __name__)
 
 GROUP_OPTIONS = [(code, group.label) for code, group in STAKEHOLDER_GROUPS.items()]
+# The page shows the latest changes to who holds which role; the whole trail is in the event log.
+ROLE_CHANGES_SHOWN = 10
 
 
 @bp.get("/")
@@ -113,6 +116,8 @@ def _render(partnership_id: UUID, values: Form | None = None, errors: dict[str, 
         if partnership is None:
             abort(404)
         members = reads.partnership_members(conn, partnership_id)
+        # One more than shown, to know whether to say that only the latest are shown.
+        role_changes = changes_in(conn, partnership_id, limit=ROLE_CHANGES_SHOWN + 1)
         return render_template(
             "partnership.html",
             partnership=partnership,
@@ -123,6 +128,8 @@ def _render(partnership_id: UUID, values: Form | None = None, errors: dict[str, 
             judged=thresholds.judged_by(conn, partnership_id),
             threshold_changes=thresholds.changes_of(conn, partnership_id),
             private_links={m["id"]: participant_token(m["id"]) for m in members},
+            role_changes=role_changes[:ROLE_CHANGES_SHOWN],
+            more_role_changes=len(role_changes) > ROLE_CHANGES_SHOWN,
             values=values or {},
             errors=errors or {},
         )
