@@ -10,9 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from cotrace.passwords import password_problems
-
 from cotrace import credentials
+from cotrace.passwords import password_problems
 from cotrace.services import Services
 from domain.errors import Problems
 
