@@ -7,7 +7,10 @@ by mistake shows as a failure rather than as a new truth.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -151,3 +154,44 @@ def test_a_route_without_a_rule_is_refused(world):
         assert response.status_code == 403
     finally:
         access.RULES["partnerships.index"] = rule
+
+
+FORM = re.compile(r"<form\b([^>]*)>", re.S)
+
+
+def _forms_on(page: str, url: str) -> list[tuple[str, str]]:
+    """(method, address) of every form of a page: a form with no action is sent to the page itself."""
+    found = []
+    for attributes in FORM.findall(page):
+        method = re.search(r'method="(\w+)"', attributes)
+        action = re.search(r'action="([^"#]*)', attributes)
+        found.append(
+            (
+                (method.group(1) if method else "get").upper(),
+                html.unescape(action.group(1)) if action else url,
+            )
+        )
+    return found
+
+
+def test_no_page_offers_a_form_its_reader_would_be_refused(world):
+    """A member, an auditor or a participant sees none of the chair's forms: a form that can only
+    be refused helps nobody, and tells them of powers they do not have."""
+    app, people = world.app, world.people
+    urls = app.url_map.bind("localhost")
+    offered = []
+    for role in ("member", "auditor", "participant", "other chair"):
+        client = signed_in(app, *people[role])
+        for endpoint, rule, method in _cases(app):
+            if method != "GET" or endpoint == "static":
+                continue
+            for real in (False, True):  # today's meeting and one long past, for example
+                url = world.address(rule, endpoint, real=real)
+                page = client.get(url)
+                if page.status_code != 200 or page.mimetype != "text/html":
+                    continue
+                for form_method, action in _forms_on(page.get_data(as_text=True), url):
+                    target, _ = urls.match(urlsplit(action).path, method=form_method)
+                    if role not in ALLOWED[EXPECTED[target]]:
+                        offered.append(f"{url} offers {role} a form to {form_method} {action} ({target})")
+    assert offered == [], "\n".join(sorted(set(offered)))
