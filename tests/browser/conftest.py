@@ -41,23 +41,29 @@ def browser():
 
 
 @pytest.fixture
-def served(tmp_path) -> Iterator[tuple[str, Riverside]]:
-    """The app on SQLite, the Riverside story in it, served at a base URL."""
+def served_app(tmp_path):
+    """The app on SQLite, before it is served: for a test that needs its services (an account)."""
     app = create_app(
         {"DATABASE_URL": f"sqlite:///{tmp_path / 'cotrace.db'}", "TODAY": lambda: TODAY},
         instance_path=str(tmp_path / "instance"),
     )
-    services = app.extensions["cotrace"]
+    yield app
+    app.extensions["cotrace"].close()
+
+
+@pytest.fixture
+def served(served_app) -> Iterator[tuple[str, Riverside]]:
+    """The app on SQLite, the Riverside story in it, served at a base URL."""
+    services = served_app.extensions["cotrace"]
     story = Riverside.set_up(services.app, TODAY)
     services.read_models.catch_up()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, served_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}", story
     finally:
         server.shutdown()
-        services.close()
 
 
 @pytest.fixture
