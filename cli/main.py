@@ -20,7 +20,7 @@ from werkzeug.serving import run_simple
 
 from cotrace import credentials
 from cotrace.accounts import create_admin as open_admin_account
-from cotrace.demo import load_demo_as_chair
+from cotrace.demo import ADMIN, load_demo_with_accounts
 from cotrace.importer import FileRefused, HistoryInvalid, import_history, load_history, read_history_file
 from cotrace.mailer import Failed, MailSettings, send_outbox
 from cotrace.services import Services, open_cotrace
@@ -105,10 +105,25 @@ def demo(installation: Installation, if_empty: bool) -> None:
     if if_empty and existing:
         click.echo("The database already has partnerships: demo data not loaded.")
         return
-    email, password = load_demo_as_chair(services, datetime.now(UTC))
+    accounts = load_demo_with_accounts(services, datetime.now(UTC))
     click.echo("Loaded the Riverside EHE Policy Partnership and the Elmsford SEND Partnership.")
-    click.echo(f"Sign in as their chair: email {email}, password {password}")
-    click.echo("(the password is shown this once; `cotrace demo` again gives a new one)")
+    base = str(installation.settings.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+    click.echo(f"Sign in at {base}/sign-in as any of them, one account for each role:")
+    for account in accounts:
+        line = f"- As {DEMO_ROLES[account.role]}: email {account.email}, password {account.password}"
+        if account.role == ADMIN:
+            line += "; at first sign-in, set up a second factor (an authenticator app), as every admin must"
+        click.echo(line)
+    click.echo("Each password is shown this once: `cotrace demo` again gives new ones.")
+
+
+# What each demo account may do, as `cotrace demo` tells whoever tries it.
+DEMO_ROLES = {
+    ADMIN: "the admin, who opens accounts and gives roles",
+    "chair": "the chair of both partnerships, who records meetings, decisions and responses",
+    "member": "a member of both, who reads their records without the chair's forms",
+    "auditor": "an auditor of both, who reads everything, provenance included, and changes nothing",
+}
 
 
 @group.command()

@@ -6,11 +6,13 @@ editable): `riverside-ehe.yaml` (an EHE policy initiated by home educators, thro
 into a second) and `bucks-send-strategy.yaml` (a SEND strategy written the Buckinghamshire way).
 They are recorded through the same commands as any import. Then Riverside gets a meeting held today,
 attendance recorded and no decision yet, ready for a chair to record one, and a workshop to come.
+An account for each role (admin, chair, member, auditor) is there to try it with.
 """
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
@@ -19,7 +21,7 @@ from cotrace import credentials
 from cotrace.accounts import open_account
 from cotrace.importer import load_history, record_history
 from cotrace.services import Services
-from domain.accounts import CHAIR
+from domain.accounts import AUDITOR, CHAIR, MEMBER
 from domain.application import Cotrace
 
 DEMO_FOLDER = Path(__file__).resolve().parents[1] / "demo"
@@ -50,26 +52,50 @@ def load_demo(app: Cotrace, actor: UUID, today: date) -> list[UUID]:
     return [riverside.partnership_id, elmsford.partnership_id]
 
 
-DEMO_CHAIR = ("Jo Demo (chair)", "demo.chair@example.org")
+@dataclass(frozen=True)
+class DemoAccount:
+    """An account to try the demo with, and the password it was just given (shown once)."""
+
+    role: str  # "admin", or the role it holds in both demo partnerships
+    name: str
+    email: str
+    password: str
 
 
-def load_demo_as_chair(services: Services, now: datetime) -> tuple[str, str]:
-    """The demo, recorded by an account to try it with: the chair of both demo partnerships, with a
-    new random password (printed once by `cotrace demo`; `cotrace create-admin` makes an admin).
-    One unit of work for the histories: all there, or (a file broken by a change to the rules) none.
-    Gives (email, password)."""
-    name, email = DEMO_CHAIR
-    password = "-".join(secrets.token_urlsafe(6) for _ in range(3))
-    with services.engine.connect() as conn:
-        chair_id = credentials.account_for_email(conn, email)
-    if chair_id is None:
-        chair_id = open_account(services, None, name, email)
-    with services.engine.begin() as conn:
-        credentials.set_password(conn, chair_id, password, now)
+# One account per role, for local use (DESIGN: the demo). The admin holds no role of a partnership:
+# an admin may do anything, and opens the others and gives them their roles, as on a real
+# installation, so the partnership pages show who was made chair by whom.
+ADMIN = "admin"
+DEMO_ACCOUNTS = (
+    (ADMIN, "Ada Demo (admin)", "demo.admin@example.org"),
+    (CHAIR, "Jo Demo (chair)", "demo.chair@example.org"),
+    (MEMBER, "Sam Demo (member)", "demo.member@example.org"),
+    (AUDITOR, "Alex Demo (auditor)", "demo.auditor@example.org"),
+)
 
-    def load(app: Cotrace, actor: UUID) -> None:
-        for partnership_id in load_demo(app, actor, app.today()):
-            app.grant_role(actor, partnership_id, chair_id, CHAIR)
 
-    services.run(load, chair_id)
-    return email, password
+def load_demo_with_accounts(services: Services, now: datetime) -> list[DemoAccount]:
+    """The demo, recorded by its chair, and an account for each role, each with a new random
+    password (printed once by `cotrace demo`). Accounts already there (the demo loaded before) are
+    kept and given new passwords. One unit of work for the histories and the roles: all there, or
+    (a file broken by a change to the rules) none. Gives the accounts, admin first."""
+    ids: dict[str, UUID] = {}
+    accounts = []
+    for role, name, email in DEMO_ACCOUNTS:
+        with services.engine.connect() as conn:
+            found = credentials.account_for_email(conn, email)
+        if found is None:
+            found = open_account(services, ids.get(ADMIN), name, email, is_admin=role == ADMIN)
+        ids[role] = found
+        password = "-".join(secrets.token_urlsafe(6) for _ in range(3))
+        with services.engine.begin() as conn:
+            credentials.set_password(conn, found, password, now)
+        accounts.append(DemoAccount(role, name, email, password))
+
+    def load(app: Cotrace, chair: UUID) -> None:
+        for partnership_id in load_demo(app, chair, app.today()):
+            for role in (CHAIR, MEMBER, AUDITOR):
+                app.grant_role(ids[ADMIN], partnership_id, ids[role], role)
+
+    services.run(load, ids[CHAIR])
+    return accounts

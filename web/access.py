@@ -207,7 +207,7 @@ def init_app(app: Flask, load_principal: Callable[[], Principal | None]) -> None
         if rule.allows(current(), request.view_args or {}):
             return None
         if current() is None and rule.needs_sign_in:
-            if request.method == "GET":
+            if request.method in ("GET", "HEAD"):  # a page: the sign-in page leads back to it
                 return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
             abort(401)
         abort(403)

@@ -7,6 +7,9 @@ out everywhere, a password reset, or an idle or too-old session ends it for good
 
 Every answer to "is this address known?" is the same whether it is or not, so the pages cannot be
 used to find out who has an account.
+
+Each page of a form is shown for any method but POST: HEAD (which carries no form token, and which
+mail scanners send to links) is answered as GET, never as the form.
 """
 
 from __future__ import annotations
@@ -104,7 +107,7 @@ def _render(
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in() -> ResponseReturnValue:
-    if request.method == "GET":
+    if request.method != "POST":
         return _render("accounts/sign_in.html", next=_next_page(""))
     email = request.form.get("email", "").strip()
     password = request.form.get("password", "")
@@ -147,7 +150,7 @@ def second_factor() -> ResponseReturnValue:
         session.pop(PENDING, None)
         flash("Sign in again: the time to give your code ran out.")
         return redirect(url_for("accounts.sign_in"), code=303)
-    if request.method == "GET":
+    if request.method != "POST":
         return _render("accounts/second_factor.html")
     account_id = UUID(pending["id"])
     code = "".join(request.form.get("code", "").split())
@@ -173,7 +176,7 @@ def second_factor() -> ResponseReturnValue:
 @bp.route("/sign-in/email", methods=["GET", "POST"])
 def email_link() -> ResponseReturnValue:
     """Citizens: a one-time link to the address they gave, in place of a password."""
-    if request.method == "GET":
+    if request.method != "POST":
         return _render("accounts/email_link.html")
     email = request.form.get("email", "").strip()
     problems = Problems()
@@ -210,7 +213,7 @@ def email_link() -> ResponseReturnValue:
 @bp.route("/sign-in/email/<token>", methods=["GET", "POST"])
 def follow_link(token: str) -> ResponseReturnValue:
     """A button, not a sign-in on opening: a mail scanner that opens every link must not use it up."""
-    if request.method == "GET":
+    if request.method != "POST":
         return render_template("accounts/follow_link.html", token=token)
     with commands.services().engine.begin() as conn:
         found = one_time_links.redeem_link(conn, token, "sign-in", now())
@@ -283,7 +286,7 @@ def commands_partnership_names(conn: Any) -> dict[UUID, str]:
 def change_password() -> ResponseReturnValue:
     principal = access.current()
     assert principal is not None
-    if request.method == "GET":
+    if request.method != "POST":
         return _render("accounts/change_password.html")
     current_password = request.form.get("current_password", "")
     new_password = request.form.get("new_password", "")
@@ -321,7 +324,7 @@ def second_factor_setup() -> ResponseReturnValue:
         email = credentials.email_of(conn, principal.id) or ""
         if credentials.has_totp(conn, principal.id) and principal.second_factor:
             return render_template("accounts/second_factor_on.html")
-        if request.method == "GET" or "secret" not in session:
+        if request.method != "POST" or "secret" not in session:
             secret = credentials.begin_totp(conn, principal.id)
             session["secret"] = secret
             return _render("accounts/second_factor_setup.html", **_setup(secret, email))
@@ -348,7 +351,7 @@ def _setup(secret: str, email: str) -> dict[str, Any]:
 
 @bp.route("/reset-password", methods=["GET", "POST"])
 def reset_request() -> ResponseReturnValue:
-    if request.method == "GET":
+    if request.method != "POST":
         return _render("accounts/reset_request.html")
     email = request.form.get("email", "").strip()
     if not email:
@@ -389,7 +392,7 @@ def send_password_link(email: str, token: str, minutes: int, opening: bool) -> N
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 def reset(token: str) -> ResponseReturnValue:
-    if request.method == "GET":
+    if request.method != "POST":
         return _render("accounts/reset.html")
     password = request.form.get("password", "")
     problems = Problems()

@@ -34,7 +34,7 @@ def index() -> ResponseReturnValue:
 
 @bp.route("/admin/accounts/new", methods=["GET", "POST"])
 def new() -> ResponseReturnValue:
-    if request.method == "GET":
+    if request.method != "POST":
         return render_template("admin/new_account.html", errors={}, values=MultiDict())
     name = request.form.get("name", "")
     email = request.form.get("email", "").strip()

@@ -13,6 +13,7 @@ from domain.application import Cotrace
 from domain.errors import Problems
 from domain.vocabulary import STAKEHOLDER_GROUPS
 from projections import private_links, reads, thresholds
+from projections.access import changes_in
 from web import access, commands, forms
 from web.answers import answer_form
 from web.form_pages import Field, form_page
@@ -21,6 +22,8 @@ from web.forms import Form
 bp = Blueprint("partnerships", __name__)
 
 GROUP_OPTIONS = [(code, group.label) for code, group in STAKEHOLDER_GROUPS.items()]
+# The page shows the latest changes to who holds which role; the whole trail is in the event log.
+ROLE_CHANGES_SHOWN = 10
 
 
 @bp.get("/")
@@ -112,6 +115,8 @@ def _render(partnership_id: UUID, values: Form | None = None, errors: dict[str, 
         if partnership is None:
             abort(404)
         members = reads.partnership_members(conn, partnership_id)
+        # One more than shown, to know whether to say that only the latest are shown.
+        role_changes = changes_in(conn, partnership_id, limit=ROLE_CHANGES_SHOWN + 1)
         return render_template(
             "partnership.html",
             partnership=partnership,
@@ -125,6 +130,8 @@ def _render(partnership_id: UUID, values: Form | None = None, errors: dict[str, 
             revoked_links=private_links.revoked_among(conn, [m["id"] for m in members])
             if access.may_record()
             else set(),
+            role_changes=role_changes[:ROLE_CHANGES_SHOWN],
+            more_role_changes=len(role_changes) > ROLE_CHANGES_SHOWN,
             values=values or {},
             errors=errors or {},
         )
