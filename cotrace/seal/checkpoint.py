@@ -18,7 +18,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from cotrace.seal.signed_note import NoteError, Signer, Verifier, sign_note, strict_b64decode, verify_note
+# Relative, so that the folder works as a package wherever the standalone verifier puts it.
+from .signed_note import NoteError, Signer, Verifier, sign_note, strict_b64decode, verify_note
 
 HASH_SIZE = 32
 MAX_SIZE = 2**64 - 1  # tree sizes are uint64 in RFC 9162 and in the Go implementations
