@@ -1,4 +1,4 @@
-"""The `cotrace` command: serve, demo, rebuild, level, import, erase, send-followups.
+"""The `cotrace` command: serve, demo, rebuild, level, import, erase, verify, send-followups.
 
 An entrypoint beside `web`: it reaches the application layer (`cotrace`) directly, and starts the
 web server only for `serve`. Nothing imports it. It is not a Flask CLI, so a command that has
@@ -294,6 +294,28 @@ def erase(installation: Installation, participant: str, as_email: str, yes: bool
         f"Erased: the record now shows an erased {erased.stakeholder_group.replace('_', ' ')}; "
         "backups and emails already sent are outside Cotrace (docs/privacy.md)."
     )
+
+
+@group.command()
+@pass_installation
+def verify(installation: Installation) -> None:
+    """Check that the stored log is as it was sealed: every event's bytes, none missing, none added."""
+    import base64
+
+    from cotrace.sealing import verify_log
+
+    services = installation.services
+    click.echo("Checking every stored event against the seal...", err=True)
+    with services.engine.connect() as conn:
+        result = verify_log(conn, services.app.recorder.events_record_cls.__table__)
+    root = base64.b64encode(result.root).decode()
+    if result.ok:
+        click.echo(f"The log is as it was sealed: {result.size} events, tree root {root}.")
+        return
+    for problem in result.problems:
+        click.echo(problem, err=True)
+    click.echo(f"The log is NOT as it was sealed: {len(result.problems)} problem(s) above.", err=True)
+    raise SystemExit(1)
 
 
 @group.command("create-admin")

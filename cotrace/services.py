@@ -19,8 +19,9 @@ from eventsourcing.application import LRUCache
 from eventsourcing.persistence import IntegrityError, Mapper, OperationalError, Recording
 from sqlalchemy import Engine
 
-from cotrace import personal_data, sign_in_tables, submissions
+from cotrace import personal_data, sealing, sign_in_tables, submissions
 from cotrace.personal_data import PersonalDataMapper, PersonalKeys
+from cotrace.sealing import Stored
 from cotrace.settings import Settings
 from domain.application import Cotrace
 from domain.errors import NotFound, Problem, RulesBroken
@@ -29,6 +30,7 @@ from projections.runner import LostRace, Projection, ReadModels
 
 T = TypeVar("T")
 ATTEMPTS = 5
+STORED_FIELDS = ("id", "originator_id", "originator_version", "topic", "state")
 CACHED_AGGREGATES = 5000
 
 
@@ -53,6 +55,19 @@ class ServedCotrace(Cotrace):
         self.personal_keys = PersonalKeys(lambda commit: self.recorder.datastore.transaction(commit))  # type: ignore[attr-defined]
         super().__init__(env, today)
         self.recordings: list[Recording] | None = None  # a list while a unit of work runs
+
+    def _record(self, processing_event: Any) -> list[Recording]:
+        """Stores the events and seals them in one transaction (the unit of work's, when one is
+        open): an event is stored sealed, or not at all (`cotrace.seal.sealing`)."""
+        datastore = self.recorder.datastore  # type: ignore[attr-defined]
+        with datastore.transaction(commit=True) as session:
+            recordings = super()._record(processing_event)
+            sealing.seal(
+                session.connection(),
+                [Stored(**{f: getattr(r.notification, f) for f in STORED_FIELDS}) for r in recordings],
+                self.recorder.events_record_cls.__table__,  # type: ignore[attr-defined]
+            )
+        return recordings
 
     def construct_mapper(self) -> Mapper[UUID]:
         """Personal data is encrypted with its owner's key (`cotrace.personal_data`)."""
@@ -170,6 +185,8 @@ def open_services(
     submissions.metadata.create_all(read_models.engine)
     personal_data.metadata.create_all(read_models.engine)
     personal_data.encrypt_events_stored_in_clear(app)
+    sealing.create_tables(read_models.engine)
+    sealing.seal_events_from_before_the_seal(app)
     sign_in_tables.create_tables(read_models.engine)
     read_models.catch_up()
     return Services(app=app, read_models=read_models)

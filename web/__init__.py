@@ -7,12 +7,14 @@ import os
 import re
 from typing import Any
 
+from eventsourcing.domain import OriginatorVersionError
 from flask import Flask, Response, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from htmx_flask import Htmx
 from werkzeug.exceptions import MethodNotAllowed, RequestEntityTooLarge
 
 from cotrace.private_links import LinkReplaced
+from cotrace.sealing import LogTampered
 from cotrace.services import Conflict, open_cotrace
 from cotrace.settings import Settings
 from domain.dates import format_date
@@ -188,6 +190,22 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
             "so nothing was saved. Go back and choose a smaller file, or give its checksum instead."
         )
         return render_template("problem.html", heading="Nothing was saved", message=message), 413
+
+    @app.errorhandler(LogTampered)
+    @app.errorhandler(OriginatorVersionError)
+    def log_tampered(error: Exception) -> ResponseReturnValue:
+        # The stored log is not as it was sealed (changed or deleted by hand, outside Cotrace):
+        # nothing is written on top of it, and the person is told plainly, never shown a crash.
+        app.logger.error("The log failed its integrity check: %s", error)
+        message = (
+            "Cotrace found that its record was changed outside Cotrace, so it saved nothing, to keep "
+            "the evidence as it is. Tell the person who runs Cotrace: they can see what changed "
+            "by running 'cotrace verify'."
+        )
+        page = render_template(
+            "problem.html", heading="The record failed its integrity check", message=message
+        )
+        return page, 503
 
     @app.errorhandler(Conflict)
     def conflict(error: Exception) -> ResponseReturnValue:
