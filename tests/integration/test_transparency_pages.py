@@ -3,13 +3,15 @@ PostgreSQL: kept as the events arrive, the same after a rebuild, rebuilt when an
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text, update
 
+from cotrace.importer import HistoryInvalid, import_history, load_history
 from cotrace.services import open_services
 from projections import transparency_pages
 from projections.reads import policy_trail
 from projections.runner import read_model_versions
-from tests.conftest import TODAY
+from tests.conftest import TODAY, importer
 from tests.integration.test_projections import snapshot
 from tests.story import Riverside
 from tests.transparency_story import ADAPTED, NOT_ADOPTED, published_with_input
@@ -91,3 +93,29 @@ def test_a_directory_of_the_shape_before_transparency_pages_is_rebuilt_at_start(
         assert snapshot(upgraded) == before
     finally:
         upgraded.close()
+
+
+PUBLISHED_HISTORY = """\
+cotrace: history/1
+partnership: Millbrook EHE Partnership
+records:
+  - {type: policy, key: ehe, title: EHE policy, initiated_by: citizens, started_on: 2026-05-04}
+  - {type: policy, key: send, title: SEND strategy, initiated_by: authority, started_on: 2026-05-04}
+  - {type: transparency_page, policy: ehe}
+"""
+
+
+def test_a_history_publishes_a_policys_page_as_the_button_does(services):
+    imported = import_history(services, load_history(PUBLISHED_HISTORY), actor=importer(services))
+    with services.engine.connect() as conn:
+        listed = [p["id"] for p in transparency_pages.published_policies(conn)]
+    assert listed == [imported.ids["ehe"]]
+
+
+def test_a_transparency_page_record_names_a_policy_defined_earlier_and_nothing_else():
+    broken = PUBLISHED_HISTORY + "  - {type: transparency_page, policy: nowhere, published_on: 2026-05-05}\n"
+    with pytest.raises(HistoryInvalid) as error:
+        load_history(broken)
+    messages = [problem.message for problem in error.value.problems]
+    assert "'nowhere' is not defined earlier in the file: define it before this record" in messages
+    assert any(m.startswith("Remove 'published_on'") for m in messages)
