@@ -89,7 +89,11 @@ def started_ref(conn: Connection, policy_id: UUID) -> int | None:
 
 def public_decisions(conn: Connection, policy_id: UUID) -> list[Row]:
     """The policy's decisions, oldest first: what, when, at which stage, how, and the stakeholder
-    groups of those who took it, with what became of it since (never who proposed or dissented)."""
+    groups of those who took it, with what became of it since (never who proposed or dissented).
+
+    What became of it is told by its kind and date, not its reason: a reason for a reversal or a
+    supersession is often about someone ("as Tom's dissent had warned", in the demo), while the
+    decision's own text and a response's reason are what the partnership publishes as its record."""
     query = (
         select(
             decisions.c.id,
@@ -114,7 +118,6 @@ def public_decisions(conn: Connection, policy_id: UUID) -> list[Row]:
             decision_changes.c.decision_id,
             decision_changes.c.kind,
             decision_changes.c.happened_on,
-            decision_changes.c.reason,
         )
         .where(decision_changes.c.decision_id.in_([row["id"] for row in found]))
         .order_by(decision_changes.c.position),

@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from cotrace.accounts import open_account
+from cotrace.demo import DEMO_FOLDER, HISTORIES, load_demo
+from cotrace.importer import load_history
 from tests.conftest import signed_in
 from tests.transparency_story import (
     ADAPTED,
@@ -175,3 +177,21 @@ def test_a_withdrawal_reason_too_long_is_told_next_to_it_and_nothing_is_written(
         assert "<title>Error: EHE policy" in body
     assert story.notifications() == before
     assert flask_app.test_client().get(public_page(story)).status_code == 200
+
+
+def test_the_demo_publishes_its_policies_and_their_pages_name_no_one(flask_app, admin_id, public_client):
+    """`make run` shows real content on the home page to a visitor who has not signed in."""
+    services = flask_app.extensions["cotrace"]
+    services.run(lambda app, actor: load_demo(app, actor, app.today()), admin_id)
+    histories = [load_history((DEMO_FOLDER / name).read_text()) for name in HISTORIES]
+    records = [record for history in histories for record in history.records]
+    home = public_client.get("/").get_data(as_text=True)
+    pages = re.findall(r'href="(/public/policies/[^"]+)"', home)
+    titles = [r["title"] for r in records if r["type"] == "policy"]
+    assert len(pages) == len(titles) == 3 and all(title in home for title in titles)
+    names = [r["name"] for r in records if r["type"] == "participant"]
+    said = [" ".join(r["text"].split()) for r in records if r["type"] == "contribution"]
+    for path in pages:
+        page = " ".join(html.unescape(public_client.get(path).get_data(as_text=True)).split())
+        for words in names + [name.split()[0] for name in names] + said:
+            assert not re.search(rf"\b{re.escape(words)}\b", page), (path, words)
