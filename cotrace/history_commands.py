@@ -245,6 +245,13 @@ def retirement(app: Cotrace, actor: UUID, r: Record, c: Context) -> None:
     app.retire_policy(actor, c.ids[r["policy"]], r["reason"], _day(r["retired_on"]))
 
 
+@records("transparency_page")
+def transparency_page(app: Cotrace, actor: UUID, r: Record, c: Context) -> None:
+    """Published when the file is imported, as from the policy page: a history carries no date for
+    it, as no page was published before Cotrace."""
+    app.publish_transparency_page(actor, c.ids[r["policy"]])
+
+
 @records("claimed_rung")
 def claimed_rung(app: Cotrace, actor: UUID, r: Record, c: Context) -> None:
     app.claim_participation_level(

@@ -61,6 +61,7 @@ REFERENCES: dict[str, dict[str, str]] = {
     "version": {"policy": "policy"},
     "adoption": {"policy": "policy"},
     "retirement": {"policy": "policy"},
+    "transparency_page": {"policy": "policy"},
     "claimed_rung": {"policy": "policy", "claimed_by": "participant"},
     "action": {"meeting": "meeting", "owner": "participant"},
     "action_done": {"action": "action"},

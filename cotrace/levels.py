@@ -119,9 +119,10 @@ def as_json(
     }
 
 
-def proofs_of(conn: Connection, found: list[Assessment]) -> dict[int, str]:
-    """Every event the verdicts link to, named and dated (projections/proofs.py), read at once."""
-    return proofs(conn, (ref for a in found for v in a.verdicts for ref in v.refs))
+def proofs_of(conn: Connection, found: list[Assessment], with_words: bool = True) -> dict[int, str]:
+    """Every event the verdicts link to, named and dated (projections/proofs.py), read at once;
+    `with_words` False names contributions by their kind alone, for the public."""
+    return proofs(conn, (ref for a in found for v in a.verdicts for ref in v.refs), with_words)
 
 
 def events_line(refs: tuple[int, ...], named: dict[int, str]) -> str:

@@ -39,6 +39,7 @@ class Policy(Aggregate):
         self.versions: list[dict] = []  # published document versions
         self.adopted_on: date | None = None
         self.retired_on: date | None = None
+        self.transparency_page_published = False
 
     @staticmethod
     def check_start(title: str, initiated_by: str, started_on: date, today: date) -> None:
@@ -130,6 +131,16 @@ class Policy(Aggregate):
     @event("Retired")
     def retire(self, reason: str, happened_on: date, recorded_by: UUID) -> None:
         self.retired_on = happened_on
+
+    @event("TransparencyPagePublished")
+    def publish_transparency_page(self, recorded_by: UUID) -> None:
+        """The partnership opts in: anyone may read the policy's transparency page without signing in
+        (DESIGN.md: the public asks "what has this partnership decided with us?")."""
+        self.transparency_page_published = True
+
+    @event("TransparencyPageWithdrawn")
+    def withdraw_transparency_page(self, reason: str, recorded_by: UUID) -> None:
+        self.transparency_page_published = False
 
     @event("ParticipationLevelClaimed")
     def claim_participation_level(

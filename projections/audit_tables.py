@@ -114,5 +114,9 @@ KIND_FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("version_published", "policy_adopted", "policy_retired"),
     ),
     "claims": ("Participation levels claimed", ("participation_level_claimed",)),
+    "transparency": (
+        "Transparency page published and withdrawn",
+        ("transparency_page_published", "transparency_page_withdrawn"),
+    ),
     "agenda": ("Agenda items", ("agenda_item_added",)),
 }

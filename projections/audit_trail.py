@@ -2,7 +2,8 @@
 
 Names and groups are resolved as they stood when the fact was recorded, from lookup tables this
 projection keeps for itself (`audit_tables.lookups`), so it can be dropped and rebuilt on its own.
-This module keeps a policy's own life (started, stages, ratings, versions, adoption, claims, agenda);
+This module keeps a policy's own life (started, stages, ratings, versions, adoption, claims, agenda,
+its transparency page published and withdrawn);
 `audit_decisions` the entries for contributions and decisions; `audit_entries` how an entry is
 written.
 """
@@ -122,6 +123,32 @@ class AuditTrail(ReadModel):
             what="Policy retired.",
             reason=event.reason,
             happened_on=event.happened_on,
+        )
+
+    @_on.register
+    def _(self, event: Policy.TransparencyPagePublished, conn: Connection, position: int) -> None:
+        # Done in Cotrace itself, so it happened when it was recorded.
+        write_entry(
+            conn,
+            event,
+            position,
+            policy_id=event.originator_id,
+            kind="transparency_page_published",
+            what="Transparency page published: anyone can read it without signing in.",
+            happened_on=recorded_day(event.timestamp),
+        )
+
+    @_on.register
+    def _(self, event: Policy.TransparencyPageWithdrawn, conn: Connection, position: int) -> None:
+        write_entry(
+            conn,
+            event,
+            position,
+            policy_id=event.originator_id,
+            kind="transparency_page_withdrawn",
+            what="Transparency page withdrawn: only the partnership's readers can see the record.",
+            reason=event.reason or None,
+            happened_on=recorded_day(event.timestamp),
         )
 
     @_on.register

@@ -45,12 +45,15 @@ from projections.directory_tables import (
     versions,
 )
 from projections.read_model import ReadModel
+from projections.transparency_pages import transparency_page_entry
 
 
 class Directory(ReadModel):
     name = "directory"
+    version = 2  # 2: whether each policy's transparency page is published
     metadata = metadata
     lookups = lookups
+    handlers_elsewhere = (transparency_page_entry,)
 
     @singledispatchmethod
     def _on(self, event: Any, conn: Connection, position: int) -> None:

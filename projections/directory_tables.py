@@ -26,7 +26,11 @@ lookups = Lookups(
     "directory",
     people="name stakeholder_group email email_consent",
     operators="name",
-    policies="partnership_id title initiated_by started_on stage cycle adopted_on retired_on",
+    policies=(
+        "partnership_id title initiated_by started_on stage cycle adopted_on retired_on",
+        # the day its transparency page was published, None while it is not (transparency_pages.py)
+        Column("public_page_since", Date),
+    ),
     # with the minutes' approval, which the directory keeps itself
     meetings=(
         "partnership_id title held_on place",

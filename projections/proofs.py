@@ -21,8 +21,11 @@ from projections.evidence import claims
 LONGEST_TITLE = 100  # a decision can be 5,000 characters: its opening words find its row
 
 
-def proofs(conn: Connection, refs: Iterable[int]) -> dict[int, str]:
-    """Each reference that is in the trail, with what it is and when it happened: one query for all."""
+def proofs(conn: Connection, refs: Iterable[int], with_words: bool = True) -> dict[int, str]:
+    """Each reference that is in the trail, with what it is and when it happened: one query for all.
+
+    `with_words` False (the public transparency page) names a contribution by its kind alone: its
+    words are the contributor's, and Cotrace records no consent to publish them."""
     wanted = sorted(set(refs))
     if not wanted:
         return {}
@@ -43,18 +46,20 @@ def proofs(conn: Connection, refs: Iterable[int]) -> dict[int, str]:
         .outerjoin(claims, claims.c.ref == trail.c.position)
         .where(trail.c.position.in_(wanted))
     )
-    return {row.position: proof_label(row) for row in conn.execute(query)}
+    return {row.position: proof_label(row, with_words) for row in conn.execute(query)}
 
 
-def proof_label(row: Any) -> str:
+def proof_label(row: Any, with_words: bool = True) -> str:
     """What the fact is, in a few words, and the day it happened."""
     if row.kind == "decision_recorded":
         what = f"Decision '{_short(row.what)}'"
     elif row.kind == "contribution_submitted":
-        what = f"{CONTRIBUTION_KINDS[row.contribution_kind]} '{_short(row.what)}'"
+        kind = CONTRIBUTION_KINDS[row.contribution_kind]
+        what = f"{kind} '{_short(row.what)}'" if with_words else kind
     elif row.kind == "contribution_responded":
         kind = CONTRIBUTION_KINDS[row.contribution_kind].lower()
-        what = f"Response '{RESPONSES[row.response]}' to the {kind} '{_short(row.contribution_text)}'"
+        answered = f"the {kind} '{_short(row.contribution_text)}'" if with_words else f"a {kind}"
+        what = f"Response '{RESPONSES[row.response]}' to {answered}"
     elif row.kind == "participation_level_claimed":
         what = f"Claim of '{rung(row.ladder, row.rung).label}' for '{_short(row.activity)}'"
     else:  # the policy's start and its stages: the trail's own sentence, which names no one

@@ -116,6 +116,8 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         partnerships,
         policies,
         policy_records,
+        public_pages,
+        transparency,
     )
 
     for area in (
@@ -130,6 +132,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         my_input,
         own_input,
         evidence_pages,
+        public_pages,
     ):
         app.register_blueprint(area.bp)
     # Who is signed in, then whether they may use the page; an admin first sets up a second factor.

@@ -139,8 +139,11 @@ RULES: dict[str, Rule] = {
     "admin_accounts.reset_second_factor": ADMIN,
     "admin_erasure.index": ADMIN,
     "admin_erasure.erase": ADMIN,
-    # The list shows only the partnerships one may read (`visible_partnerships`).
-    "partnerships.index": SIGNED_IN,
+    # The home page: the published transparency pages for anyone, and, to the signed-in, the
+    # partnerships they hold a role in (the view filters them).
+    "partnerships.index": PUBLIC,
+    # A policy's transparency page: 404 unless the partnership published it.
+    "public.policy": PUBLIC,
     "partnerships.new_partnership": ADMIN,
     "partnerships.show": READER,
     "partnerships.new_member": RECORDER,
@@ -177,6 +180,8 @@ RULES: dict[str, Rule] = {
     "policies.rate": RECORDER,
     "policies.retire": RECORDER,
     "policies.start_new_cycle": RECORDER,
+    "policies.publish_transparency_page": RECORDER,
+    "policies.withdraw_transparency_page": RECORDER,
 }
 
 

@@ -1,5 +1,5 @@
-"""Partnerships: the list, forming one, one partnership's members, policies and meetings, adding a
-member, and scheduling a meeting."""
+"""Partnerships: the home page (the list, and the published transparency pages), forming one, one
+partnership's members, policies and meetings, adding a member, and scheduling a meeting."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from domain.application import Cotrace
 from domain.errors import Problems
 from domain.vocabulary import STAKEHOLDER_GROUPS
-from projections import private_links, reads, thresholds
+from projections import private_links, reads, thresholds, transparency_pages
 from projections.access import changes_in
 from web import access, commands, forms
 from web.answers import answer_form
@@ -28,12 +28,15 @@ ROLE_CHANGES_SHOWN = 10
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    with commands.reading() as conn:
-        partnerships = reads.all_partnerships(conn)
+    """The published transparency pages, for anyone; and, to the signed-in, the partnerships they
+    hold a role in (an admin: all of them). The public learns nothing of the rest."""
     principal = access.current()
+    with commands.reading() as conn:
+        published = transparency_pages.published_policies(conn)
+        partnerships = reads.all_partnerships(conn) if principal is not None else []
     if principal is not None and not principal.is_admin:  # only those one holds a role in
         partnerships = [p for p in partnerships if p["id"] in principal.grants.roles]
-    return render_template("index.html", partnerships=partnerships)
+    return render_template("index.html", partnerships=partnerships, published=published)
 
 
 @bp.get("/partnerships/<uuid:partnership_id>")

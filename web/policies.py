@@ -32,6 +32,21 @@ FILTER_ORDER = ["stage", "group", "kind", "from", "to", "as_of", "reading"]
 def show(policy_id: UUID) -> ResponseReturnValue:
     args = request.args
     only, errors = _trail_filter(args)
+    context = _context(policy_id, only, args, errors)
+    # A history restore asks for the whole page, even though it comes from htmx.
+    partial = bool(request.htmx) and not request.headers.get("HX-History-Restore-Request")
+    response = render_template("_policy_record.html" if partial else "policy.html", **context)
+    headers = {"Vary": "HX-Request"}
+    return (response, 422, headers) if errors else (response, 200, headers)
+
+
+def page(policy_id: UUID, **extra: Any) -> str:
+    """The whole policy page, its trail unfiltered, with what a form posted to it adds (its errors
+    and what was typed), for a form answered without JavaScript."""
+    return render_template("policy.html", **_context(policy_id, TrailFilter(), MultiDict(), {}), **extra)
+
+
+def _context(policy_id: UUID, only: TrailFilter, args: MultiDict, errors: dict[str, str]) -> dict[str, Any]:
     with commands.reading() as conn:
         policy = reads.policy(conn, policy_id)
         if policy is None:
@@ -40,7 +55,7 @@ def show(policy_id: UUID) -> ResponseReturnValue:
             stages = reads.policy_stages_as_of(conn, policy_id, only.as_of, only.as_recorded)
         else:
             stages = reads.policy_stages(conn, policy_id)
-        context: dict[str, Any] = dict(
+        return dict(
             policy=policy,
             partnership=reads.partnership(conn, policy["partnership_id"]),
             stages=stages,
@@ -55,11 +70,6 @@ def show(policy_id: UUID) -> ResponseReturnValue:
             filter_order=FILTER_ORDER,
             kinds=[(code, label) for code, (label, _) in KIND_FILTERS.items()],
         )
-    # A history restore asks for the whole page, even though it comes from htmx.
-    partial = bool(request.htmx) and not request.headers.get("HX-History-Restore-Request")
-    response = render_template("_policy_record.html" if partial else "policy.html", **context)
-    headers = {"Vary": "HX-Request"}
-    return (response, 422, headers) if errors else (response, 200, headers)
 
 
 def _trail_filter(args: MultiDict) -> tuple[TrailFilter, dict[str, str]]:

@@ -1,4 +1,5 @@
-"""Commands about a policy's life: starting it, its stages and cycles, ratings, versions, claims."""
+"""Commands about a policy's life: starting it, its stages and cycles, ratings, versions, claims,
+and opening its transparency page to the public."""
 
 from __future__ import annotations
 
@@ -168,6 +169,25 @@ class PolicyCommands(Commands):
         problems.raise_if_any()
         policy.retire(reason=reason.strip(), happened_on=retired_on, recorded_by=actor)
         self.save(policy)
+
+    def publish_transparency_page(self, actor: UUID, policy_id: UUID) -> None:
+        """Opens the policy's transparency page to anyone. A retired policy can be published too: its
+        record is still what the partnership decided. Publishing a page that is published already
+        records nothing (the button pressed again in another tab), as granting a role held does."""
+        policy = self._get(Policy, policy_id)
+        if not policy.transparency_page_published:
+            policy.publish_transparency_page(recorded_by=actor)
+            self.save(policy)
+
+    def withdraw_transparency_page(self, actor: UUID, policy_id: UUID, reason: str = "") -> None:
+        """Closes the transparency page again; the reason, if one is given, is kept in the trail."""
+        policy = self._get(Policy, policy_id)
+        problems = Problems()
+        check_length(problems, "reason", reason, REASON, "The reason")
+        problems.raise_if_any()
+        if policy.transparency_page_published:
+            policy.withdraw_transparency_page(reason=reason.strip(), recorded_by=actor)
+            self.save(policy)
 
     def claim_participation_level(
         self,

@@ -47,7 +47,8 @@ EXPECTED = {
     "admin_accounts.reset_second_factor": "admin",
     "admin_erasure.index": "admin",
     "admin_erasure.erase": "admin",
-    "partnerships.index": "signed in",
+    "partnerships.index": "anyone",  # the published transparency pages; the partnerships to the signed-in
+    "public.policy": "anyone",
     "partnerships.new_partnership": "admin",
     "partnerships.show": "readers",
     "partnerships.new_member": "chairs",
@@ -83,6 +84,8 @@ EXPECTED = {
     "policies.rate": "chairs",
     "policies.retire": "chairs",
     "policies.start_new_cycle": "chairs",
+    "policies.publish_transparency_page": "chairs",
+    "policies.withdraw_transparency_page": "chairs",
 }
 
 ROLES = ("public", "participant", "member", "auditor", "chair", "other chair", "admin")
@@ -204,3 +207,15 @@ def test_no_page_offers_a_form_its_reader_would_be_refused(world):
                     if role not in ALLOWED[EXPECTED[target]]:
                         offered.append(f"{url} offers {role} a form to {form_method} {action} ({target})")
     assert offered == [], "\n".join(sorted(set(offered)))
+
+
+def test_a_published_transparency_page_is_open_to_every_role(world):
+    """The matrix may withdraw the page before it reads it (a chair's withdrawal is allowed): here
+    it is published, and every role, the public first, reads it and the home page listing it."""
+    app, people, ids = world.app, world.people, world.ids
+    services = app.extensions["cotrace"]
+    services.run(lambda a, actor: a.publish_transparency_page(actor, ids["policy_id"]), people["admin"][1])
+    for role in ROLES:
+        client = app.test_client() if role == "public" else signed_in(app, *people[role])
+        assert client.get(f"/public/policies/{ids['policy_id']}").status_code == 200, role
+        assert f"/public/policies/{ids['policy_id']}" in client.get("/").get_data(as_text=True), role

@@ -1,0 +1,130 @@
+"""A visitor who has not signed in opens the home page, finds a published policy and reads its
+transparency page, with and without JavaScript, on screen and in print; a chair publishes and
+withdraws it from the policy page. axe-core finds nothing on any of them."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from playwright.sync_api import expect
+from werkzeug.serving import make_server
+
+from cotrace import credentials
+from cotrace.accounts import open_account
+from cotrace.services import Services
+from tests.browser.conftest import assert_accessible
+from tests.conftest import TODAY
+from tests.story import Riverside
+from tests.transparency_story import ADAPTED, CANARY_WORD, published_with_input
+from web import create_app
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def page(public_page):
+    """Here a browser starts with no one signed in: the visitor of a public page, or a chair who
+    signs in by the form."""
+    return public_page
+
+
+@pytest.fixture
+def page_without_javascript(browser):
+    context = browser.new_context(java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+def test_a_visitor_reads_a_published_policy_without_signing_in(served, page):
+    base, story = served
+    published_with_input(story)
+
+    page.goto(f"{base}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Published policies")
+    assert page.get_by_role("main").get_by_role("link", name="sign in").is_visible()
+    assert_accessible(page, "public-home")
+
+    page.get_by_role("link", name="EHE policy").click()
+    page.wait_for_url(f"{base}/public/policies/{story.policy}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("EHE policy")
+    expect(page.get_by_role("table", name="What the partnership said back, oldest first")).to_contain_text(
+        ADAPTED
+    )
+    assert CANARY_WORD not in page.content()
+    assert_accessible(page, "public-policy")
+
+    # A verdict's proof lands on the fact it names, on this page, focused for whoever reads on.
+    page.get_by_role("link", name=re.compile(r"^Response 'Adapted' to a concern")).click()
+    row = page.locator(page.url[page.url.index("#") :])
+    expect(row).to_be_in_viewport()
+    expect(row).to_be_focused()
+    expect(row).to_contain_text(ADAPTED)
+
+
+def test_the_public_page_needs_no_javascript_and_prints_without_the_screens_parts(
+    served, page_without_javascript
+):
+    base, story = served
+    published_with_input(story)
+    page = page_without_javascript
+    page.goto(f"{base}/public/policies/{story.policy}")
+    expect(page.get_by_role("table", name="Contributions by response")).to_be_visible()
+
+    page.emulate_media(media="print")
+    expect(page.get_by_role("navigation", name="Your account")).to_be_hidden()
+    expect(page.get_by_role("navigation", name="On this page")).to_be_hidden()
+    expect(page.get_by_role("table", name=re.compile("^Decisions on EHE policy"))).to_be_visible()
+    assert page.pdf(format="A4")[:4] == b"%PDF"  # it prints
+
+
+@pytest.fixture
+def served_with_services(tmp_path) -> Iterator[tuple[str, Riverside, Services]]:
+    """As `served`, with the app's services too, to open a chair's account with a password."""
+    app = create_app(
+        {"DATABASE_URL": f"sqlite:///{tmp_path / 'cotrace.db'}", "TODAY": lambda: TODAY},
+        instance_path=str(tmp_path / "instance"),
+    )
+    services = app.extensions["cotrace"]
+    story = Riverside.set_up(services.app, TODAY)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", story, services
+    finally:
+        server.shutdown()
+        services.close()
+
+
+def test_a_chair_publishes_and_withdraws_the_page_in_place(served_with_services, page, browser):
+    base, story, services = served_with_services
+    published_with_input(story, publish=False)
+    chair = open_account(services, None, "Chris Chair", "chris@example.org")
+    services.run(lambda app, actor: app.grant_role(actor, story.partnership, chair, "chair"), chair)
+    with services.engine.begin() as conn:
+        credentials.set_password(conn, chair, PASSWORD, datetime.now(UTC))
+    page.goto(f"{base}/sign-in")
+    page.get_by_label("Email address").fill("chris@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(rf"^{base}/(\?.*)?$"))
+
+    page.goto(f"{base}/policies/{story.policy}")
+    page.get_by_role("button", name="Publish the transparency page").click()
+    page.get_by_role("status").filter(has_text="The transparency page is published").wait_for()
+    assert_accessible(page, "policy-page-published")
+
+    visitor = browser.new_context().new_page()
+    visitor.goto(f"{base}/public/policies/{story.policy}")
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("EHE policy")
+
+    page.get_by_label("Why is it withdrawn?").fill("Checking the wording with families")
+    page.get_by_role("button", name="Withdraw the transparency page").click()
+    page.get_by_role("status").filter(has_text="The transparency page is withdrawn").wait_for()
+    assert visitor.goto(f"{base}/public/policies/{story.policy}").status == 404
+    visitor.context.close()
