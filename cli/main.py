@@ -1,4 +1,5 @@
-"""The `cotrace` command: serve, demo, rebuild, level, import, erase, verify, send-followups.
+"""The `cotrace` command: serve, demo, rebuild, level, import, erase, verify, keygen, checkpoint,
+send-followups.
 
 An entrypoint beside `web`: it reaches the application layer (`cotrace`) directly, and starts the
 web server only for `serve`. Nothing imports it. It is not a Flask CLI, so a command that has
@@ -316,6 +317,53 @@ def verify(installation: Installation) -> None:
         click.echo(problem, err=True)
     click.echo(f"The log is NOT as it was sealed: {len(result.problems)} problem(s) above.", err=True)
     raise SystemExit(1)
+
+
+@group.command()
+@click.option("--origin", help="The log's name, as checkpoints name it (default: COTRACE_LOG_ORIGIN).")
+@click.option("--force", is_flag=True, help="Replace an existing key (checkpoints it signed stay as signed).")
+@pass_installation
+def keygen(installation: Installation, origin: str | None, force: bool) -> None:
+    """Create the key that signs checkpoints, in the file COTRACE_SIGNING_KEY names, and print its
+    verifier key: give that to auditors."""
+    from cotrace import checkpoints
+    from cotrace.seal.signed_note import NoteError
+
+    settings = installation.settings
+    try:
+        vkey = checkpoints.keygen(settings, origin, force)
+    except checkpoints.KeyExists as exists:
+        raise click.ClickException(str(exists)) from None
+    except NoteError as error:
+        raise click.BadParameter(str(error), param_hint="--origin") from None
+    click.echo(f"Wrote a new signing key to {checkpoints.key_path(settings)} (readable by its owner alone).")
+    click.echo("Its verifier key, for auditors to check checkpoints and receipts with:")
+    click.echo(vkey)
+    configured = checkpoints.log_origin(settings)
+    name = vkey.split("+", 1)[0]
+    if name != configured:
+        click.echo(f"The key is for the log {name!r}: set COTRACE_LOG_ORIGIN={name} before signing.")
+
+
+@group.command()
+@pass_installation
+def checkpoint(installation: Installation) -> None:
+    """Sign a checkpoint of the log as sealed now, once it is consistent with the last one."""
+    from cotrace import checkpoints
+
+    services = installation.services
+    try:
+        signed = checkpoints.sign_checkpoint(services, installation.settings)
+    except (checkpoints.NoSigningKey, checkpoints.Inconsistent) as refused:
+        raise click.ClickException(str(refused)) from None
+    if signed.new:
+        click.echo(f"Signed a checkpoint of {signed.size} events:")
+    else:
+        click.echo(
+            f"The log has not grown since the checkpoint of {signed.signed_at:%Y-%m-%d %H:%M} UTC, "
+            f"which already signs its {signed.size} events:"
+        )
+    click.echo(signed.note, nl=False)
 
 
 @group.command("create-admin")

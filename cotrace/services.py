@@ -19,7 +19,7 @@ from eventsourcing.application import LRUCache
 from eventsourcing.persistence import IntegrityError, Mapper, OperationalError, Recording
 from sqlalchemy import Engine
 
-from cotrace import personal_data, sealing, sign_in_tables, submissions
+from cotrace import checkpoints, personal_data, sealing, sign_in_tables, submissions
 from cotrace.personal_data import PersonalDataMapper, PersonalKeys
 from cotrace.sealing import Stored
 from cotrace.settings import Settings
@@ -187,6 +187,7 @@ def open_services(
     personal_data.encrypt_events_stored_in_clear(app)
     sealing.create_tables(read_models.engine)
     sealing.seal_events_from_before_the_seal(app)
+    checkpoints.create_tables(read_models.engine)
     sign_in_tables.create_tables(read_models.engine)
     read_models.catch_up()
     return Services(app=app, read_models=read_models)

@@ -108,6 +108,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         decisions,
         evidence_pages,
         followup,
+        integrity,
         meetings,
         member_links,
         my_input,
@@ -133,6 +134,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         own_input,
         evidence_pages,
         public_pages,
+        integrity,
     ):
         app.register_blueprint(area.bp)
     # Who is signed in, then whether they may use the page; an admin first sets up a second factor.

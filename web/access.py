@@ -90,6 +90,27 @@ def _own_input(principal: Principal | None, view_args: dict[str, Any]) -> bool:
     )
 
 
+def _own_contribution(principal: Principal | None, view_args: dict[str, Any]) -> bool:
+    """A participant signed in, and the contributor of this contribution: their receipt is theirs
+    even once they have left the partnership."""
+    if principal is None or not principal.is_participant or "contribution_id" not in view_args:
+        return False
+    from projections.reads import contribution
+    from web.commands import reading
+
+    with reading() as conn:
+        found = contribution(conn, view_args["contribution_id"])
+    return found is not None and found["contributor_id"] == principal.id
+
+
+def _audits_anywhere(principal: Principal | None, view_args: dict[str, Any]) -> bool:
+    """An admin, or an account that is an auditor or a chair of some partnership: the integrity of
+    the log is the whole installation's, not one partnership's."""
+    if principal is None or principal.kind != ACCOUNT:
+        return False
+    return principal.is_admin or any(roles & {AUDITOR, CHAIR} for roles in principal.grants.roles.values())
+
+
 PUBLIC = Rule("anyone", lambda principal, view_args: True, needs_sign_in=False)
 SIGNED_IN = Rule("anyone signed in", lambda principal, view_args: principal is not None)
 STAFF = Rule(
@@ -105,6 +126,13 @@ READER = _holding("the partnership's chairs, members and auditors", CHAIR, MEMBE
 AUDITOR_RULE = _holding("the partnership's chairs and auditors", CHAIR, AUDITOR)
 RECORDER = _holding("the partnership's chairs", CHAIR)
 CONTRIBUTOR = Rule("the partnership's own participants, signed in", _own_input)
+RECEIPT = Rule(
+    "the partnership's chairs, members and auditors, and the contributor signed in",
+    lambda principal, view_args: (
+        READER.allows(principal, view_args) or _own_contribution(principal, view_args)
+    ),
+)
+INTEGRITY = Rule("admins, and the chairs and auditors of any partnership", _audits_anywhere)
 
 # Every endpoint, and who may use it. Deny by default: an endpoint not named here is refused.
 RULES: dict[str, Rule] = {
@@ -156,6 +184,9 @@ RULES: dict[str, Rule] = {
     "contributions.for_partnership": READER,
     "contributions.show": READER,
     "contributions.respond": RECORDER,
+    "contributions.receipt": RECEIPT,
+    # The integrity of the whole log: verified on the server, with the latest checkpoint.
+    "integrity.show": INTEGRITY,
     "decisions.show": READER,
     "decisions.correct": RECORDER,
     "decisions.reverse": RECORDER,
@@ -197,9 +228,14 @@ def may_record() -> bool:
     return bool(g.may_record)
 
 
+def may_audit() -> bool:
+    """Whether the header links to the integrity page for the signed-in person."""
+    return has_request_context() and INTEGRITY.allows(current(), {})
+
+
 def init_app(app: Flask, load_principal: Callable[[], Principal | None]) -> None:
     """Loads the signed-in person before every request, then applies the endpoint's rule."""
-    app.jinja_env.globals.update(signed_in=current, may_record=may_record)
+    app.jinja_env.globals.update(signed_in=current, may_record=may_record, may_audit=may_audit)
 
     @app.before_request
     def check_access() -> ResponseReturnValue | None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
+from cotrace import checkpoints
 from domain.errors import Problems
 from projections import reads
 from web import commands, forms
@@ -46,6 +47,38 @@ def respond(contribution_id: UUID) -> ResponseReturnValue:
         lambda **page: _render(contribution_id, **page),
         done=lambda _: url_for("contributions.show", contribution_id=contribution_id, _anchor="response"),
         message="Response recorded.",
+    )
+
+
+@bp.get("/contributions/<uuid:contribution_id>/receipt")
+def receipt(contribution_id: UUID) -> ResponseReturnValue:
+    """A receipt: the C2SP tlog-proof that the contribution, as it was recorded, is in the signed log
+    (docs/seal.md says how to check it). The contribution's words are not in it, only the
+    fingerprint of its stored bytes, so passing it on gives nothing personal away."""
+    try:
+        made = checkpoints.receipt(commands.services(), contribution_id)
+    except checkpoints.NotSealed:
+        abort(404)
+    except checkpoints.NoSigningKey:
+        message = (
+            "Receipts need a signing key, and this installation has none yet, so no receipt can be "
+            "given. Ask the person who runs Cotrace to create one with 'cotrace keygen'."
+        )
+        return render_template("problem.html", heading="No receipt yet", message=message), 503
+    except checkpoints.Inconsistent:
+        message = (
+            "Cotrace could not sign the log as it stands: it does not extend the last checkpoint it "
+            "signed. Tell the person who runs Cotrace: they can see what changed by running 'cotrace verify'."
+        )
+        page = render_template(
+            "problem.html", heading="The record failed its integrity check", message=message
+        )
+        return page, 503
+    filename = f"cotrace-receipt-{contribution_id}.tlog-proof"  # the extension C2SP tlog-proof asks for
+    return Response(
+        made.text,
+        mimetype="text/plain",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

@@ -1,0 +1,63 @@
+"""The auditor's integrity page: the log verified on the server with its plain verdict, the latest
+checkpoint and the verifier key; an event changed by hand is named, on a page that still answers."""
+
+from __future__ import annotations
+
+import html
+
+from sqlalchemy import select, update
+
+from cotrace import checkpoints
+from domain.accounts import AUDITOR, MEMBER
+from tests.conftest import signed_in
+from tests.web.test_contributions import an_earlier_contribution
+
+
+def test_the_page_shows_the_verdict_the_checkpoint_and_the_key(flask_app, client, story):
+    services = flask_app.extensions["cotrace"]
+    vkey = checkpoints.keygen(services.settings)
+    signed = checkpoints.sign_checkpoint(services)
+    answer = client.get("/integrity")
+    page = html.unescape(answer.get_data(as_text=True))
+    assert answer.status_code == 200
+    assert f"The record is as it was sealed: {signed.size} events, none changed, none missing." in page
+    assert f'<pre class="signed-note">{signed.note}</pre>' in page
+    assert vkey in page and "docs/seal.md" in page
+    assert 'href="/integrity"' in page  # the header links to it for an admin
+
+
+def test_without_a_key_or_checkpoint_the_page_says_what_to_run(client, story):
+    page = client.get("/integrity").get_data(as_text=True)
+    assert "The record is as it was sealed" in page
+    assert "No checkpoint has been signed yet" in page and "cotrace keygen" in page
+
+
+def test_an_event_changed_by_hand_is_named(flask_app, client, story):
+    services = flask_app.extensions["cotrace"]
+    table = services.app.recorder.events_record_cls.__table__
+    contribution = an_earlier_contribution(story)
+    with services.engine.begin() as conn:
+        row = conn.execute(select(table).where(table.c.originator_id == contribution)).first()
+        conn.execute(update(table).where(table.c.id == row.id).values(state=bytes(row.state) + b" "))
+    answer = client.get("/integrity")
+    page = html.unescape(answer.get_data(as_text=True))
+    assert answer.status_code == 200
+    assert "The record is not as it was sealed" in page
+    assert f"Event {row.id} ({row.topic}, {contribution} v1) is not as it was sealed" in page
+
+
+def test_auditors_and_chairs_see_the_link_and_members_do_not(flask_app, client, story):
+    from cotrace.accounts import open_account
+
+    services = flask_app.extensions["cotrace"]
+    accounts = {}
+    for role in (AUDITOR, MEMBER):
+        accounts[role] = open_account(services, None, role.title(), f"{role}@example.org")
+        story.app.grant_role(story.actor, story.partnership, accounts[role], role)
+    services.read_models.catch_up()
+    auditor = signed_in(flask_app, "account", accounts[AUDITOR])
+    member = signed_in(flask_app, "account", accounts[MEMBER])
+    assert 'href="/integrity"' in auditor.get("/").get_data(as_text=True)
+    assert auditor.get("/integrity").status_code == 200
+    assert 'href="/integrity"' not in member.get("/").get_data(as_text=True)
+    assert member.get("/integrity").status_code == 403

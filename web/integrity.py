@@ -1,0 +1,46 @@
+"""The auditor's integrity page: the log verified against its seal on the server, now, with the
+latest signed checkpoint and the verifier key, and how to check both offline without trusting it.
+
+For admins and for the chairs and auditors of any partnership (web/access.py): the log is the whole
+installation's. The check reads every event, so it runs when the page is asked for, not on others.
+"""
+
+from __future__ import annotations
+
+import base64
+
+from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
+
+from cotrace import checkpoints
+from cotrace.sealing import verify_log
+from web import commands
+
+bp = Blueprint("integrity", __name__)
+
+
+@bp.get("/integrity")
+def show() -> ResponseReturnValue:
+    services = commands.services()
+    with services.engine.connect() as conn:
+        verified = verify_log(conn, services.app.recorder.events_record_cls.__table__)
+        latest = checkpoints.latest(conn)
+    vkey = None
+    key_problem = None
+    if services.settings is not None:
+        try:
+            vkey = checkpoints.signer(services.settings).verifier.vkey
+        except checkpoints.NoSigningKey:
+            # The path and the reason are the operator's business, not the page's readers'.
+            key_problem = (
+                "This installation has no signing key yet: whoever runs it creates one with 'cotrace keygen'."
+            )
+    return render_template(
+        "integrity.html",
+        verified=verified,
+        root=base64.b64encode(verified.root).decode(),
+        latest=latest,
+        latest_root=base64.b64encode(latest.root).decode() if latest else None,
+        vkey=vkey,
+        key_problem=key_problem,
+    )
