@@ -107,6 +107,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         decision_records,
         decisions,
         evidence_pages,
+        exports,
         followup,
         meetings,
         member_links,
@@ -130,6 +131,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         my_input,
         own_input,
         evidence_pages,
+        exports,
     ):
         app.register_blueprint(area.bp)
     # Who is signed in, then whether they may use the page; an admin first sets up a second factor.

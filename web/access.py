@@ -157,6 +157,11 @@ RULES: dict[str, Rule] = {
     "decisions.correct": RECORDER,
     "decisions.reverse": RECORDER,
     "decisions.decide_outside_meeting": RECORDER,
+    # Downloads are for those who audit the record, as the provenance and the full trail are.
+    "exports.audit_trail": AUDITOR_RULE,
+    "exports.decisions": AUDITOR_RULE,
+    "exports.you_said_we_did": AUDITOR_RULE,
+    "exports.decision_prov": AUDITOR_RULE,
     "evidence.dashboard": READER,
     "evidence.policy_level": READER,
     "meetings.show": READER,
@@ -192,9 +197,17 @@ def may_record() -> bool:
     return bool(g.may_record)
 
 
+def may_audit() -> bool:
+    """Whether the signed-in person may download the record of this page's partnership (its chairs
+    and auditors, or an admin): pages offer the downloads only to them, as `may_record` does forms."""
+    if "may_audit" not in g:
+        g.may_audit = has_request_context() and AUDITOR_RULE.allows(current(), request.view_args or {})
+    return bool(g.may_audit)
+
+
 def init_app(app: Flask, load_principal: Callable[[], Principal | None]) -> None:
     """Loads the signed-in person before every request, then applies the endpoint's rule."""
-    app.jinja_env.globals.update(signed_in=current, may_record=may_record)
+    app.jinja_env.globals.update(signed_in=current, may_record=may_record, may_audit=may_audit)
 
     @app.before_request
     def check_access() -> ResponseReturnValue | None:
