@@ -26,6 +26,7 @@ def life(flask_app) -> PolicyLife:
 def csv_rows(response) -> list[dict[str, str]]:
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.content_type == "text/csv; charset=utf-8"
+    assert response.is_streamed, "written row by row, not built whole in memory"
     body = response.get_data()
     assert body.startswith("\ufeff".encode()), "Excel needs the BOM to read UTF-8"
     assert b"\r\n" in body and b"\n" not in body.replace(b"\r\n", b""), "RFC 4180 ends lines with CRLF"
@@ -35,6 +36,7 @@ def csv_rows(response) -> list[dict[str, str]]:
 def json_rows(response) -> list[dict]:
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.content_type == "application/json"
+    assert response.is_streamed
     return json.loads(response.get_data(as_text=True))
 
 
