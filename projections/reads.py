@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, exists, func, select
+from sqlalchemy import Connection, Select, exists, func, select
 
 from projections import audit_trail, directory, provenance
 from projections.directory import (
@@ -111,6 +111,12 @@ class TrailFilter:
 
 
 def policy_trail(conn: Connection, policy_id: UUID, only: TrailFilter | None = None) -> list[Row]:
+    return _rows(conn, policy_trail_query(policy_id, only))
+
+
+def policy_trail_query(policy_id: UUID, only: TrailFilter | None = None) -> Select:
+    """The trail's rows, oldest first, as the page filters them: the page reads them all, an export
+    streams them."""
     only = only or TrailFilter()
     trail = audit_trail.trail
     query = select(trail).where(trail.c.policy_id == policy_id).order_by(trail.c.position)
@@ -133,7 +139,7 @@ def policy_trail(conn: Connection, policy_id: UUID, only: TrailFilter | None = N
         query = query.where(trail.c.happened_on <= only.as_of)
         if only.as_recorded:
             query = query.where(trail.c.recorded_on <= only.as_of)
-    return _rows(conn, query)
+    return query
 
 
 def policy_adopted_and_retired(

@@ -107,6 +107,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         decision_records,
         decisions,
         evidence_pages,
+        exports,
         followup,
         integrity,
         meetings,
@@ -135,6 +136,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         evidence_pages,
         public_pages,
         integrity,
+        exports,
     ):
         app.register_blueprint(area.bp)
     # Who is signed in, then whether they may use the page; an admin first sets up a second factor.

@@ -191,6 +191,11 @@ RULES: dict[str, Rule] = {
     "decisions.correct": RECORDER,
     "decisions.reverse": RECORDER,
     "decisions.decide_outside_meeting": RECORDER,
+    # Downloads are for those who audit the record, as the provenance and the full trail are.
+    "exports.audit_trail": AUDITOR_RULE,
+    "exports.decisions": AUDITOR_RULE,
+    "exports.you_said_we_did": AUDITOR_RULE,
+    "exports.decision_prov": AUDITOR_RULE,
     "evidence.dashboard": READER,
     "evidence.policy_level": READER,
     "meetings.show": READER,
@@ -229,13 +234,23 @@ def may_record() -> bool:
 
 
 def may_audit() -> bool:
+    """Whether the signed-in person may download the record of this page's partnership (its chairs
+    and auditors, or an admin): pages offer the downloads only to them, as `may_record` does forms."""
+    if "may_audit" not in g:
+        g.may_audit = has_request_context() and AUDITOR_RULE.allows(current(), request.view_args or {})
+    return bool(g.may_audit)
+
+
+def may_check_integrity() -> bool:
     """Whether the header links to the integrity page for the signed-in person."""
     return has_request_context() and INTEGRITY.allows(current(), {})
 
 
 def init_app(app: Flask, load_principal: Callable[[], Principal | None]) -> None:
     """Loads the signed-in person before every request, then applies the endpoint's rule."""
-    app.jinja_env.globals.update(signed_in=current, may_record=may_record, may_audit=may_audit)
+    app.jinja_env.globals.update(
+        signed_in=current, may_record=may_record, may_audit=may_audit, may_check_integrity=may_check_integrity
+    )
 
     @app.before_request
     def check_access() -> ResponseReturnValue | None:

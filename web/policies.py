@@ -31,7 +31,7 @@ FILTER_ORDER = ["stage", "group", "kind", "from", "to", "as_of", "reading"]
 @bp.get("/policies/<uuid:policy_id>")
 def show(policy_id: UUID) -> ResponseReturnValue:
     args = request.args
-    only, errors = _trail_filter(args)
+    only, errors = trail_filter(args)
     context = _context(policy_id, only, args, errors)
     # A history restore asks for the whole page, even though it comes from htmx.
     partial = bool(request.htmx) and not request.headers.get("HX-History-Restore-Request")
@@ -69,13 +69,16 @@ def _context(policy_id: UUID, only: TrailFilter, args: MultiDict, errors: dict[s
             errors=errors,
             filter_order=FILTER_ORDER,
             kinds=[(code, label) for code, (label, _) in KIND_FILTERS.items()],
+            # The trail's downloads carry the same filters, so the file holds the rows shown.
+            export_args={} if errors else {name: args[name] for name in FILTER_ORDER if args.get(name)},
         )
 
 
-def _trail_filter(args: MultiDict) -> tuple[TrailFilter, dict[str, str]]:
+def trail_filter(args: MultiDict) -> tuple[TrailFilter, dict[str, str]]:
     """The filter the form asks for, and a message for each field that cannot be read.
 
     A value that is not one of the choices offered (an edited address) is ignored, not an error.
+    The trail's exports read the same filter from their address (web/exports.py).
     """
     problems = Problems()
     happened_from = forms.optional_date(problems, args, "from", "the 'from' date")
