@@ -283,6 +283,8 @@ def erase(installation: Installation, participant: str, as_email: str, yes: bool
         raise click.ClickException(f"{as_email} is not an admin's account: only an admin may erase.")
     if found is None:
         raise click.ClickException(f"No participant has the id {participant_id}.")
+    if services.app.repository.get(participant_id).erased:
+        raise click.ClickException("This participant's personal data was erased already.")
     click.echo(f"{found['name']} ({found['stakeholder_group'].replace('_', ' ')})")
     if not yes:
         click.confirm("Erase this person's name, address and words for good?", abort=True)

@@ -19,6 +19,7 @@ from cotrace.services import Conflict, open_cotrace
 from cotrace.settings import Settings
 from domain.dates import format_date
 from domain.errors import NotFound
+from domain.people import ERASED_NAME
 from domain.vocabulary import (
     ACCESS_ADJUSTMENTS,
     ATTENDANCE,
@@ -267,6 +268,7 @@ def _register_template_helpers(app: Flask) -> None:
         KINDS=CONTRIBUTION_KINDS,
         CONTRIBUTION_KINDS=CONTRIBUTION_KINDS,
         CHANNELS=CHANNELS,
+        ERASED_NAME=ERASED_NAME,
         RESPONSES=RESPONSES,
         RAG_RATINGS=RAG_RATINGS,
         DECISION_STATUSES=DECISION_STATUSES,

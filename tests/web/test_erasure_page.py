@@ -55,6 +55,10 @@ def test_an_admin_erases_a_participant_after_confirming(flask_app, client, story
     assert "Erased" in client.get("/admin/participants").get_data(as_text=True)
 
     assert flask_app.test_client().get(their_page).status_code == 410  # no link opens their page now
+    link_page = client.get(f"/partnerships/{story.partnership}/members/{person}/private-link").get_data(
+        as_text=True
+    )
+    assert "none can be issued" in link_page and "Reissue private link" not in link_page
     assert private_page(flask_app, person) is None
 
     again = post(client, f"/admin/participants/{person}/erase", {"confirm": "yes"})
