@@ -10,8 +10,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
-from cotrace import credentials, one_time_links
-from cotrace.accounts import open_account
+from cotrace import credentials, one_time_links, submissions
+from cotrace.accounts import open_account, opened_by
 from domain.accounts import ROLES
 from domain.errors import Problems, RulesBroken
 from projections import reads
@@ -39,8 +39,14 @@ def new() -> ResponseReturnValue:
     name = request.form.get("name", "")
     email = request.form.get("email", "").strip()
     is_admin = request.form.get("is_admin") == "yes"
+    submission = submissions.well_formed(request.form.get("submission"))
+    opened_before = opened_by(commands.services(), submission)
+    if opened_before is not None:  # the same form sent again (a double click): it was done already
+        return redirect(url_for("admin_accounts.show", account_id=opened_before), code=303)
     try:
-        account_id = open_account(commands.services(), commands.current_actor(), name, email, is_admin)
+        account_id = open_account(
+            commands.services(), commands.current_actor(), name, email, is_admin, submission
+        )
     except RulesBroken as broken:
         page = render_template("admin/new_account.html", errors=broken.by_field(), values=request.form)
         return page, 422

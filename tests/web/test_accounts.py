@@ -8,6 +8,7 @@ import email
 import re
 from datetime import UTC, datetime
 from pathlib import Path
+from uuid import uuid4
 
 import pyotp
 import pytest
@@ -247,3 +248,13 @@ def test_a_member_sees_their_partnership_without_the_chairs_forms(flask_app, ser
     assert "Record for this policy" not in policy
     chair_page = signed_in(flask_app, "account", open_account(services, None, *ADMIN, is_admin=True))
     assert "Schedule a meeting" in chair_page.get(f"/partnerships/{story.partnership}").get_data(as_text=True)
+
+
+def test_the_new_account_form_sent_twice_opens_one_account_and_sends_one_email(flask_app, client):
+    """A double click: the second sending of the same form goes to the account the first opened."""
+    form = {"name": "Double Click", "email": "double@example.org", "submission": uuid4().hex}
+    first = form_post(client, "/admin/accounts/new", form)
+    second = form_post(client, "/admin/accounts/new", form)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+    assert len(emails_in(flask_app)) == 1
