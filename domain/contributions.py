@@ -61,7 +61,9 @@ class Contribution(Aggregate):
         if kind not in CONTRIBUTION_KINDS:
             problems.add("kind", "Choose whether this is a view, a suggestion or a concern")
         if not text.strip():
-            problems.add("text", "Enter what the participant said")
+            problems.add(
+                "text", "Enter what was said"
+            )  # asked of a chair recording it and of a participant giving their own
         check_length(problems, "text", text, CONTRIBUTION, "The contribution")
         check_length(problems, "pseudonym", pseudonym, PSEUDONYM, "The pseudonym")
         if channel not in CHANNELS:

@@ -39,7 +39,7 @@ def test_a_mistake_is_explained_next_to_its_field_and_nothing_is_written(flask_a
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422
     assert "Choose whether this is a view, a suggestion or a concern" in page
-    assert "Enter what the participant said" in page
+    assert "Enter what was said" in page
     assert story.notifications() == before
 
 
