@@ -21,8 +21,6 @@ proof's extra data, so that anyone can re-hash the entry and check it against th
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,7 +47,7 @@ from cotrace.seal import merkle, proofs
 from cotrace.seal.checkpoint import Checkpoint
 from cotrace.seal.checkpoint import sign_checkpoint as sign_note_of
 from cotrace.seal.signed_note import NoteError, Signer, generate_key
-from cotrace.settings import Settings
+from cotrace.settings import Settings, write_private_file
 
 if TYPE_CHECKING:  # services.py creates these tables when it opens a database
     from cotrace.services import Services
@@ -70,21 +68,6 @@ checkpoints = Table(
 )
 
 APPEND_ONLY = "the checkpoints of the log are append-only"
-_SQLITE_TRIGGERS = [
-    f"CREATE TRIGGER IF NOT EXISTS cotrace_checkpoints_no_{action.lower()} "
-    f"BEFORE {action} ON cotrace_checkpoints BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END"
-    for action in ("UPDATE", "DELETE")
-]
-_POSTGRES_TRIGGERS = [
-    "CREATE OR REPLACE FUNCTION cotrace_checkpoints_refuse_change() RETURNS trigger LANGUAGE plpgsql AS "
-    f"$$ BEGIN RAISE EXCEPTION '{APPEND_ONLY}'; END $$",
-    "DROP TRIGGER IF EXISTS cotrace_checkpoints_append_only ON cotrace_checkpoints",
-    "CREATE TRIGGER cotrace_checkpoints_append_only BEFORE UPDATE OR DELETE ON cotrace_checkpoints "
-    "FOR EACH ROW EXECUTE FUNCTION cotrace_checkpoints_refuse_change()",
-    "DROP TRIGGER IF EXISTS cotrace_checkpoints_no_truncate ON cotrace_checkpoints",
-    "CREATE TRIGGER cotrace_checkpoints_no_truncate BEFORE TRUNCATE ON cotrace_checkpoints "
-    "FOR EACH STATEMENT EXECUTE FUNCTION cotrace_checkpoints_refuse_change()",
-]
 
 
 class NoSigningKey(Exception):
@@ -119,7 +102,9 @@ class Receipt:
 def create_tables(engine: Engine) -> None:
     metadata.create_all(engine)
     with engine.begin() as conn:
-        for statement in _SQLITE_TRIGGERS if engine.dialect.name == "sqlite" else _POSTGRES_TRIGGERS:
+        for statement in sealing.append_only_statements(
+            engine.dialect.name, "cotrace_checkpoints", APPEND_ONLY
+        ):
             conn.execute(text(statement))
 
 
@@ -152,17 +137,7 @@ def keygen(settings: Settings, origin: str | None = None, force: bool = False) -
     skey, vkey = generate_key(origin or log_origin(settings))  # NoteError for a name with a space or "+"
     if not path.parent.exists():
         path.parent.mkdir(parents=True, mode=0o700)
-    # mkstemp makes the file 0600 from the start, and the rename puts it whole or not at all.
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(descriptor, "w") as file:
-            file.write(skey + "\n")
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_private_file(path, skey + "\n")
     return vkey
 
 

@@ -55,21 +55,26 @@ started = Table(
 )
 
 APPEND_ONLY = "the seal of the log is append-only"
-_SQLITE_TRIGGERS = [
-    f"CREATE TRIGGER IF NOT EXISTS cotrace_seal_leaves_no_{action.lower()} "
-    f"BEFORE {action} ON cotrace_seal_leaves BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END"
-    for action in ("UPDATE", "DELETE")
-]
-_POSTGRES_TRIGGERS = [
-    "CREATE OR REPLACE FUNCTION cotrace_seal_refuse_change() RETURNS trigger LANGUAGE plpgsql AS "
-    f"$$ BEGIN RAISE EXCEPTION '{APPEND_ONLY}'; END $$",
-    "DROP TRIGGER IF EXISTS cotrace_seal_leaves_append_only ON cotrace_seal_leaves",
-    "CREATE TRIGGER cotrace_seal_leaves_append_only BEFORE UPDATE OR DELETE ON cotrace_seal_leaves "
-    "FOR EACH ROW EXECUTE FUNCTION cotrace_seal_refuse_change()",
-    "DROP TRIGGER IF EXISTS cotrace_seal_leaves_no_truncate ON cotrace_seal_leaves",
-    "CREATE TRIGGER cotrace_seal_leaves_no_truncate BEFORE TRUNCATE ON cotrace_seal_leaves "
-    "FOR EACH STATEMENT EXECUTE FUNCTION cotrace_seal_refuse_change()",
-]
+
+
+def append_only_statements(dialect: str, table: str, message: str) -> list[str]:
+    """The statements that make a table refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL)."""
+    if dialect == "sqlite":
+        return [
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_{action.lower()} "
+            f"BEFORE {action} ON {table} BEGIN SELECT RAISE(ABORT, '{message}'); END"
+            for action in ("UPDATE", "DELETE")
+        ]
+    return [
+        f"CREATE OR REPLACE FUNCTION {table}_refuse_change() RETURNS trigger LANGUAGE plpgsql AS "
+        f"$$ BEGIN RAISE EXCEPTION '{message}'; END $$",
+        f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
+        f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {table}_refuse_change()",
+        f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}",
+        f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_refuse_change()",
+    ]
 
 
 class LogTampered(Exception):
@@ -90,7 +95,7 @@ class Stored:
 def create_tables(engine: Engine) -> None:
     metadata.create_all(engine)
     with engine.begin() as conn:
-        for statement in _SQLITE_TRIGGERS if engine.dialect.name == "sqlite" else _POSTGRES_TRIGGERS:
+        for statement in append_only_statements(engine.dialect.name, leaves.name, APPEND_ONLY):
             conn.execute(text(statement))
 
 

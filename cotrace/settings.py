@@ -67,6 +67,21 @@ def database_url(configured: str | None, instance_path: str | Path) -> str:
     return configured
 
 
+def write_private_file(path: Path, text: str) -> None:
+    """Writes a secret to a file readable by its owner alone from the start (mkstemp makes it
+    0600), whole or not at all (a temporary file, synced, renamed over the old one)."""
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(descriptor, "w") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 def instance_secret(instance: Path) -> str:
     """One secret per installation, kept beside the database, so sessions survive restarts.
 
@@ -78,14 +93,5 @@ def instance_secret(instance: Path) -> str:
         if kept:
             return kept
     secret = secrets.token_hex(32)
-    descriptor, temporary = tempfile.mkstemp(dir=instance, prefix=".secret_key.")  # mode 0600
-    try:
-        with os.fdopen(descriptor, "w") as file:
-            file.write(secret)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_private_file(path, secret)
     return secret
