@@ -12,6 +12,7 @@ An account for each role (admin, chair, member, auditor) is there to try it with
 from __future__ import annotations
 
 import secrets
+import string
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -23,6 +24,15 @@ from cotrace.importer import load_history, record_history
 from cotrace.services import Services
 from domain.accounts import AUDITOR, CHAIR, MEMBER
 from domain.application import Cotrace
+
+# Letters and digits only, in groups: a password read off a terminal, where a trailing "-" or a "--"
+# (as URL-safe base64 gives) is easily lost when copied. 4 x 6 of 62 symbols: about 142 bits.
+PASSWORD_SYMBOLS = string.ascii_letters + string.digits
+
+
+def new_password() -> str:
+    return "-".join("".join(secrets.choice(PASSWORD_SYMBOLS) for _ in range(6)) for _ in range(4))
+
 
 DEMO_FOLDER = Path(__file__).resolve().parents[1] / "demo"
 HISTORIES = ("riverside-ehe.yaml", "bucks-send-strategy.yaml")
@@ -87,7 +97,7 @@ def load_demo_with_accounts(services: Services, now: datetime) -> list[DemoAccou
         if found is None:
             found = open_account(services, ids.get(ADMIN), name, email, is_admin=role == ADMIN)
         ids[role] = found
-        password = "-".join(secrets.token_urlsafe(6) for _ in range(3))
+        password = new_password()
         with services.engine.begin() as conn:
             credentials.set_password(conn, found, password, now)
         accounts.append(DemoAccount(role, name, email, password))
