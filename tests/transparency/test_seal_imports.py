@@ -7,41 +7,16 @@ catches a package nobody thought to list.
 
 from __future__ import annotations
 
-import ast
-import sys
 from pathlib import Path
 
 import cotrace.seal
+from tests import import_checks
 
 PACKAGE = "cotrace.seal"
 
 
-def allowed(module: str) -> bool:
-    top = module.split(".")[0]
-    return (
-        top in sys.stdlib_module_names
-        or top == "cryptography"
-        or module == PACKAGE
-        or module.startswith(PACKAGE + ".")
-    )
-
-
-def outside_imports(source: str, package: str = PACKAGE) -> list[str]:
-    """What a module imports beyond the standard library, cryptography and cotrace.seal."""
-    found = []
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            found.extend(alias.name for alias in node.names if not allowed(alias.name))
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:  # relative: from the package the module sits in, up level - 1
-                parts = package.split(".")[: len(package.split(".")) - (node.level - 1)]
-                base = ".".join(parts + ([node.module] if node.module else []))
-            if not allowed(base):
-                found.extend(
-                    f"{base}.{alias.name}" for alias in node.names if not allowed(f"{base}.{alias.name}")
-                )
-    return found
+def outside_imports(source: str) -> list[str]:
+    return import_checks.outside_imports(source, PACKAGE, import_checks.within(PACKAGE, "cryptography"))
 
 
 def test_the_seal_imports_only_the_standard_library_and_cryptography():
