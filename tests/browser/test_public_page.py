@@ -5,22 +5,15 @@ withdraws it from the policy page. axe-core finds nothing on any of them."""
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from cotrace import credentials
 from cotrace.accounts import open_account
-from cotrace.services import Services
 from tests.browser.conftest import assert_accessible
-from tests.conftest import TODAY
-from tests.story import Riverside
 from tests.transparency_story import ADAPTED, CANARY_WORD, published_with_input
-from web import create_app
 
 pytestmark = pytest.mark.browser
 
@@ -83,26 +76,9 @@ def test_the_public_page_needs_no_javascript_and_prints_without_the_screens_part
     assert page.pdf(format="A4")[:4] == b"%PDF"  # it prints
 
 
-@pytest.fixture
-def served_with_services(tmp_path) -> Iterator[tuple[str, Riverside, Services]]:
-    """As `served`, with the app's services too, to open a chair's account with a password."""
-    app = create_app(
-        {"DATABASE_URL": f"sqlite:///{tmp_path / 'cotrace.db'}", "TODAY": lambda: TODAY},
-        instance_path=str(tmp_path / "instance"),
-    )
+def test_a_chair_publishes_and_withdraws_the_page_in_place(served_app, page, browser):
+    base, story, app = served_app
     services = app.extensions["cotrace"]
-    story = Riverside.set_up(services.app, TODAY)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", story, services
-    finally:
-        server.shutdown()
-        services.close()
-
-
-def test_a_chair_publishes_and_withdraws_the_page_in_place(served_with_services, page, browser):
-    base, story, services = served_with_services
     published_with_input(story, publish=False)
     chair = open_account(services, None, "Chris Chair", "chris@example.org")
     services.run(lambda app, actor: app.grant_role(actor, story.partnership, chair, "chair"), chair)
