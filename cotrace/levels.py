@@ -10,7 +10,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection, func, select
 
-from domain.evidence import AS_HAPPENED, Assessment, assess_policy
+from domain.evidence import AS_HAPPENED, Assessment, assess_policy, assessments_as_json
 from projections import evidence, thresholds
 from projections.proofs import proofs
 from projections.thresholds import JudgedBy
@@ -97,25 +97,7 @@ def as_json(
         "reading": reading,
         "started": bool(found),  # false: as of a day before the policy started, so no verdict
         "thresholds": thresholds_json(judged),
-        "assessments": [
-            {
-                "scope": {**asdict(a.scope), "label": a.scope.label},
-                "level": a.level,
-                "reasons": list(a.reasons),
-                "criteria": [
-                    {
-                        "criterion": v.criterion,
-                        "title": v.title,
-                        "status": v.status,
-                        "figures": list(v.figures),
-                        "events": list(v.refs),
-                        "flags": list(v.flags),
-                    }
-                    for v in a.verdicts
-                ],
-            }
-            for a in found
-        ],
+        "assessments": assessments_as_json(found),
     }
 
 

@@ -24,6 +24,12 @@ from domain.evidence.facts import (
     StageFact,
 )
 from domain.evidence.level import LEVELS, Assessment, assess, assess_policy
+from domain.evidence.published import (
+    assessments_as_json,
+    facts_as_json,
+    facts_from_json,
+    thresholds_from_json,
+)
 from domain.evidence.rungs import DOING_TO, evidenced_hart_rung, evidenced_rung
 from domain.evidence.thresholds import (
     CITIZEN_SHARE,
@@ -67,9 +73,12 @@ __all__ = [
     "Thresholds",
     "Verdict",
     "assess",
+    "assessments_as_json",
     "assess_policy",
     "balance",
     "evidenced_hart_rung",
+    "facts_as_json",
+    "facts_from_json",
     "evidenced_rung",
     "from_conception",
     "influence",
@@ -78,5 +87,6 @@ __all__ = [
     "not_after_the_fact",
     "plural",
     "stated",
+    "thresholds_from_json",
     "whole_cycle",
 ]

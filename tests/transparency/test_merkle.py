@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from cotrace.seal.merkle import (
     EMPTY_ROOT,
     CompactRange,
+    Tree,
     consistency_proof,
     inclusion_proof,
     leaf_hash,
@@ -308,3 +309,16 @@ def test_every_proof_of_every_tree_up_to_64_leaves_verifies_and_no_spoilt_one_do
 @given(size=st.integers(65, 200), seed=st.integers(0, 2**32))
 def test_every_proof_of_a_random_tree_up_to_200_leaves(size, seed):
     _check_every_proof_of_a_tree(size, random.Random(seed))
+
+
+def test_one_tree_asked_for_many_proofs_gives_each_as_a_tree_of_its_own_would():
+    # The perfect subtrees a Tree remembers between proofs must never stand in for another range's.
+    rng = random.Random(9162)
+    leaves = [leaf_hash(rng.randbytes(8)) for _ in range(700)]
+    shared = Tree(leaves)
+    for _ in range(150):
+        size = rng.randrange(1, 701)
+        index, old = rng.randrange(size), rng.randrange(1, size + 1)
+        assert shared.inclusion_proof(index, size) == Tree(leaves).inclusion_proof(index, size)
+        assert shared.consistency_proof(old, size) == Tree(leaves).consistency_proof(old, size)
+        assert shared.subtree_root(0, size) == mth(leaves[:size])
