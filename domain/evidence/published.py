@@ -17,7 +17,12 @@ from domain.evidence.facts import ClaimFact, ContributionFact, DecisionFact, Pol
 from domain.evidence.level import Assessment
 from domain.evidence.thresholds import Thresholds
 
-_FACTS = {"stages": StageFact, "decisions": DecisionFact, "contributions": ContributionFact, "claims": ClaimFact}
+_FACTS = {
+    "stages": StageFact,
+    "decisions": DecisionFact,
+    "contributions": ContributionFact,
+    "claims": ClaimFact,
+}
 
 
 def _plain(value: Any) -> Any:
