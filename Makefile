@@ -23,6 +23,7 @@ test: $(BIN)/.installed
 bench: $(BIN)/.installed
 	$(BIN)/python bench/record_decisions.py
 	$(BIN)/python bench/seal_cost.py
+	$(BIN)/python bench/verify_pack.py
 
 lint: lint-imports
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
