@@ -34,6 +34,7 @@ import json
 import sys
 import time
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -146,6 +147,12 @@ def consistent(first: int, second: int, first_root: bytes, second_root: bytes, p
 
 
 def b64(text: str, what: str) -> bytes:
+    try:  # canonical base64, the usual case, in one strict pass; anything else is judged below
+        data = binascii.a2b_base64(text, strict_mode=True)
+        if binascii.b2a_base64(data, newline=False) == text.encode("ascii"):
+            return data
+    except (binascii.Error, ValueError, TypeError, AttributeError):
+        pass
     try:
         data = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
@@ -469,12 +476,41 @@ def _plain(value: Any) -> Any:
     return value.get("_data_") if isinstance(value, dict) else value
 
 
+# json.loads and json.dumps as the leaf needs them, made once rather than for every event.
+_DECODER = json.JSONDecoder()
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+CHUNK = 1 << 20  # bytes of events.jsonl read at a time
+
+
+def _loads(raw: bytes) -> Any:
+    """json.loads(raw): a line that opens as UTF-8 JSON does (json.detect_encoding would say UTF-8)
+    is decoded as json.loads decodes it, without the guess; any other goes to json.loads itself."""
+    if raw[:1] == b"{" and raw[1:2] != b"\x00":
+        return _DECODER.decode(raw.decode("utf-8", "surrogatepass"))
+    return json.loads(raw)
+
+
+def _lines(stream: IO[bytes], digest: Any) -> Iterator[bytes]:
+    """The lines of `stream`, as iterating over it gives them, read a chunk at a time (a zip's
+    readline is slow), with every byte read added to `digest`."""
+    rest = b""
+    while chunk := stream.read(CHUNK):
+        digest.update(chunk)
+        lines = (rest + chunk).split(b"\n")
+        rest = lines.pop()
+        for line in lines:
+            yield line + b"\n"
+    if rest:
+        yield rest
+
+
 def _entry(
     sequence: int, notification_id: int, aggregate_id: str, version: int, topic: str, state: bytes
-) -> bytes:
-    """The leaf's canonical JSON (docs/seal.md): keys sorted, no spaces, UTF-8."""
-    decoded = json.loads(state)
-    return json.dumps(
+) -> tuple[bytes, Any]:
+    """The leaf's canonical JSON (docs/seal.md): keys sorted, no spaces, UTF-8; and the stored
+    bytes decoded."""
+    decoded = _loads(state)
+    return _CANONICAL.encode(
         {
             "aggregate_id": aggregate_id,
             "aggregate_version": version,
@@ -484,11 +520,8 @@ def _entry(
             "sequence": sequence,
             "state_sha256": hashlib.sha256(state).hexdigest(),
             "topic": topic,
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    ).encode()
+        }
+    ).encode(), decoded
 
 
 def _events(
@@ -522,23 +555,23 @@ def _events(
     if "events.jsonl" not in pack.names:
         raise Failed("the pack has no events.jsonl")
     with pack.zip.open("events.jsonl") as stream:
-        for number, raw in enumerate(stream, 1):
-            digest.update(raw)
-            where = f"events.jsonl line {number}"
+        for number, raw in enumerate(_lines(stream, digest), 1):
             try:
-                event = json.loads(raw)
+                event = _loads(raw)
                 sequence, nid = event["sequence"], event["notification_id"]
                 aggregate, version, topic = event["aggregate_id"], event["aggregate_version"], event["topic"]
-                state = b64(event["state"], f"the stored bytes at {where}")
-                entry = _entry(sequence, nid, aggregate, version, topic, state)
+                state = b64(event["state"], f"the stored bytes at events.jsonl line {number}")
+                entry, decoded = _entry(sequence, nid, aggregate, version, topic, state)
             except (Failed, ValueError, KeyError, TypeError) as error:
-                report.fail(f"{where} cannot be read as an event ({error})")
+                report.fail(f"events.jsonl line {number} cannot be read as an event ({error})")
                 continue
-            where = f"event {sequence} ({topic}, {where})"
             leaf = leaf_hash(entry)
             if whole:
                 if sequence != frontier.size:
-                    report.fail(f"{where}: expected event {frontier.size} here; the sequence is not dense")
+                    report.fail(
+                        f"{_where(sequence, topic, number)}: expected event {frontier.size} here; "
+                        "the sequence is not dense"
+                    )
                 frontier.add(leaf)
                 if frontier.size in roots_at:
                     roots_at[frontier.size] = frontier.root()
@@ -549,22 +582,29 @@ def _events(
                 except (Failed, TypeError):
                     path = None
                 if path is None or not included(leaf, sequence, head.size, path, head.root):
-                    report.fail(f"{where} is not in the signed log as it stands: its bytes or place changed")
+                    report.fail(
+                        f"{_where(sequence, topic, number)} is not in the signed log as it stands: "
+                        "its bytes or place changed"
+                    )
             if sequence <= last_sequence or nid <= last_id:
-                report.fail(f"{where} comes after event {last_sequence}: the events are out of order")
-            last_sequence, last_id = max(sequence, last_sequence), max(nid, last_id)
-            if versions.get(aggregate, 0) + 1 != version:
                 report.fail(
-                    f"{where} is version {version} of record {aggregate}, after version "
-                    f"{versions.get(aggregate, 0)}: a version is missing or repeated"
+                    f"{_where(sequence, topic, number)} comes after event {last_sequence}: "
+                    "the events are out of order"
                 )
-            versions[aggregate] = max(version, versions.get(aggregate, 0))
+            last_sequence, last_id = max(sequence, last_sequence), max(nid, last_id)
+            before = versions.get(aggregate, 0)
+            if before + 1 != version:
+                report.fail(
+                    f"{_where(sequence, topic, number)} is version {version} of record {aggregate}, "
+                    f"after version {before}: a version is missing or repeated"
+                )
+            versions[aggregate] = max(version, before)
             receipt = receipt_at.get(sequence)
             if receipt is not None and receipt.leaf != leaf:
                 report.fail(
                     f"the receipt {receipt.name} is for an entry that is not event {sequence} as stored"
                 )
-            _follow(topic, aggregate, state, nid, cited, groups, present, seen)
+            _follow(topic, aggregate, decoded, nid, cited, groups, present, seen)
             checked += 1
             if progress is not None and checked % 100_000 == 0:
                 rate = checked / max(time.monotonic() - started, 1e-9)
@@ -613,20 +653,24 @@ def _events(
     return seen
 
 
+def _where(sequence: int, topic: str, number: int) -> str:
+    return f"event {sequence} ({topic}, events.jsonl line {number})"
+
+
 def _follow(
     topic: str,
     aggregate: str,
-    state: bytes,
+    decoded: Any,
     nid: int,
     cited: set[int],
     groups: dict[str, str],
     present: dict[str, list[str]],
     seen: dict[int, dict[str, Any]],
 ) -> None:
-    """Keeps what the facts are checked against: people's groups, who was at each meeting, cited events."""
+    """Keeps what the facts are checked against: people's groups, who was at each meeting, cited events
+    (`decoded`: the event's stored bytes, decoded)."""
     name = topic.rpartition(":")[2]
     if name == "Participant.Registered" or (nid in cited) or name == "Meeting.AttendanceRecorded":
-        decoded = json.loads(state)
         key = aggregate.replace("-", "")
         if name == "Participant.Registered":
             groups[key] = decoded.get("stakeholder_group")
