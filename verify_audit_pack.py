@@ -479,6 +479,7 @@ def _plain(value: Any) -> Any:
 # json.loads and json.dumps as the leaf needs them, made once rather than for every event.
 _DECODER = json.JSONDecoder()
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+_STRING = json.encoder.encode_basestring  # a string, as _CANONICAL writes one (ensure_ascii=False)
 CHUNK = 1 << 20  # bytes of events.jsonl read at a time
 
 
@@ -510,15 +511,35 @@ def _entry(
     """The leaf's canonical JSON (docs/seal.md): keys sorted, no spaces, UTF-8; and the stored
     bytes decoded."""
     decoded = _loads(state)
+    recorded_at = _plain(decoded.get("timestamp"))
+    recorded_by = _plain(decoded.get("recorded_by"))
+    state_sha256 = hashlib.sha256(state).hexdigest()
+    if (
+        type(sequence) is int
+        and type(notification_id) is int
+        and type(version) is int
+        and type(aggregate_id) is str
+        and type(topic) is str
+        and type(recorded_at) is str
+        and (recorded_by is None or type(recorded_by) is str)
+    ):
+        # What _CANONICAL writes for these types, its keys in their sorted order, written out: an
+        # int as int's repr, a string as json writes a string, None as null.
+        return (
+            f'{{"aggregate_id":{_STRING(aggregate_id)},"aggregate_version":{version!r},'
+            f'"notification_id":{notification_id!r},"recorded_at":{_STRING(recorded_at)},'
+            f'"recorded_by":{"null" if recorded_by is None else _STRING(recorded_by)},'
+            f'"sequence":{sequence!r},"state_sha256":"{state_sha256}","topic":{_STRING(topic)}}}'
+        ).encode(), decoded
     return _CANONICAL.encode(
         {
             "aggregate_id": aggregate_id,
             "aggregate_version": version,
             "notification_id": notification_id,
-            "recorded_at": _plain(decoded.get("timestamp")),
-            "recorded_by": _plain(decoded.get("recorded_by")),
+            "recorded_at": recorded_at,
+            "recorded_by": recorded_by,
             "sequence": sequence,
-            "state_sha256": hashlib.sha256(state).hexdigest(),
+            "state_sha256": state_sha256,
             "topic": topic,
         }
     ).encode(), decoded
