@@ -65,7 +65,7 @@ def sha256(data: bytes) -> bytes:
 
 
 def leaf_hash(entry: bytes) -> bytes:
-    return sha256(b"\x00" + entry)
+    return hashlib.sha256(b"\x00" + entry).digest()
 
 
 def node(left: bytes, right: bytes) -> bytes:
@@ -82,7 +82,7 @@ class Frontier:
     def add(self, leaf: bytes) -> None:
         stack, carry, pending = self.stack, leaf, self.size
         while pending & 1:
-            carry = sha256(b"\x01" + stack.pop() + carry)
+            carry = hashlib.sha256(b"\x01" + stack.pop() + carry).digest()
             pending >>= 1
         stack.append(carry)
         self.size += 1
@@ -478,6 +478,7 @@ def _plain(value: Any) -> Any:
 
 # json.loads and json.dumps as the leaf needs them, made once rather than for every event.
 _DECODER = json.JSONDecoder()
+_SCAN = _DECODER.scan_once
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 _STRING = json.encoder.encode_basestring  # a string, as _CANONICAL writes one (ensure_ascii=False)
 CHUNK = 1 << 20  # bytes of events.jsonl read at a time
@@ -485,9 +486,18 @@ CHUNK = 1 << 20  # bytes of events.jsonl read at a time
 
 def _loads(raw: bytes) -> Any:
     """json.loads(raw): a line that opens as UTF-8 JSON does (json.detect_encoding would say UTF-8)
-    is decoded as json.loads decodes it, without the guess; any other goes to json.loads itself."""
+    is decoded as json.loads decodes it, without the guess, and scanned at once when it is one JSON
+    object and at most a newline (what JSONDecoder.decode would find, without its two regexes);
+    anything else goes to json.loads itself, which says what is wrong with it."""
     if raw[:1] == b"{" and raw[1:2] != b"\x00":
-        return _DECODER.decode(raw.decode("utf-8", "surrogatepass"))
+        text = raw.decode("utf-8", "surrogatepass")
+        try:
+            found, end = _SCAN(text, 0)
+        except (StopIteration, ValueError, RecursionError):
+            return _DECODER.decode(text)
+        if end == len(text) or (end == len(text) - 1 and text[end] == "\n"):
+            return found
+        return _DECODER.decode(text)
     return json.loads(raw)
 
 
@@ -511,8 +521,9 @@ def _entry(
     """The leaf's canonical JSON (docs/seal.md): keys sorted, no spaces, UTF-8; and the stored
     bytes decoded."""
     decoded = _loads(state)
-    recorded_at = _plain(decoded.get("timestamp"))
-    recorded_by = _plain(decoded.get("recorded_by"))
+    recorded_at, recorded_by = decoded.get("timestamp"), decoded.get("recorded_by")  # as _plain gives them:
+    recorded_at = recorded_at.get("_data_") if isinstance(recorded_at, dict) else recorded_at
+    recorded_by = recorded_by.get("_data_") if isinstance(recorded_by, dict) else recorded_by
     state_sha256 = hashlib.sha256(state).hexdigest()
     if (
         type(sequence) is int
