@@ -48,6 +48,7 @@ except ImportError:  # pragma: no cover - said plainly, rather than as a traceba
 FORMAT = "cotrace-audit-pack"
 PROOF_HEADER = "c2sp.org/tlog-proof@v1"
 DASH = "\N{EM DASH} "
+PROGRESS_EVERY = 100_000  # events between two lines of progress
 MAX_LISTED = 25  # failures named one by one; the rest are counted
 SIGNED_FILES = ("manifest.json", "manifest.sig")
 
@@ -566,7 +567,7 @@ def _events(
                 )
             _follow(topic, aggregate, state, nid, cited, groups, present, seen)
             checked += 1
-            if progress is not None and checked % 100_000 == 0:
+            if progress is not None and checked % PROGRESS_EVERY == 0:
                 rate = checked / max(time.monotonic() - started, 1e-9)
                 progress.write(
                     f"  checked {checked:,} of {count:,} events "
@@ -788,7 +789,14 @@ class _Sources(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def exec_module(self, module: Any) -> None:
         name, _package = self._path(module.__name__)  # type: ignore[misc]
-        exec(compile(self.sources[name], f"rules/{name}", "exec"), module.__dict__)
+        source = self.sources[name]
+        key = (name, hashlib.sha256(source).digest())
+        if key not in _COMPILED:  # the same rules, checked pack after pack, are compiled once
+            _COMPILED[key] = compile(source, f"rules/{name}", "exec")
+        exec(_COMPILED[key], module.__dict__)
+
+
+_COMPILED: dict[tuple[str, bytes], Any] = {}
 
 
 def load_rules(sources: dict[str, bytes]) -> Any:

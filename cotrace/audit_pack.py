@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import IO, Any
 from uuid import UUID
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 import domain
 from cotrace import checkpoints, levels, sealing
@@ -94,6 +94,24 @@ def partnership_scope(conn: Connection, partnership_id: UUID) -> Scope:
     if name is None:
         raise NotFound(f"No partnership with id {partnership_id}.")
     return Scope("partnership", partnership_id, name)
+
+
+def find_partnership(conn: Connection, name: str) -> UUID:
+    """A partnership named by its id, or by a piece of its name that matches exactly one."""
+    try:
+        wanted = UUID(name)
+    except ValueError:
+        found = list(
+            conn.scalars(
+                select(partnerships.c.id).where(func.lower(partnerships.c.name).contains(name.lower()))
+            )
+        )
+        if len(found) != 1:
+            many = "no partnership" if not found else f"{len(found)} partnerships"
+            raise NotFound(f"{many} with '{name}' in the name: give more of the name, or the id") from None
+        return found[0]
+    partnership_scope(conn, wanted)  # NotFound unless it exists
+    return wanted
 
 
 def filename(scope: Scope, day: date) -> str:
