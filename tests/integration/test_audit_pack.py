@@ -13,6 +13,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select, update
@@ -69,7 +70,7 @@ def scope_of_policy(services, title: str = EHE):
         return audit_pack.policy_scope(conn, policy_id(services, title))
 
 
-def check(data: bytes, vkey: str, **kwargs) -> verify_audit_pack.Report:
+def check(data: bytes, vkey: str | None, **kwargs: Any) -> verify_audit_pack.Report:
     return verify_audit_pack.verify(io.BytesIO(data), vkey, **kwargs)
 
 
