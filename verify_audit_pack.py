@@ -98,7 +98,7 @@ class Frontier:
 
 def included(leaf: bytes, index: int, size: int, proof: list[bytes], root: bytes) -> bool:
     """RFC 9162, 2.1.3.2: whether `proof` puts `leaf` at `index` in the tree (`size`, `root`)."""
-    if not 0 <= index < size:
+    if not 0 <= index < size or not all(len(h) == 32 for h in (leaf, root, *proof)):
         return False
     fn, sn, r = index, size - 1, leaf
     for p in proof:
@@ -115,13 +115,15 @@ def included(leaf: bytes, index: int, size: int, proof: list[bytes], root: bytes
 
 
 def consistent(first: int, second: int, first_root: bytes, second_root: bytes, proof: list[bytes]) -> bool:
-    """RFC 9162, 2.1.4.2: whether `proof` shows tree (`first`) is a prefix of tree (`second`)."""
-    if first > second:
+    """RFC 9162, 2.1.4.2: whether `proof` shows tree (`first`) is a prefix of tree (`second`). From
+    the empty tree there is nothing to prove, and a proof of it is refused, as the reference
+    implementation refuses it: the caller knows every tree extends the empty one."""
+    if first == 0 or first > second:
         return False
     if first == second:
         return not proof and first_root == second_root
-    if first == 0:
-        return not proof  # every tree extends the empty one
+    if not all(len(h) == 32 for h in (first_root, second_root, *proof)):
+        return False
     if first & (first - 1) == 0:
         proof = [first_root, *proof]
     if not proof:
@@ -442,6 +444,9 @@ def _check_against_head(
 ) -> None:
     if earlier.size > head.size:
         report.fail(f"{what} signs {earlier.size} events, more than the pack's {head.size}: the log shrank")
+    elif earlier.size == 0:
+        if earlier.root != sha256(b""):
+            report.fail(f"{what} signs an empty log with a root that is not the empty tree's")
     elif whole:
         claims.append((earlier.size, earlier.root, what))  # its root is recomputed from the events
     elif proof is None:
