@@ -105,6 +105,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         accounts,
         admin_accounts,
         admin_erasure,
+        audit_packs,
         contributions,
         decision_records,
         decisions,
@@ -139,6 +140,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         public_pages,
         integrity,
         exports,
+        audit_packs,
     ):
         app.register_blueprint(area.bp)
     # Who is signed in, then whether they may use the page; an admin first sets up a second factor.
