@@ -86,6 +86,8 @@ def test_a_partnership_pack_verifies_and_holds_more_than_one_policy_s_record(fla
 
 
 def test_an_admin_downloads_the_whole_installation_s_pack_from_the_integrity_page(client, story, vkey):
+    page = html.unescape(client.get("/integrity").get_data(as_text=True))
+    assert 'href="/integrity/audit-pack.zip"' in page
     data = a_pack(client.get("/integrity/audit-pack.zip"))
     verified(data, vkey)
     made = manifest(data)
@@ -153,3 +155,22 @@ def test_a_log_that_does_not_extend_its_last_checkpoint_gives_no_pack(flask_app,
     page = html.unescape(answer.get_data(as_text=True))
     assert answer.status_code == 503
     assert "The record failed its integrity check" in page and "does not extend the last checkpoint" in page
+
+
+def test_the_pages_offer_the_packs_to_those_who_may_download_them(client, auditor, member, story):
+    policy_page = f"/policies/{story.policy}"
+    partnership_page = f"/partnerships/{story.partnership}"
+    policy_pack = f'href="/policies/{story.policy}/audit-pack.zip"'
+    partnership_pack = f'href="/partnerships/{story.partnership}/audit-pack.zip"'
+    for reader in (auditor, client):
+        assert policy_pack in reader.get(policy_page).get_data(as_text=True)
+        assert partnership_pack in reader.get(partnership_page).get_data(as_text=True)
+    shown = html.unescape(auditor.get(policy_page).get_data(as_text=True))
+    assert "without trusting this server" in shown
+    assert policy_pack not in member.get(policy_page).get_data(as_text=True)
+    assert partnership_pack not in member.get(partnership_page).get_data(as_text=True)
+    # The whole installation's pack is the admin's alone: an auditor's integrity page points to the
+    # packs on the partnership's and the policies' pages instead.
+    integrity = auditor.get("/integrity").get_data(as_text=True)
+    assert "/integrity/audit-pack.zip" not in integrity
+    assert "audit pack" in integrity
