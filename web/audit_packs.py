@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Callable
 from uuid import UUID
 
-from flask import Blueprint, abort, render_template, send_file
+from flask import Blueprint, abort, current_app, g, render_template, send_file
 from flask.typing import ResponseReturnValue
 from sqlalchemy import Connection
 
@@ -39,6 +39,19 @@ def installation() -> ResponseReturnValue:
     return _download(lambda conn: audit_pack.Scope("installation"))
 
 
+@bp.app_template_global()
+def audit_packs_can_be_made() -> bool:
+    """Whether the installation has its signing key: until it does, the pages say why there is no
+    pack rather than offer a link that can only be refused."""
+    if "audit_packs_can_be_made" not in g:
+        settings = commands.services().settings
+        try:
+            g.audit_packs_can_be_made = settings is not None and bool(checkpoints.signer(settings))
+        except checkpoints.NoSigningKey:
+            g.audit_packs_can_be_made = False
+    return bool(g.audit_packs_can_be_made)
+
+
 def _download(scope_of: Callable[[Connection], audit_pack.Scope]) -> ResponseReturnValue:
     with commands.reading() as conn:  # catches the read models up, and finds the record
         try:
@@ -48,8 +61,9 @@ def _download(scope_of: Callable[[Connection], audit_pack.Scope]) -> ResponseRet
     pack = tempfile.TemporaryFile(suffix=".zip")
     try:
         audit_pack.write(commands.services(), scope, pack)
-    except checkpoints.NoSigningKey:
+    except checkpoints.NoSigningKey as error:
         pack.close()
+        current_app.logger.warning("No audit pack was made: %s", error)  # the why, for the operator
         return _no_signing_key()
     except BaseException:
         pack.close()

@@ -157,7 +157,7 @@ def test_a_log_that_does_not_extend_its_last_checkpoint_gives_no_pack(flask_app,
     assert "The record failed its integrity check" in page and "does not extend the last checkpoint" in page
 
 
-def test_the_pages_offer_the_packs_to_those_who_may_download_them(client, auditor, member, story):
+def test_the_pages_offer_the_packs_to_those_who_may_download_them(client, auditor, member, story, vkey):
     policy_page = f"/policies/{story.policy}"
     partnership_page = f"/partnerships/{story.partnership}"
     policy_pack = f'href="/policies/{story.policy}/audit-pack.zip"'
@@ -174,3 +174,14 @@ def test_the_pages_offer_the_packs_to_those_who_may_download_them(client, audito
     integrity = auditor.get("/integrity").get_data(as_text=True)
     assert "/integrity/audit-pack.zip" not in integrity
     assert "audit pack" in integrity
+
+
+def test_before_there_is_a_signing_key_the_pages_say_why_there_is_no_pack(client, auditor, story):
+    for reader, page in (
+        (auditor, f"/policies/{story.policy}"),
+        (auditor, f"/partnerships/{story.partnership}"),
+        (client, "/integrity"),
+    ):
+        shown = html.unescape(reader.get(page).get_data(as_text=True))
+        assert "audit-pack.zip" not in shown, page  # a link that could only be refused helps nobody
+        assert "No pack can be made yet" in shown and "'cotrace keygen'" in shown, page
