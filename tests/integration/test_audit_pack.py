@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 import verify_audit_pack
 from cotrace import audit_pack, checkpoints, erasure, sealing
@@ -346,3 +346,27 @@ def test_the_command_writes_a_pack_and_refuses_what_it_cannot_do(runner, service
         "no partnership with 'nowhere'"
         in runner.invoke(["audit-pack", "x.zip", "--partnership", "nowhere"]).output
     )
+
+
+def test_an_event_deleted_from_the_log_makes_no_pack_of_the_log_nor_of_its_policy(services, vkey, demo):
+    events = services.app.recorder.events_record_cls.__table__
+    policy = policy_id(services, EHE)
+    with services.engine.begin() as conn:
+        first = conn.scalar(
+            select(events.c.id).where(events.c.originator_id == policy, events.c.originator_version == 2)
+        )
+        conn.execute(delete(events).where(events.c.id == first))
+    with pytest.raises(sealing.LogTampered, match="gone from the log"):
+        pack_of(services)
+    with pytest.raises(sealing.LogTampered, match="version 3 after version 1"):
+        pack_of(services, scope_of_policy(services))
+
+
+def test_services_without_settings_have_no_key_to_sign_a_pack(services, demo, tmp_path):
+    services.settings, kept = None, services.settings
+    try:
+        with pytest.raises(checkpoints.NoSigningKey):
+            audit_pack.write(services, audit_pack.Scope("installation"), tmp_path / "out" / "pack.zip")
+    finally:
+        services.settings = kept
+    assert not (tmp_path / "out").exists()
