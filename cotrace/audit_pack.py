@@ -24,6 +24,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from uuid import UUID
 from sqlalchemy import Connection, func, select
 
 import domain
+import verify_audit_pack
 from cotrace import checkpoints, levels, sealing
 from cotrace.seal import merkle
 from cotrace.seal.signed_note import sign_note
@@ -53,7 +55,7 @@ from projections.directory_tables import (
 FORMAT = "cotrace-audit-pack"
 FORMAT_VERSION = 1
 BATCH = 2000  # events read at a time
-VERIFIER = Path(__file__).resolve().parent.parent / "verify_audit_pack.py"
+VERIFIER = Path(verify_audit_pack.__file__)
 RULES = ("__init__.py", "vocabulary.py", "evidence/*.py")  # domain/, as the verifier loads it
 
 Progress = Callable[[int, int], None]  # (events written, events in the pack)
@@ -262,8 +264,7 @@ def _write(
             put("evidence/verdicts.json", _json([p["verdicts"] for p in published]))
             for name, data in rules():
                 put(f"rules/domain/{name}", data)
-            if VERIFIER.exists():
-                put("verify_audit_pack.py", VERIFIER.read_bytes())
+            put("verify_audit_pack.py", VERIFIER.read_bytes())
             put("README.txt", readme(scope, signed, key.verifier.vkey, count).encode())
             manifest = _json(
                 {
@@ -287,6 +288,22 @@ def _write(
             )
             pack.writestr("manifest.sig", sig)
     return Made(scope, count, signed, len(published))
+
+
+def check_on_server(services: Any, settings: Any = None) -> verify_audit_pack.Report:
+    """The auditor's check, run here: the whole installation's pack, written to a file with no name
+    and checked by `verify_audit_pack.py` with this installation's verifier key, as an auditor would
+    check it offline. Raises what `write` raises."""
+    settings = settings or services.settings
+    if settings is None:
+        raise checkpoints.NoSigningKey(
+            "These services were opened without settings, so without a signing key."
+        )
+    vkey = checkpoints.signer(settings).verifier.vkey
+    with tempfile.TemporaryFile() as file:
+        write(services, Scope("installation"), file, settings=settings)
+        file.seek(0)
+        return verify_audit_pack.verify(file, vkey)
 
 
 def _published(conn: Connection, policy_id: UUID, today: date) -> dict[str, Any]:

@@ -187,6 +187,7 @@ RULES: dict[str, Rule] = {
     "contributions.receipt": RECEIPT,
     # The integrity of the whole log: verified on the server, with the latest checkpoint.
     "integrity.show": INTEGRITY,
+    "integrity.auditors_check": INTEGRITY,
     "decisions.show": READER,
     "decisions.correct": RECORDER,
     "decisions.reverse": RECORDER,

@@ -62,6 +62,7 @@ EXPECTED = {
     "contributions.respond": "chairs",
     "contributions.receipt": "readers",
     "integrity.show": "auditors anywhere",
+    "integrity.auditors_check": "auditors anywhere",
     "decisions.show": "readers",
     "decisions.correct": "chairs",
     "decisions.reverse": "chairs",
