@@ -49,6 +49,7 @@ except ImportError:  # pragma: no cover - said plainly, rather than as a traceba
 FORMAT = "cotrace-audit-pack"
 PROOF_HEADER = "c2sp.org/tlog-proof@v1"
 DASH = "\N{EM DASH} "
+PROGRESS_EVERY = 100_000  # events between two lines of progress
 MAX_LISTED = 25  # failures named one by one; the rest are counted
 SIGNED_FILES = ("manifest.json", "manifest.sig")
 
@@ -98,7 +99,7 @@ class Frontier:
 
 def included(leaf: bytes, index: int, size: int, proof: list[bytes], root: bytes) -> bool:
     """RFC 9162, 2.1.3.2: whether `proof` puts `leaf` at `index` in the tree (`size`, `root`)."""
-    if not 0 <= index < size:
+    if not 0 <= index < size or not all(len(h) == 32 for h in (leaf, root, *proof)):
         return False
     fn, sn, r = index, size - 1, leaf
     for p in proof:
@@ -115,13 +116,15 @@ def included(leaf: bytes, index: int, size: int, proof: list[bytes], root: bytes
 
 
 def consistent(first: int, second: int, first_root: bytes, second_root: bytes, proof: list[bytes]) -> bool:
-    """RFC 9162, 2.1.4.2: whether `proof` shows tree (`first`) is a prefix of tree (`second`)."""
-    if first > second:
+    """RFC 9162, 2.1.4.2: whether `proof` shows tree (`first`) is a prefix of tree (`second`). From
+    the empty tree there is nothing to prove, and a proof of it is refused, as the reference
+    implementation refuses it: the caller knows every tree extends the empty one."""
+    if first == 0 or first > second:
         return False
     if first == second:
         return not proof and first_root == second_root
-    if first == 0:
-        return not proof  # every tree extends the empty one
+    if not all(len(h) == 32 for h in (first_root, second_root, *proof)):
+        return False
     if first & (first - 1) == 0:
         proof = [first_root, *proof]
     if not proof:
@@ -448,6 +451,9 @@ def _check_against_head(
 ) -> None:
     if earlier.size > head.size:
         report.fail(f"{what} signs {earlier.size} events, more than the pack's {head.size}: the log shrank")
+    elif earlier.size == 0:
+        if earlier.root != sha256(b""):
+            report.fail(f"{what} signs an empty log with a root that is not the empty tree's")
     elif whole:
         claims.append((earlier.size, earlier.root, what))  # its root is recomputed from the events
     elif proof is None:
@@ -638,7 +644,7 @@ def _events(
                 )
             _follow(topic, aggregate, decoded, nid, cited, groups, present, seen)
             checked += 1
-            if progress is not None and checked % 100_000 == 0:
+            if progress is not None and checked % PROGRESS_EVERY == 0:
                 rate = checked / max(time.monotonic() - started, 1e-9)
                 progress.write(
                     f"  checked {checked:,} of {count:,} events "
@@ -864,7 +870,14 @@ class _Sources(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def exec_module(self, module: Any) -> None:
         name, _package = self._path(module.__name__)  # type: ignore[misc]
-        exec(compile(self.sources[name], f"rules/{name}", "exec"), module.__dict__)
+        source = self.sources[name]
+        key = (name, hashlib.sha256(source).digest())
+        if key not in _COMPILED:  # the same rules, checked pack after pack, are compiled once
+            _COMPILED[key] = compile(source, f"rules/{name}", "exec")
+        exec(_COMPILED[key], module.__dict__)
+
+
+_COMPILED: dict[tuple[str, bytes], Any] = {}
 
 
 def load_rules(sources: dict[str, bytes]) -> Any:

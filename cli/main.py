@@ -1,5 +1,5 @@
 """The `cotrace` command: serve, demo, rebuild, level, import, erase, verify, keygen, checkpoint,
-send-followups.
+audit-pack, create-admin, send-followups.
 
 An entrypoint beside `web`: it reaches the application layer (`cotrace`) directly, and starts the
 web server only for `serve`. Nothing imports it. It is not a Flask CLI, so a command that has
@@ -366,6 +366,53 @@ def checkpoint(installation: Installation) -> None:
             f"which already signs its {signed.size} events:"
         )
     click.echo(signed.note, nl=False)
+
+
+@group.command("audit-pack")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--policy", help="One policy's record: its id, or a piece of its title.")
+@click.option("--partnership", help="One partnership's record: its id, or a piece of its name.")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@pass_installation
+def audit_pack(
+    installation: Installation, out: Path, policy: str | None, partnership: str | None, force: bool
+) -> None:
+    """Write the audit pack of the whole installation, of one --policy or of one --partnership to
+    OUT (a .zip), for an auditor to check with verify_audit_pack.py (docs/seal.md)."""
+    from cotrace import audit_pack, checkpoints, levels, sealing
+
+    if policy and partnership:
+        raise click.UsageError("Give --policy or --partnership, not both.")
+    if out.exists() and not force:
+        raise click.ClickException(f"{out} exists already: it was left as it is. Add --force to replace it.")
+    services = installation.services
+    services.read_models.catch_up()
+    with services.engine.connect() as conn:
+        try:
+            if policy:
+                scope = audit_pack.policy_scope(conn, levels.find_policy(conn, policy))
+            elif partnership:
+                scope = audit_pack.partnership_scope(conn, audit_pack.find_partnership(conn, partnership))
+            else:
+                scope = audit_pack.Scope("installation")
+        except (levels.PolicyNotFound, audit_pack.NotFound) as error:
+            raise click.ClickException(str(error)) from None
+    with click.progressbar(length=1, label="Writing the events", show_pos=True, file=sys.stderr) as bar:
+
+        def progress(written: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(written - bar.pos)
+
+        try:
+            made = audit_pack.write(services, scope, out, progress, installation.settings)
+        except (checkpoints.NoSigningKey, checkpoints.Inconsistent, sealing.LogTampered) as refused:
+            raise click.ClickException(f"No pack was written. {refused}") from None
+    click.echo(
+        f"Wrote the audit pack of {scope.title} to {out}: {made.events} events of a log of "
+        f"{made.checkpoint.size}, and the verdicts of {made.policies} "
+        f"{'policy' if made.policies == 1 else 'policies'}."
+    )
+    click.echo(f"Check it with: python3 verify_audit_pack.py {out} --key VERIFIER-KEY")
 
 
 @group.command("create-admin")

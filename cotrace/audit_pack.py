@@ -24,6 +24,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -32,9 +33,10 @@ from pathlib import Path
 from typing import IO, Any
 from uuid import UUID
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 import domain
+import verify_audit_pack
 from cotrace import checkpoints, levels, sealing
 from cotrace.seal import merkle
 from cotrace.seal.signed_note import sign_note
@@ -53,7 +55,7 @@ from projections.directory_tables import (
 FORMAT = "cotrace-audit-pack"
 FORMAT_VERSION = 1
 BATCH = 2000  # events read at a time
-VERIFIER = Path(__file__).resolve().parent.parent / "verify_audit_pack.py"
+VERIFIER = Path(verify_audit_pack.__file__)
 RULES = ("__init__.py", "vocabulary.py", "evidence/*.py")  # domain/, as the verifier loads it
 
 Progress = Callable[[int, int], None]  # (events written, events in the pack)
@@ -94,6 +96,24 @@ def partnership_scope(conn: Connection, partnership_id: UUID) -> Scope:
     if name is None:
         raise NotFound(f"No partnership with id {partnership_id}.")
     return Scope("partnership", partnership_id, name)
+
+
+def find_partnership(conn: Connection, name: str) -> UUID:
+    """A partnership named by its id, or by a piece of its name that matches exactly one."""
+    try:
+        wanted = UUID(name)
+    except ValueError:
+        found = list(
+            conn.scalars(
+                select(partnerships.c.id).where(func.lower(partnerships.c.name).contains(name.lower()))
+            )
+        )
+        if len(found) != 1:
+            many = "no partnership" if not found else f"{len(found)} partnerships"
+            raise NotFound(f"{many} with '{name}' in the name: give more of the name, or the id") from None
+        return found[0]
+    partnership_scope(conn, wanted)  # NotFound unless it exists
+    return wanted
 
 
 def filename(scope: Scope, day: date) -> str:
@@ -190,6 +210,12 @@ def _write(
     progress: Progress | None = None,
     settings: Any = None,
 ) -> Made:
+    settings = settings or services.settings
+    if settings is None:
+        raise checkpoints.NoSigningKey(
+            "These services were opened without settings, so without a signing key."
+        )
+    key = checkpoints.signer(settings)  # before any work: without a key there is no pack
     today = services.app.today()
     services.read_models.catch_up()
     events_table = services.app.recorder.events_record_cls.__table__
@@ -197,7 +223,6 @@ def _write(
         # The facts first, then the checkpoint: every event the facts point at is sealed by then.
         published = [_published(conn, policy_id, today) for policy_id in policy_ids(conn, scope)]
         wanted = aggregate_ids(conn, scope)
-    key = checkpoints.signer(settings or services.settings)
     signed = checkpoints.sign_checkpoint(services, settings)
     with services.engine.connect() as conn:
         hashes = checkpoints.leaf_hashes(conn, signed.size)
@@ -209,7 +234,10 @@ def _write(
                 .order_by(checkpoints.checkpoints.c.id)
             )
         )
-        total = signed.size if wanted is None else _count(conn, events_table, wanted, signed.size)
+        # A pack of part of the log: the sequence numbers of its events first (numbers only), then
+        # the events themselves a batch at a time, in the log's order.
+        chosen = None if wanted is None else _sequences(conn, events_table, wanted, signed.size)
+        total = signed.size if chosen is None else len(chosen)
         files: dict[str, str] = {}
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as pack:
 
@@ -220,7 +248,7 @@ def _write(
             digest = hashlib.sha256()
             count = 0
             with pack.open("events.jsonl", "w", force_zip64=True) as stream:
-                for line in _event_lines(conn, events_table, wanted, signed.size, tree, hashes):
+                for line in _event_lines(conn, events_table, chosen, signed.size, tree, hashes):
                     stream.write(line)
                     digest.update(line)
                     count += 1
@@ -236,8 +264,7 @@ def _write(
             put("evidence/verdicts.json", _json([p["verdicts"] for p in published]))
             for name, data in rules():
                 put(f"rules/domain/{name}", data)
-            if VERIFIER.exists():
-                put("verify_audit_pack.py", VERIFIER.read_bytes())
+            put("verify_audit_pack.py", VERIFIER.read_bytes())
             put("README.txt", readme(scope, signed, key.verifier.vkey, count).encode())
             manifest = _json(
                 {
@@ -263,6 +290,22 @@ def _write(
     return Made(scope, count, signed, len(published))
 
 
+def check_on_server(services: Any, settings: Any = None) -> verify_audit_pack.Report:
+    """The auditor's check, run here: the whole installation's pack, written to a file with no name
+    and checked by `verify_audit_pack.py` with this installation's verifier key, as an auditor would
+    check it offline. Raises what `write` raises."""
+    settings = settings or services.settings
+    if settings is None:
+        raise checkpoints.NoSigningKey(
+            "These services were opened without settings, so without a signing key."
+        )
+    vkey = checkpoints.signer(settings).verifier.vkey
+    with tempfile.TemporaryFile() as file:
+        write(services, Scope("installation"), file, settings=settings)
+        file.seek(0)
+        return verify_audit_pack.verify(file, vkey)
+
+
 def _published(conn: Connection, policy_id: UUID, today: date) -> dict[str, Any]:
     facts = evidence.policy_facts(conn, policy_id)
     assert facts is not None
@@ -272,30 +315,49 @@ def _published(conn: Connection, policy_id: UUID, today: date) -> dict[str, Any]
     return {"facts": facts_as_json(facts), "verdicts": verdicts}
 
 
-def _count(conn: Connection, events_table: Any, wanted: set[UUID], size: int) -> int:
-    total = 0
+def _sequences(conn: Connection, events_table: Any, wanted: set[UUID], size: int) -> list[int]:
+    """The sequence numbers, in order, of the sealed events of these records below `size`. Raises
+    LogTampered when a record's versions do not run 1, 2, 3...: one of its events was deleted."""
+    found: list[tuple[int, Any, int]] = []
     for chunk in _chunks(sorted(wanted), 500):
-        total += len(
+        found.extend(
             conn.execute(
-                select(events_table.c.id)
-                .join(sealing.leaves, sealing.leaves.c.notification_id == events_table.c.id)
+                select(
+                    sealing.leaves.c.sequence, events_table.c.originator_id, events_table.c.originator_version
+                )
+                .join(events_table, sealing.leaves.c.notification_id == events_table.c.id)
                 .where(events_table.c.originator_id.in_(chunk), sealing.leaves.c.sequence < size)
-            ).all()
+            ).tuples()
         )
-    return total
+    found.sort()
+    versions: dict[Any, int] = {}
+    for _sequence, record, version in found:
+        if versions.get(record, 0) + 1 != version:
+            raise sealing.LogTampered(
+                f"Record {record} has version {version} after version {versions.get(record, 0)}: "
+                "one of its events is gone from the log. No pack was made; run `cotrace verify`."
+            )
+        versions[record] = version
+    return [sequence for sequence, _record, _version in found]
 
 
 def _event_lines(
     conn: Connection,
     events_table: Any,
-    wanted: set[UUID] | None,
+    chosen: list[int] | None,
     size: int,
     tree: merkle.Tree,
     hashes: list[bytes],
 ) -> Iterator[bytes]:
     """Each sealed event below `size`, in the log's order, as a line of JSON: the whole log as it is,
-    or a part of it with each event's inclusion proof."""
-    for row in _sealed(conn, events_table, wanted, size):
+    or the `chosen` sequence numbers, each with its inclusion proof."""
+    expected = 0
+    for row in _sealed(conn, events_table, chosen, size):
+        if chosen is None and row.sequence != expected:
+            raise sealing.LogTampered(
+                f"Event {expected} of the seal is gone from the log. No pack was made; run `cotrace verify`."
+            )
+        expected = row.sequence + 1
         stored = sealing.Stored(
             row.id, row.originator_id, row.originator_version, row.topic, bytes(row.state)
         )
@@ -312,30 +374,35 @@ def _event_lines(
             "topic": row.topic,
             "state": base64.b64encode(stored.state).decode(),
         }
-        if wanted is not None:
+        if chosen is not None:
             line["inclusion"] = [_b64(h) for h in tree.inclusion_proof(row.sequence, size)]
         yield json.dumps(line, separators=(",", ":")).encode() + b"\n"
+    if chosen is None and expected != size:
+        raise sealing.LogTampered(
+            f"Events {expected} to {size - 1} of the seal are gone from the log. No pack was made; "
+            "run `cotrace verify`."
+        )
 
 
-def _sealed(conn: Connection, events_table: Any, wanted: set[UUID] | None, size: int) -> Iterator[Any]:
+def _sealed(conn: Connection, events_table: Any, chosen: list[int] | None, size: int) -> Iterator[Any]:
     query = (
         select(events_table, sealing.leaves.c.sequence)
         .join(sealing.leaves, sealing.leaves.c.notification_id == events_table.c.id)
-        .where(sealing.leaves.c.sequence < size)
         .order_by(sealing.leaves.c.sequence)
     )
-    if wanted is None:
-        after = -1
-        while True:  # keyset pages: a million events are never read at once
-            rows = conn.execute(query.where(sealing.leaves.c.sequence > after).limit(BATCH)).all()
-            yield from rows
-            if len(rows) < BATCH:
-                return
-            after = rows[-1].sequence
-    found: list[Any] = []
-    for chunk in _chunks(sorted(wanted), 500):
-        found.extend(conn.execute(query.where(events_table.c.originator_id.in_(chunk))).all())
-    yield from sorted(found, key=lambda row: row.sequence)
+    if chosen is not None:
+        for batch in _chunks(chosen, BATCH):  # never more than a batch of events in memory
+            yield from conn.execute(query.where(sealing.leaves.c.sequence.in_(batch)))
+        return
+    after = -1
+    while True:  # keyset pages: a million events are never read at once
+        rows = conn.execute(
+            query.where(sealing.leaves.c.sequence > after, sealing.leaves.c.sequence < size).limit(BATCH)
+        ).all()
+        yield from rows
+        if len(rows) < BATCH:
+            return
+        after = rows[-1].sequence
 
 
 def _checkpoint_lines(rows: Iterable[Any], size: int, tree: merkle.Tree) -> bytes:

@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from htmx_flask import Htmx
 from werkzeug.exceptions import MethodNotAllowed, RequestEntityTooLarge
 
+from cotrace.checkpoints import Inconsistent
 from cotrace.private_links import LinkReplaced
 from cotrace.sealing import LogTampered
 from cotrace.services import Conflict, open_cotrace
@@ -104,6 +105,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         accounts,
         admin_accounts,
         admin_erasure,
+        audit_packs,
         contributions,
         decision_records,
         decisions,
@@ -138,6 +140,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         public_pages,
         integrity,
         exports,
+        audit_packs,
     ):
         app.register_blueprint(area.bp)
     # Who is signed in, then whether they may use the page; an admin first sets up a second factor.
@@ -209,6 +212,20 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
             "Cotrace found that its record was changed outside Cotrace, so it saved nothing, to keep "
             "the evidence as it is. Tell the person who runs Cotrace: they can see what changed "
             "by running 'cotrace verify'."
+        )
+        page = render_template(
+            "problem.html", heading="The record failed its integrity check", message=message
+        )
+        return page, 503
+
+    @app.errorhandler(Inconsistent)
+    def not_consistent(error: Exception) -> ResponseReturnValue:
+        # A checkpoint of the log as it stands would not extend the last one signed: a log must never
+        # sign two histories, so nothing was signed (a receipt, an audit pack).
+        app.logger.error("The log does not extend its latest checkpoint: %s", error)
+        message = (
+            "Cotrace could not sign the log as it stands: it does not extend the last checkpoint it "
+            "signed. Tell the person who runs Cotrace: they can see what changed by running 'cotrace verify'."
         )
         page = render_template(
             "problem.html", heading="The record failed its integrity check", message=message

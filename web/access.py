@@ -187,6 +187,7 @@ RULES: dict[str, Rule] = {
     "contributions.receipt": RECEIPT,
     # The integrity of the whole log: verified on the server, with the latest checkpoint.
     "integrity.show": INTEGRITY,
+    "integrity.auditors_check": INTEGRITY,
     "decisions.show": READER,
     "decisions.correct": RECORDER,
     "decisions.reverse": RECORDER,
@@ -196,6 +197,11 @@ RULES: dict[str, Rule] = {
     "exports.decisions": AUDITOR_RULE,
     "exports.you_said_we_did": AUDITOR_RULE,
     "exports.decision_prov": AUDITOR_RULE,
+    # The audit pack: a policy's or a partnership's for those who audit it; the whole installation's,
+    # which holds every event of every partnership, for admins alone.
+    "audit_packs.policy": AUDITOR_RULE,
+    "audit_packs.partnership": AUDITOR_RULE,
+    "audit_packs.installation": ADMIN,
     "evidence.dashboard": READER,
     "evidence.policy_level": READER,
     "meetings.show": READER,

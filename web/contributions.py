@@ -65,15 +65,6 @@ def receipt(contribution_id: UUID) -> ResponseReturnValue:
             "given. Ask the person who runs Cotrace to create one with 'cotrace keygen'."
         )
         return render_template("problem.html", heading="No receipt yet", message=message), 503
-    except checkpoints.Inconsistent:
-        message = (
-            "Cotrace could not sign the log as it stands: it does not extend the last checkpoint it "
-            "signed. Tell the person who runs Cotrace: they can see what changed by running 'cotrace verify'."
-        )
-        page = render_template(
-            "problem.html", heading="The record failed its integrity check", message=message
-        )
-        return page, 503
     filename = f"cotrace-receipt-{contribution_id}.tlog-proof"  # the extension C2SP tlog-proof asks for
     return Response(
         made.text,

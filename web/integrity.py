@@ -12,7 +12,7 @@ import base64
 from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 
-from cotrace import checkpoints
+from cotrace import audit_pack, checkpoints
 from cotrace.sealing import verify_log
 from web import commands
 
@@ -44,3 +44,25 @@ def show() -> ResponseReturnValue:
         vkey=vkey,
         key_problem=key_problem,
     )
+
+
+@bp.post("/integrity/auditors-check")
+def auditors_check() -> ResponseReturnValue:
+    """The standalone verifier, run here on the whole installation's audit pack, as an auditor would run
+    it offline: its every check and its verdict. It signs a checkpoint (a pack is signed), so it is
+    asked for with a form, not a link."""
+    services = commands.services()
+    try:
+        report = audit_pack.check_on_server(services)
+    except checkpoints.NoSigningKey:
+        return render_template(
+            "problem.html",
+            heading="The auditor's check cannot run yet",
+            message=(
+                "The check reads a signed audit pack, and this installation has no signing key yet. "
+                "Whoever runs Cotrace creates one with 'cotrace keygen'."
+            ),
+        ), 503
+    with services.engine.connect() as conn:
+        latest = checkpoints.latest(conn)
+    return render_template("integrity_check.html", report=report, latest=latest)
