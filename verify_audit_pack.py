@@ -335,6 +335,11 @@ def verify(
         _verify(Pack(source), report, vkey, list(trusted), list(receipts), rules, progress)
     except Failed as failed:
         report.fail(f"{failed} (nothing further could be checked)")
+    except Exception as error:  # noqa: BLE001 - a pack malformed in a way no check foresaw still fails
+        report.fail(
+            f"the pack could not be checked: {type(error).__name__}: {error} "
+            "(nothing further could be checked)"
+        )
     return report
 
 
@@ -598,9 +603,15 @@ def _events(
                 event = _loads(raw)
                 sequence, nid = event["sequence"], event["notification_id"]
                 aggregate, version, topic = event["aggregate_id"], event["aggregate_version"], event["topic"]
+                if not (type(sequence) is type(nid) is type(version) is int):
+                    raise ValueError("its sequence, notification id and version are not whole numbers")
+                if not (type(aggregate) is type(topic) is str):
+                    raise ValueError("its record id and topic are not text")
                 state = b64(event["state"], f"the stored bytes at events.jsonl line {number}")
                 entry, decoded = _entry(sequence, nid, aggregate, version, topic, state)
-            except (Failed, ValueError, KeyError, TypeError) as error:
+                if not isinstance(decoded, dict):
+                    raise ValueError("its stored bytes are not a JSON object")
+            except (Failed, ValueError, KeyError, TypeError, AttributeError) as error:
                 report.fail(f"events.jsonl line {number} cannot be read as an event ({error})")
                 continue
             leaf = leaf_hash(entry)

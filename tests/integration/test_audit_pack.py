@@ -370,3 +370,33 @@ def test_services_without_settings_have_no_key_to_sign_a_pack(services, demo, tm
     finally:
         services.settings = kept
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("aggregate_id", 7),
+        ("topic", 7),
+        ("sequence", "0"),
+        ("aggregate_version", "1"),
+        ("notification_id", True),
+    ]
+    + [("state", base64.b64encode(b"[1, 2]").decode()), ("state", None), ("inclusion", "x")],
+)
+def test_an_event_of_the_wrong_shape_fails_the_pack_and_never_crashes_the_verifier(
+    services, vkey, demo, field, value
+):
+    # A pack of the whole log has no inclusion proofs to spoil: its root is recomputed instead.
+    for scope in ([] if field == "inclusion" else [None]) + [scope_of_policy(services)]:
+        files = members(pack_of(services, scope))
+        lines = files["events.jsonl"].splitlines(keepends=True)
+        event = json.loads(lines[3])
+        event[field] = value
+        lines[3] = json.dumps(event).encode() + b"\n"
+        files["events.jsonl"] = b"".join(lines)
+        report = check(rezipped(files), vkey)
+        assert not report.ok
+        # Named where it is, by a check of the events, not by the last resort against the unforeseen.
+        assert any("line 4" in f or "event 3 " in f for f in report.failures), report.failures
+        assert not any("could not be checked" in f for f in report.failures), report.failures
