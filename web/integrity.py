@@ -46,11 +46,11 @@ def show() -> ResponseReturnValue:
     )
 
 
-@bp.post("/integrity/auditors-check")
+@bp.get("/integrity/auditors-check")
 def auditors_check() -> ResponseReturnValue:
     """The standalone verifier, run here on the whole installation's audit pack, as an auditor would run
-    it offline: its every check and its verdict. It signs a checkpoint (a pack is signed), so it is
-    asked for with a form, not a link."""
+    it offline: its every check and its verdict. Asked for with a button, for it reads every event;
+    like a pack's download, it signs a checkpoint only when the log grew since the last."""
     services = commands.services()
     try:
         report = audit_pack.check_on_server(services)
