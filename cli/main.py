@@ -404,7 +404,7 @@ def audit_pack(
             bar.update(written - bar.pos)
 
         try:
-            made = audit_pack.write(services, scope, out, progress, installation.settings)
+            made = audit_pack.write(services, scope, out, progress=progress, settings=installation.settings)
         except (checkpoints.NoSigningKey, checkpoints.Inconsistent, sealing.LogTampered) as refused:
             raise click.ClickException(f"No pack was written. {refused}") from None
     click.echo(

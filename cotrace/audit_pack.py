@@ -182,21 +182,17 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
 # Writing the pack.
 
 
-def write(
-    services: Any,
-    scope: Scope,
-    out: IO[bytes] | Path,
-    progress: Progress | None = None,
-    settings: Any = None,
-) -> Made:
+def write(services: Any, scope: Scope, out: IO[bytes] | Path, **options: Any) -> Made:
     """Writes the audit pack of `scope` to `out`: a file is written beside it and put in its place
     when whole, so a pack that failed half-way never looks like one. Raises checkpoints.NoSigningKey
-    or Inconsistent, or sealing.LogTampered when an event is not as it was sealed."""
+    or Inconsistent, or sealing.LogTampered when an event is not as it was sealed. `options`:
+    `progress`, called with (events written, events in the pack), and `settings`, when not the
+    services' own."""
     if not isinstance(out, Path):
-        return _write(services, scope, out, progress, settings)
+        return _write(services, scope, out, **options)
     part = out.with_name(out.name + ".part")
     try:
-        made = _write(services, scope, part, progress, settings)
+        made = _write(services, scope, part, **options)
         part.replace(out)
     finally:
         part.unlink(missing_ok=True)
@@ -210,12 +206,7 @@ def _write(
     progress: Progress | None = None,
     settings: Any = None,
 ) -> Made:
-    settings = settings or services.settings
-    if settings is None:
-        raise checkpoints.NoSigningKey(
-            "These services were opened without settings, so without a signing key."
-        )
-    key = checkpoints.signer(settings)  # before any work: without a key there is no pack
+    key = checkpoints.signer_of(services, settings)  # before any work: without a key there is no pack
     today = services.app.today()
     services.read_models.catch_up()
     events_table = services.app.recorder.events_record_cls.__table__
@@ -294,12 +285,7 @@ def check_on_server(services: Any, settings: Any = None) -> verify_audit_pack.Re
     """The auditor's check, run here: the whole installation's pack, written to a file with no name
     and checked by `verify_audit_pack.py` with this installation's verifier key, as an auditor would
     check it offline. Raises what `write` raises."""
-    settings = settings or services.settings
-    if settings is None:
-        raise checkpoints.NoSigningKey(
-            "These services were opened without settings, so without a signing key."
-        )
-    vkey = checkpoints.signer(settings).verifier.vkey
+    vkey = checkpoints.signer_of(services, settings).verifier.vkey
     with tempfile.TemporaryFile() as file:
         write(services, Scope("installation"), file, settings=settings)
         file.seek(0)

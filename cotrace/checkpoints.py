@@ -165,6 +165,14 @@ def signer(settings: Settings) -> Signer:
     return key
 
 
+def signer_of(services: Services, settings: Settings | None = None) -> Signer:
+    """The signing key of the installation these services were opened for (`signer`)."""
+    settings = settings or services.settings
+    if settings is None:
+        raise NoSigningKey("These services were opened without settings, so without a signing key.")
+    return signer(settings)
+
+
 # Checkpoints.
 
 
@@ -225,10 +233,7 @@ def sign_checkpoint(services: Services, settings: Settings | None = None) -> Sto
     """Signs a checkpoint of the log as sealed now, once it is consistent with the latest stored;
     returns the latest, unchanged, when it already signs this very tree with this key. For the
     worker too (issue 14). Raises NoSigningKey or Inconsistent."""
-    settings = settings or services.settings
-    if settings is None:
-        raise NoSigningKey("These services were opened without settings, so without a signing key.")
-    key = signer(settings)
+    key = signer_of(services, settings)
     with services.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             # One signer at a time: two checkpoints stored out of order would read as a shrinking log.

@@ -11,13 +11,13 @@ import zipfile
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert
 
 import verify_audit_pack
 from cotrace import audit_pack, checkpoints
 from domain.accounts import AUDITOR, MEMBER
 from tests.conftest import TODAY
-from tests.web.test_contributions import an_earlier_contribution
+from tests.web.test_contributions import an_earlier_contribution, changed_by_hand
 from tests.web.test_private_links import account_with_role
 
 
@@ -131,11 +131,8 @@ def test_without_a_signing_key_the_page_says_who_can_make_one(flask_app, auditor
 
 def test_a_log_changed_by_hand_gives_no_pack_but_the_integrity_page(flask_app, auditor, story, vkey):
     services = flask_app.extensions["cotrace"]
-    table = services.app.recorder.events_record_cls.__table__
     contribution = an_earlier_contribution(story)
-    with services.engine.begin() as conn:
-        row = conn.execute(select(table).where(table.c.originator_id == contribution)).first()
-        conn.execute(update(table).where(table.c.id == row.id).values(state=bytes(row.state) + b" "))
+    changed_by_hand(services, contribution)
     answer = auditor.get(f"/policies/{story.policy}/audit-pack.zip")
     assert answer.status_code == 503
     assert "The record failed its integrity check" in answer.get_data(as_text=True)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, update
 
 from tests.conftest import TODAY
 from tests.story import Riverside
@@ -25,6 +28,16 @@ def an_earlier_contribution(riverside: Riverside) -> str:
             happened_on=TODAY - timedelta(days=10),
         )
     )
+
+
+def changed_by_hand(services, originator_id) -> Any:
+    """A space added to the stored bytes of the record's first event, straight in the database, as
+    someone working around Cotrace would: the event's row, as it was before."""
+    table = services.app.recorder.events_record_cls.__table__
+    with services.engine.begin() as conn:
+        row = conn.execute(select(table).where(table.c.originator_id == originator_id)).first()
+        conn.execute(update(table).where(table.c.id == row.id).values(state=bytes(row.state) + b" "))
+    return row
 
 
 def test_a_contribution_shows_what_was_said_and_awaits_a_response(client, story):

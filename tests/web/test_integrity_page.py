@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import html
 
-from sqlalchemy import select, update
-
 from cotrace import checkpoints
 from domain.accounts import AUDITOR, MEMBER
 from tests.conftest import signed_in
-from tests.web.test_contributions import an_earlier_contribution
+from tests.web.test_contributions import an_earlier_contribution, changed_by_hand
 
 
 def test_the_page_shows_the_verdict_the_checkpoint_and_the_key(flask_app, client, story):
@@ -34,11 +32,8 @@ def test_without_a_key_or_checkpoint_the_page_says_what_to_run(client, story):
 
 def test_an_event_changed_by_hand_is_named(flask_app, client, story):
     services = flask_app.extensions["cotrace"]
-    table = services.app.recorder.events_record_cls.__table__
     contribution = an_earlier_contribution(story)
-    with services.engine.begin() as conn:
-        row = conn.execute(select(table).where(table.c.originator_id == contribution)).first()
-        conn.execute(update(table).where(table.c.id == row.id).values(state=bytes(row.state) + b" "))
+    row = changed_by_hand(services, contribution)
     answer = client.get("/integrity")
     page = html.unescape(answer.get_data(as_text=True))
     assert answer.status_code == 200

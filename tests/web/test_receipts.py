@@ -7,12 +7,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import select, update
 
 from cotrace import checkpoints
 from cotrace.seal import merkle, proofs
 from tests.conftest import signed_in
-from tests.web.test_contributions import an_earlier_contribution
+from tests.web.test_contributions import an_earlier_contribution, changed_by_hand
 
 ORIGIN = "127.0.0.1/cotrace"
 LINK = "Download a receipt (proof this is in the log)"
@@ -88,10 +87,7 @@ def test_without_a_key_the_page_says_receipts_need_one(client, story):
 def test_a_contribution_whose_bytes_changed_gets_no_receipt(flask_app, client, story, vkey):
     contribution = an_earlier_contribution(story)
     services = flask_app.extensions["cotrace"]
-    table = services.app.recorder.events_record_cls.__table__
-    with services.engine.begin() as conn:
-        row = conn.execute(select(table).where(table.c.originator_id == contribution)).first()
-        conn.execute(update(table).where(table.c.id == row.id).values(state=bytes(row.state) + b" "))
+    changed_by_hand(services, contribution)
     answer = client.get(f"/contributions/{contribution}/receipt")
     assert answer.status_code == 503
     assert "The record failed its integrity check" in answer.get_data(as_text=True)
