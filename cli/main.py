@@ -19,6 +19,8 @@ import click
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from werkzeug.serving import run_simple
 
+from cli import server
+from cli.server import DEFAULT_THREADS, default_workers
 from cotrace import credentials
 from cotrace.accounts import create_admin as open_admin_account
 from cotrace.demo import ADMIN, load_demo_with_accounts
@@ -84,13 +86,39 @@ def group() -> None:
 @group.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
-def serve(host: str, port: int) -> None:
-    """Serve Cotrace at http://HOST:PORT."""
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=default_workers,
+    show_default=f"2 x cores + 1, at most 8: {default_workers()} here",
+    help="Processes serving requests, each with its own connections to the database.",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=DEFAULT_THREADS,
+    show_default=True,
+    help="Requests each process serves at once.",
+)
+@click.option("--dev", is_flag=True, help="Werkzeug's development server, one process: never in production.")
+@pass_installation
+def serve(installation: Installation, host: str, port: int, workers: int, threads: int, dev: bool) -> None:
+    """Serve Cotrace at http://HOST:PORT: gunicorn (docs/deploy.md), or with --dev Werkzeug's
+    development server."""
     from web import create_app
 
-    app = create_app()
-    click.echo(f"Cotrace is at http://{host}:{port}  (Ctrl+C stops it)")
-    run_simple(host, port, app, threaded=True)
+    if dev:
+        app = create_app()
+        click.echo(f"Cotrace (development server) is at http://{host}:{port}  (Ctrl+C stops it)")
+        run_simple(host, port, app, threaded=True)
+        return
+    # The tables are created here, once, before the fork; the master then holds no connection.
+    open_cotrace(installation.settings).close()
+    click.echo(
+        f"Cotrace is at http://{host}:{port}  ({workers} worker{'s' if workers > 1 else ''}, "
+        f"{threads} thread{'s' if threads > 1 else ''} each; Ctrl+C stops it)"
+    )
+    server.serve(create_app, host, port, workers, threads)
 
 
 @group.command()
