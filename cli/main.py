@@ -28,6 +28,7 @@ from cotrace.importer import FileRefused, HistoryInvalid, import_history, load_h
 from cotrace.mailer import Failed, MailSettings, send_outbox
 from cotrace.services import Services, open_cotrace
 from cotrace.settings import Settings
+from cotrace.worker import DEFAULT_INTERVAL
 from domain.dates import check_not_in_future
 from domain.errors import Problems, RulesBroken
 from domain.evidence import AS_HAPPENED, AS_RECORDED, READINGS
@@ -482,6 +483,48 @@ def send_followups(installation: Installation) -> None:
     if failed:
         s = "" if len(failed) == 1 else "s"
         click.echo(f"{len(failed)} follow-up message{s} failed and will not be sent.", err=True)
+
+
+@group.command()
+@click.option(
+    "--once", is_flag=True, help="One round, then exit (for cron, and to try it): 1 if anything failed."
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=DEFAULT_INTERVAL,
+    show_default=True,
+    help="Seconds between rounds when nothing new is recorded (a new event starts one at once).",
+)
+@pass_installation
+def worker(installation: Installation, once: bool, interval: float) -> None:
+    """Send follow-up emails, sign checkpoints and catch up the read models, in rounds, whenever
+    the log moves; SIGTERM or Ctrl+C stops it after the round under way."""
+    import logging
+    import signal
+    import threading
+
+    from cotrace.worker import Worker
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    work = Worker(installation.services, installation.settings, interval)
+    if once:
+        done = work.round()
+        click.echo(
+            f"Applied {done.applied} events, sent {done.sent} follow-up message"
+            f"{'' if done.sent == 1 else 's'}"
+            + (f", signed a checkpoint of {done.checkpoint_size} events" if done.checkpoint_size else "")
+            + "."
+        )
+        if not done.ok:
+            raise SystemExit(1)
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    work.run(stop)
 
 
 def main() -> None:

@@ -38,7 +38,9 @@ def cotrace_env(instance: Path, **settings: Any) -> dict[str, str]:
     return env
 
 
-def run_cotrace(args: Sequence[str], env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:
+def run_cotrace(
+    args: Sequence[str], env: dict[str, str], timeout: float = 120
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [*COTRACE, *args], env=env, cwd=REPOSITORY, capture_output=True, text=True, timeout=timeout
     )
