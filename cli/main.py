@@ -56,6 +56,13 @@ class Installation:
             self._services = open_cotrace(self.settings)
         return self._services
 
+    def services_as_they_stand(self) -> Services:
+        """The application opened without catching its read models up, to see how far behind
+        they are (`cotrace doctor`); the services already open, if there are."""
+        if self._services is None:
+            self._services = open_cotrace(self.settings, catch_up=False)
+        return self._services
+
     def close(self) -> None:
         if self._services is not None:
             self._services.close()
@@ -525,6 +532,23 @@ def worker(installation: Installation, once: bool, interval: float) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     work.run(stop)
+
+
+@group.command()
+@pass_installation
+def doctor(installation: Installation) -> None:
+    """Check that this installation keeps its records safe: the database's durability and files,
+    the secret and signing keys, mail, HTTPS, the read models. Exits 1 if anything needs fixing."""
+    from cotrace.doctor import examine
+
+    findings = examine(installation.services_as_they_stand(), installation.settings)
+    for finding in findings:
+        click.echo(finding.line())
+    problems = sum(not finding.ok for finding in findings)
+    if problems:
+        click.echo(f"{problems} problem{'' if problems == 1 else 's'} to fix.", err=True)
+        raise SystemExit(1)
+    click.echo("Everything checked is as it should be.")
 
 
 def main() -> None:
