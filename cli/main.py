@@ -1,9 +1,10 @@
 """The `cotrace` command: serve, demo, rebuild, level, import, erase, verify, keygen, checkpoint,
-audit-pack, create-admin, send-followups.
+audit-pack, create-admin, send-followups, worker, doctor.
 
 An entrypoint beside `web`: it reaches the application layer (`cotrace`) directly, and starts the
-web server only for `serve`. Nothing imports it. It is not a Flask CLI, so a command that has
-nothing to do with HTTP (an import, sending mail, the worker to come) runs without the web app.
+web server only for `serve` (gunicorn: `cli.server`). Nothing imports it. It is not a Flask CLI, so
+a command that has nothing to do with HTTP (an import, sending mail, the worker) runs without the
+web app.
 """
 
 from __future__ import annotations
