@@ -1,9 +1,10 @@
 """The `cotrace` command: serve, demo, rebuild, level, import, erase, verify, keygen, checkpoint,
-audit-pack, create-admin, send-followups.
+audit-pack, create-admin, send-followups, worker, doctor.
 
 An entrypoint beside `web`: it reaches the application layer (`cotrace`) directly, and starts the
-web server only for `serve`. Nothing imports it. It is not a Flask CLI, so a command that has
-nothing to do with HTTP (an import, sending mail, the worker to come) runs without the web app.
+web server only for `serve` (gunicorn: `cli.server`). Nothing imports it. It is not a Flask CLI, so
+a command that has nothing to do with HTTP (an import, sending mail, the worker) runs without the
+web app.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import click
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from werkzeug.serving import run_simple
 
+from cli import server
+from cli.server import DEFAULT_THREADS, default_workers
 from cotrace import credentials
 from cotrace.accounts import create_admin as open_admin_account
 from cotrace.demo import ADMIN, load_demo_with_accounts
@@ -26,6 +29,7 @@ from cotrace.importer import FileRefused, HistoryInvalid, import_history, load_h
 from cotrace.mailer import Failed, MailSettings, send_outbox
 from cotrace.services import Services, open_cotrace
 from cotrace.settings import Settings
+from cotrace.worker import DEFAULT_INTERVAL
 from domain.dates import check_not_in_future
 from domain.errors import Problems, RulesBroken
 from domain.evidence import AS_HAPPENED, AS_RECORDED, READINGS
@@ -51,6 +55,13 @@ class Installation:
     def services(self) -> Services:
         if self._services is None:
             self._services = open_cotrace(self.settings)
+        return self._services
+
+    def services_as_they_stand(self) -> Services:
+        """The application opened without catching its read models up, to see how far behind
+        they are (`cotrace doctor`); the services already open, if there are."""
+        if self._services is None:
+            self._services = open_cotrace(self.settings, catch_up=False)
         return self._services
 
     def close(self) -> None:
@@ -84,13 +95,39 @@ def group() -> None:
 @group.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
-def serve(host: str, port: int) -> None:
-    """Serve Cotrace at http://HOST:PORT."""
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=default_workers,
+    show_default=f"2 x cores + 1, at most 8: {default_workers()} here",
+    help="Processes serving requests, each with its own connections to the database.",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=DEFAULT_THREADS,
+    show_default=True,
+    help="Requests each process serves at once.",
+)
+@click.option("--dev", is_flag=True, help="Werkzeug's development server, one process: never in production.")
+@pass_installation
+def serve(installation: Installation, host: str, port: int, workers: int, threads: int, dev: bool) -> None:
+    """Serve Cotrace at http://HOST:PORT: gunicorn (docs/deploy.md), or with --dev Werkzeug's
+    development server."""
     from web import create_app
 
-    app = create_app()
-    click.echo(f"Cotrace is at http://{host}:{port}  (Ctrl+C stops it)")
-    run_simple(host, port, app, threaded=True)
+    if dev:
+        app = create_app()
+        click.echo(f"Cotrace (development server) is at http://{host}:{port}  (Ctrl+C stops it)")
+        run_simple(host, port, app, threaded=True)
+        return
+    # The tables are created here, once, before the fork; the master then holds no connection.
+    open_cotrace(installation.settings).close()
+    click.echo(
+        f"Cotrace is at http://{host}:{port}  ({workers} worker{'s' if workers > 1 else ''}, "
+        f"{threads} thread{'s' if threads > 1 else ''} each; Ctrl+C stops it)"
+    )
+    server.serve(create_app, host, port, workers, threads)
 
 
 @group.command()
@@ -454,6 +491,65 @@ def send_followups(installation: Installation) -> None:
     if failed:
         s = "" if len(failed) == 1 else "s"
         click.echo(f"{len(failed)} follow-up message{s} failed and will not be sent.", err=True)
+
+
+@group.command()
+@click.option(
+    "--once", is_flag=True, help="One round, then exit (for cron, and to try it): 1 if anything failed."
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=DEFAULT_INTERVAL,
+    show_default=True,
+    help="Seconds between rounds when nothing new is recorded (a new event starts one at once).",
+)
+@pass_installation
+def worker(installation: Installation, once: bool, interval: float) -> None:
+    """Send follow-up emails, sign checkpoints and catch up the read models, in rounds, whenever
+    the log moves; SIGTERM or Ctrl+C stops it after the round under way."""
+    import logging
+    import signal
+    import threading
+
+    from cotrace.worker import Worker
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    work = Worker(installation.services, installation.settings, interval)
+    if once:
+        done = work.round()
+        click.echo(
+            f"Applied {done.applied} events, sent {done.sent} follow-up message"
+            f"{'' if done.sent == 1 else 's'}"
+            + (f", signed a checkpoint of {done.checkpoint_size} events" if done.checkpoint_size else "")
+            + "."
+        )
+        if not done.ok:
+            raise SystemExit(1)
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    work.run(stop)
+
+
+@group.command()
+@pass_installation
+def doctor(installation: Installation) -> None:
+    """Check that this installation keeps its records safe: the database's durability and files,
+    the secret and signing keys, mail, HTTPS, the read models. Exits 1 if anything needs fixing."""
+    from cotrace.doctor import examine
+
+    findings = examine(installation.services_as_they_stand(), installation.settings)
+    for finding in findings:
+        click.echo(finding.line())
+    problems = sum(not finding.ok for finding in findings)
+    if problems:
+        click.echo(f"{problems} problem{'' if problems == 1 else 's'} to fix.", err=True)
+        raise SystemExit(1)
+    click.echo("Everything checked is as it should be.")
 
 
 def main() -> None:

@@ -11,8 +11,8 @@ over the leaves): a log that signs two trees no proof joins has rewritten its hi
 refuses to be the one that signs the second. Checkpoints are kept in `cotrace_checkpoints`, which,
 like the seal, refuses UPDATE and DELETE.
 
-`sign_checkpoint(services)` is what a worker calls on a schedule (issue 14); `cotrace checkpoint`
-and a receipt without a covering checkpoint call it on demand.
+`sign_checkpoint(services)` is what `cotrace worker` calls on a schedule (`cotrace.worker`);
+`cotrace checkpoint` and a receipt without a covering checkpoint call it on demand.
 
 A receipt (C2SP tlog-proof) for a contribution: the index of the leaf of its `Submitted` event, the
 inclusion proof to the latest checkpoint, that checkpoint, and the leaf's canonical JSON as the
@@ -232,7 +232,7 @@ def check_consistent(earlier: StoredCheckpoint | None, size: int, root: bytes, h
 def sign_checkpoint(services: Services, settings: Settings | None = None) -> StoredCheckpoint:
     """Signs a checkpoint of the log as sealed now, once it is consistent with the latest stored;
     returns the latest, unchanged, when it already signs this very tree with this key. For the
-    worker too (issue 14). Raises NoSigningKey or Inconsistent."""
+    worker too (`cotrace.worker`). Raises NoSigningKey or Inconsistent."""
     key = signer_of(services, settings)
     with services.engine.begin() as conn:
         if conn.dialect.name == "postgresql":

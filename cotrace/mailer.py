@@ -12,11 +12,13 @@ the unsubscribe link points), `OUTBOX_FOLDER` (instance/outbox).
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import smtplib
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 
 from cotrace.private_links import unsubscribe_token
 from domain.addresses import is_one_address
@@ -39,9 +41,14 @@ log = logging.getLogger(__name__)
 
 SMTP_TIMEOUT_SECONDS = 10
 # Requests served on threads each send after their command: one at a time in a process, so two
-# never read the same queued message and both send it. (Two processes still could: then the
-# copies share a Message-ID, as after a crash.)
+# never read the same queued message and both send it; and one process at a time (`_one_sender`),
+# as the web's workers and `cotrace worker` all send.
 _sending = threading.Lock()
+# How long a sender waits for another process to finish sending before leaving it to that one,
+# which sends everything queued before it stops, this one's messages included.
+SENDER_WAIT_SECONDS = 10
+# The PostgreSQL advisory lock the senders take turns at (any number, the same in every process).
+SENDER_LOCK = 0x636F7472616365  # "cotrace"
 # Header lines up to RFC 5322's limit: folded at 78, the unsubscribe link (one long word) would be
 # MIME-encoded, and a mail client would no longer find the URL in List-Unsubscribe.
 MAIL_POLICY = policy.default.clone(max_line_length=998)
@@ -101,16 +108,84 @@ def send_followups(
 ) -> list[Sent]:
     """Sends every queued message, oldest first, marking each sent as soon as it has gone. One that
     cannot be made or taken is marked failed (and added to `failed`); the rest are still sent."""
-    with _sending:
+    with _sending, _one_sender(engine) as turn:
+        if not turn:
+            log.info("Another process is sending the follow-up messages; it sends these too")
+            return []
         return _send_queued(engine, settings, unsubscribe_url, [] if failed is None else failed)
+
+
+@contextmanager
+def _one_sender(engine: Engine) -> Iterator[bool]:
+    """Whether this process has the turn to send, which it holds until it has sent: two processes
+    reading the same queued message would both send it. The turn is a PostgreSQL advisory lock,
+    or on SQLite a lock on a file beside the database; released by the system if the process dies."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            taken = _poll(lambda: conn.execute(select(func.pg_try_advisory_lock(SENDER_LOCK))).scalar())
+            conn.commit()  # a session's lock outlives the transaction: none is left open meanwhile
+            try:
+                yield bool(taken)
+            finally:
+                if taken:
+                    conn.execute(select(func.pg_advisory_unlock(SENDER_LOCK)))
+                    conn.commit()
+        return
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:" or "mode=memory" in str(engine.url):
+        yield True  # one process alone can open the store
+        return
+    descriptor = os.open(f"{database}.sending", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        taken = _poll(lambda: _try_flock(descriptor))
+        try:
+            yield taken
+        finally:
+            if taken:
+                fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)
+
+
+def _try_flock(descriptor: int) -> bool:
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _poll(take: Callable[[], Any]) -> bool:
+    deadline = time.monotonic() + SENDER_WAIT_SECONDS
+    while not take():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def _send_queued(
     engine: Engine, settings: MailSettings, unsubscribe_url: Callable[[UUID], str], failed: list[Failed]
 ) -> list[Sent]:
-    queued = _queued_ids(engine)
-    if not queued:
-        return []
+    """Sends until nothing new is queued, so that what was queued while it sent goes too (another
+    process that waited for its turn and gave up left its messages to this one)."""
+    sent: list[Sent] = []
+    tried: set[str] = set()
+    while True:
+        queued = [message_id for message_id in _queued_ids(engine) if message_id not in tried]
+        if not queued:
+            return sent
+        tried.update(queued)
+        sent.extend(_send_these(engine, settings, unsubscribe_url, failed, queued))
+
+
+def _send_these(
+    engine: Engine,
+    settings: MailSettings,
+    unsubscribe_url: Callable[[UUID], str],
+    failed: list[Failed],
+    queued: list[str],
+) -> list[Sent]:
     sent = []
     with _transport(settings) as deliver:
         for message_id in queued:

@@ -19,7 +19,8 @@ from eventsourcing.application import LRUCache
 from eventsourcing.persistence import IntegrityError, Mapper, OperationalError, Recording
 from sqlalchemy import Engine
 
-from cotrace import checkpoints, personal_data, sealing, sign_in_tables, submissions
+from cotrace import checkpoints, connections, personal_data, sealing, sign_in_tables, submissions
+from cotrace.connections import ConnectionSettings
 from cotrace.personal_data import PersonalDataMapper, PersonalKeys
 from cotrace.sealing import Stored
 from cotrace.settings import Settings
@@ -164,9 +165,17 @@ class Services:
 
 
 def open_services(
-    url: str, today: Callable[[], date] = date.today, projections: list[Projection] | None = None
+    url: str,
+    today: Callable[[], date] = date.today,
+    projections: list[Projection] | None = None,
+    connection_settings: ConnectionSettings | None = None,
+    catch_up: bool = True,
 ) -> Services:
-    """The application and its read models on one database; `projections` only to measure fewer."""
+    """The application and its read models on one database; `projections` only to measure fewer.
+
+    Opened in each process that uses it (each web worker opens its own, after the fork): its
+    connections are never shared. `catch_up=False` leaves the read models where they stand, for
+    `cotrace doctor` to report how far behind they are."""
     if url.startswith("sqlite:///"):
         _create_private_sqlite_file(Path(url.removeprefix("sqlite:///").partition("?")[0]))
     app = ServedCotrace(
@@ -180,6 +189,7 @@ def open_services(
         },
         today=today,
     )
+    connections.configure(app.recorder.datastore.engine, connection_settings or ConnectionSettings())  # type: ignore[attr-defined]
     read_models = ReadModels(app, all_projections() if projections is None else projections)
     read_models.create_tables()
     submissions.metadata.create_all(read_models.engine)
@@ -189,7 +199,8 @@ def open_services(
     sealing.seal_events_from_before_the_seal(app)
     checkpoints.create_tables(read_models.engine)
     sign_in_tables.create_tables(read_models.engine)
-    read_models.catch_up()
+    if catch_up:
+        read_models.catch_up()
     return Services(app=app, read_models=read_models)
 
 
@@ -208,8 +219,13 @@ def _create_private_sqlite_file(path: Path) -> None:
         pass  # another process made it first
 
 
-def open_cotrace(settings: Settings) -> Services:
+def open_cotrace(settings: Settings, catch_up: bool = True) -> Services:
     """The application and its read models as an installation's settings name them."""
-    services = open_services(settings.database_url, today=settings.today)
+    services = open_services(
+        settings.database_url,
+        today=settings.today,
+        connection_settings=ConnectionSettings.of(settings),
+        catch_up=catch_up,
+    )
     services.settings = settings
     return services

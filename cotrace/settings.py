@@ -1,4 +1,4 @@
-"""One installation's settings, read the same way by the web app, the CLI and (later) the worker.
+"""One installation's settings, read the same way by the web app, the CLI and the worker.
 
 Each setting is read from the values given (the web app passes its Flask config), else from the
 environment with the `COTRACE_` prefix (`COTRACE_SMTP_HOST`), else its default. The database is

@@ -54,6 +54,12 @@ class PrivateLinksFilter(logging.Filter):
             record.msg = hide_private_links(record.msg)
         if isinstance(record.args, tuple):
             record.args = tuple(hide_private_links(a) if isinstance(a, str) else a for a in record.args)
+        elif isinstance(record.args, dict):
+            # gunicorn's access log passes its atoms (path, request line, referrer) as one mapping,
+            # of a class of its own that answers "-" for a missing one: changed in place, kept.
+            for key, value in record.args.items():
+                if isinstance(value, str):
+                    record.args[key] = hide_private_links(value)
         return True
 
 
@@ -61,10 +67,15 @@ def hide_private_links(text: str) -> str:
     return PRIVATE_PATH.sub(lambda match: f"/{match.group(1)}/[private]", text)
 
 
+# The request logs of Werkzeug's development server and of gunicorn (`cotrace serve`).
+REQUEST_LOGS = ("werkzeug", "gunicorn.access")
+
+
 def _hide_private_links_in_the_request_log() -> None:
-    logger = logging.getLogger("werkzeug")
-    if not any(isinstance(existing, PrivateLinksFilter) for existing in logger.filters):
-        logger.addFilter(PrivateLinksFilter())
+    for name in REQUEST_LOGS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(existing, PrivateLinksFilter) for existing in logger.filters):
+            logger.addFilter(PrivateLinksFilter())
 
 
 DECISION_STATUSES = {
