@@ -27,6 +27,7 @@ from projections.directory import (
     stages,
     versions,
 )
+from projections.keyset import Cursor, Key, Page, page_of
 
 Row = dict[str, Any]
 
@@ -114,9 +115,25 @@ def policy_trail(conn: Connection, policy_id: UUID, only: TrailFilter | None = N
     return _rows(conn, policy_trail_query(policy_id, only))
 
 
+TRAIL_KEYS = [Key(audit_trail.trail.c.position)]
+
+
+def policy_trail_page(
+    conn: Connection,
+    policy_id: UUID,
+    only: TrailFilter | None = None,
+    size: int = 50,
+    cursor: Cursor | None = None,
+) -> Page:
+    """One page of the trail, oldest first, as the page filters it, and where it stands in the
+    filtered trail: counted, as the count is over one policy's rows in its index."""
+    query = policy_trail_query(policy_id, only).order_by(None)
+    return page_of(conn, query, TRAIL_KEYS, size, cursor, counted=True)
+
+
 def policy_trail_query(policy_id: UUID, only: TrailFilter | None = None) -> Select:
-    """The trail's rows, oldest first, as the page filters them: the page reads them all, an export
-    streams them."""
+    """The trail's rows, oldest first, as the page filters them: an export streams them all, the
+    page reads them a page at a time (`policy_trail_page`)."""
     only = only or TrailFilter()
     trail = audit_trail.trail
     query = select(trail).where(trail.c.policy_id == policy_id).order_by(trail.c.position)
