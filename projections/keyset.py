@@ -4,8 +4,9 @@ Never OFFSET: a page's cost is that of reading its own rows through an index, ho
 list it is. A list is ordered by `Key`s, the last of which is unique (an id or a position), so every
 row has its own place and a page's link names the row it follows, not a number of rows to skip.
 
-A cursor is the key's values, as text in a JSON list, in URL-safe base64: it names no one any more
-than the page does (the keys are ids, positions, days and titles already on the page).
+A cursor is the key's values, as text in a JSON list, in URL-safe base64. An address must name no
+one (it is kept in logs and passed on), so a list ordered by people's names gives `named_by`: its
+cursors hold the last key alone (an id), and the rest of the key is read back from it.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select, tuple_
 from sqlalchemy.sql.elements import KeyedColumnElement
 
 Row = dict[str, Any]
@@ -102,12 +104,17 @@ def page_of(
     size: int,
     cursor: Cursor | None = None,
     counted: bool = False,
+    named_by: Callable[[Connection, Any], tuple[Any, ...] | None] | None = None,
 ) -> Page:
     """One page of `query` (unordered, unlimited: the keys order it) of at most `size` rows.
 
     `counted` also counts the whole list and the rows before this page: only for a list whose
-    filter an index narrows to one policy or partnership, never for a whole table.
+    filter an index narrows to one policy or partnership, never for a whole table. `named_by`
+    gives a row's whole key from its last key's value (None for an unknown one: the first page).
     """
+    if named_by is not None:
+        whole = named_by(conn, cursor.values[-1]) if cursor is not None else None
+        cursor = Cursor(whole, cursor.before) if cursor is not None and whole is not None else None
     backwards = cursor is not None and cursor.before
     found = [dict(row._mapping) for row in conn.execute(page_statement(query, keys, size, cursor))]
     more = len(found) > size
@@ -127,6 +134,8 @@ def page_of(
         total = _count(conn, query)
         before = _count(conn, query.where(_beyond(keys, first_key, backwards=True))) if has_before else 0
         first = before + 1
+    if named_by is not None:
+        first_key, last_key = first_key[-1:], last_key[-1:]
     return Page(
         rows,
         next=encode(last_key) if has_after else None,
@@ -152,9 +161,13 @@ def _order(keys: list[Key], reverse: bool) -> list[ColumnElement[Any]]:
 def _beyond(keys: list[Key], values: tuple[Any, ...], backwards: bool) -> ColumnElement[bool]:
     """The rows after the key `values` in the list's order (before them, `backwards`).
 
-    Written out as (a > x) OR (a = x AND b > y) ..., which allows each key its own direction, with
+    Keys all in one direction compare as a row, (a, b) > (x, y), which both databases search an
+    index with. Keys in both directions are written out as (a > x) OR (a = x AND b > y) ..., with
     the first key's bound (a >= x) said again on its own so that an index on it starts the scan there.
     """
+    if len(keys) > 1 and len({key.descending for key in keys}) == 1:
+        row, bound = tuple_(*(key.column for key in keys)), tuple_(*values)
+        return row > bound if keys[0].descending == backwards else row < bound
 
     def past(key: Key, value: Any, strict: bool) -> ColumnElement[bool]:
         later = key.descending == backwards  # moving towards larger values

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -55,6 +56,27 @@ def all_partnerships(conn: Connection) -> list[Row]:
     return _rows(conn, query)
 
 
+PARTNERSHIP_KEYS = [Key(partnerships.c.name), Key(partnerships.c.id)]
+
+
+def partnerships_page(
+    conn: Connection, size: int, cursor: Cursor | None = None, only: set[UUID] | None = None
+) -> Page:
+    """The partnerships by name, a page at a time, with how many members and policies each has;
+    `only` those (the ones a person holds a role in), if given. Not counted: that would count the
+    whole table."""
+    query = select(partnerships.c.id, partnerships.c.name, _count_of(policies), _count_of(members, "members"))
+    if only is not None:
+        query = query.where(partnerships.c.id.in_(only))
+    return page_of(conn, query, PARTNERSHIP_KEYS, size, cursor)
+
+
+def _count_of(table: Any, label: str = "policies") -> Any:
+    return (
+        select(func.count()).where(table.c.partnership_id == partnerships.c.id).scalar_subquery().label(label)
+    )
+
+
 def partnership(conn: Connection, partnership_id: UUID) -> Row | None:
     return _one(conn, select(partnerships).where(partnerships.c.id == partnership_id))
 
@@ -81,6 +103,50 @@ def partnership_meetings(conn: Connection, partnership_id: UUID) -> list[Row]:
         .order_by(meetings.c.held_on.desc(), meetings.c.title)
     )
     return _rows(conn, query)
+
+
+# The partnership page's lists, a page at a time, in the order of their indexes (directory_tables.py).
+# Each is counted: the count is over one partnership's rows in an index.
+MEETING_KEYS = [Key(meetings.c.held_on, descending=True), Key(meetings.c.title), Key(meetings.c.id)]
+POLICY_KEYS = [Key(policies.c.title), Key(policies.c.id)]
+MEMBER_KEYS = [Key(participants.c.name), Key(participants.c.id)]
+# A members' page's address names a member by id alone, never by name.
+MEMBER_CURSOR_KEYS = [Key(participants.c.id)]
+
+
+def partnership_meetings_page(
+    conn: Connection, partnership_id: UUID, size: int, cursor: Cursor | None = None
+) -> Page:
+    """The partnership's meetings, newest first."""
+    query = select(meetings).where(meetings.c.partnership_id == partnership_id)
+    return page_of(conn, query, MEETING_KEYS, size, cursor, counted=True)
+
+
+def partnership_policies_page(
+    conn: Connection, partnership_id: UUID, size: int, cursor: Cursor | None = None
+) -> Page:
+    """The partnership's policies, by title."""
+    query = select(policies).where(policies.c.partnership_id == partnership_id)
+    return page_of(conn, query, POLICY_KEYS, size, cursor, counted=True)
+
+
+def partnership_members_page(
+    conn: Connection, partnership_id: UUID, size: int, cursor: Cursor | None = None
+) -> Page:
+    """The partnership's members, by name. The names are the participants'; the partnership's own
+    members are found by its key in `directory_members`, then sorted: a partnership's size, not the
+    store's."""
+    query = (
+        select(participants.c.id, participants.c.name, members.c.stakeholder_group)
+        .join(members, members.c.participant_id == participants.c.id)
+        .where(members.c.partnership_id == partnership_id)
+    )
+    return page_of(conn, query, MEMBER_KEYS, size, cursor, counted=True, named_by=_member_key)
+
+
+def _member_key(conn: Connection, participant_id: UUID) -> tuple[str, UUID] | None:
+    name = conn.scalar(select(participants.c.name).where(participants.c.id == participant_id))
+    return None if name is None else (name, participant_id)
 
 
 def policy(conn: Connection, policy_id: UUID) -> Row | None:
@@ -262,6 +328,88 @@ def partnership_contributions(conn: Connection, partnership_id: UUID) -> list[Ro
         .order_by(policies.c.title, contributions.c.position)
     )
     return _rows(conn, query)
+
+
+# A partnership's contributions, a page at a time: those awaiting a response oldest first (the
+# longest waiting at the top), those answered newest first. Counted: over one partnership's index.
+AWAITING_KEYS = [Key(contributions.c.position)]
+ANSWERED_KEYS = [Key(contributions.c.position, descending=True)]
+
+
+def _partnership_contributions(partnership_id: UUID) -> Select:
+    return (
+        select(contributions, policies.c.title.label("policy_title"))
+        .join(policies, policies.c.id == contributions.c.policy_id)
+        .where(contributions.c.partnership_id == partnership_id)
+    )
+
+
+def contributions_awaiting_page(
+    conn: Connection, partnership_id: UUID, size: int, cursor: Cursor | None = None
+) -> Page:
+    query = _partnership_contributions(partnership_id).where(contributions.c.response.is_(None))
+    return page_of(conn, query, AWAITING_KEYS, size, cursor, counted=True)
+
+
+def contributions_answered_page(
+    conn: Connection, partnership_id: UUID, size: int, cursor: Cursor | None = None
+) -> Page:
+    query = _partnership_contributions(partnership_id).where(contributions.c.response.is_not(None))
+    return page_of(conn, query, ANSWERED_KEYS, size, cursor, counted=True)
+
+
+def citable_contributions(
+    conn: Connection,
+    policy_ids: list[UUID],
+    limit: int,
+    words: str = "",
+    chosen: list[UUID] | None = None,
+) -> tuple[list[Row], bool]:
+    """The contributions a decision on one of the policies may cite, as the decision form offers
+    them, newest first, at most `limit`: for one policy, those at its current stage and cycle
+    first. Only those whose words or pseudonym hold every word of `words`, or whose id it holds (a
+    contribution's address pasted in). Any already `chosen` come first, so a form sent back with a
+    mistake keeps them. Returns the rows, and whether more matched than `limit`."""
+    if not policy_ids:
+        return [], False
+    citable = (
+        select(contributions, policies.c.title.label("policy_title"))
+        .join(policies, policies.c.id == contributions.c.policy_id)
+        .where(contributions.c.policy_id.in_(policy_ids))
+    )
+    found = _rows(conn, citable.where(contributions.c.id.in_(chosen))) if chosen else []
+    query = citable.where(contributions.c.id.not_in([row["id"] for row in found]))
+    ids = _ids_in(words)
+    if ids:
+        query = query.where(contributions.c.id.in_(ids))
+    else:
+        for word in words.split():
+            pattern = f"%{word.lower()}%"
+            query = query.where(
+                func.lower(contributions.c.text).like(pattern)
+                | func.lower(func.coalesce(contributions.c.pseudonym, "")).like(pattern)
+            )
+    newest = contributions.c.position.desc()
+    first: list[Row] = []
+    now = conn.execute(
+        select(policies.c.stage, policies.c.cycle).where(policies.c.id == policy_ids[0])
+    ).first()
+    if len(policy_ids) == 1 and now is not None and now.stage is not None:
+        this_stage = (contributions.c.stage == now.stage) & (contributions.c.cycle == now.cycle)
+        first = _rows(conn, query.where(this_stage).order_by(newest).limit(limit + 1))
+        query = query.where(~this_stage)
+    offered = first + _rows(conn, query.order_by(newest).limit(limit + 1 - len(first)))
+    return found + offered[:limit], len(offered) > limit
+
+
+def _ids_in(text: str) -> list[UUID]:
+    found = []
+    for candidate in re.findall(r"[0-9a-fA-F]{8}-?(?:[0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}", text):
+        try:
+            found.append(UUID(candidate))
+        except ValueError:
+            continue
+    return found
 
 
 def contribution(conn: Connection, contribution_id: UUID) -> Row | None:
