@@ -319,17 +319,6 @@ def meeting_contributions(conn: Connection, meeting_id: UUID) -> list[Row]:
     return _rows(conn, query)
 
 
-def partnership_contributions(conn: Connection, partnership_id: UUID) -> list[Row]:
-    """Every contribution on the partnership's policies, oldest first, with its policy's title."""
-    query = (
-        select(contributions, policies.c.title.label("policy_title"))
-        .join(policies, policies.c.id == contributions.c.policy_id)
-        .where(policies.c.partnership_id == partnership_id)
-        .order_by(policies.c.title, contributions.c.position)
-    )
-    return _rows(conn, query)
-
-
 # A partnership's contributions, a page at a time: those awaiting a response oldest first (the
 # longest waiting at the top), those answered newest first. Counted: over one partnership's index.
 AWAITING_KEYS = [Key(contributions.c.position)]
