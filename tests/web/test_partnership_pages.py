@@ -1,5 +1,6 @@
 """A partnership with years of meetings: its page lists them a page at a time, newest first, and
-moving through the meetings leaves its other lists where they were."""
+moving through the meetings leaves its other lists where they were; and the home page's
+partnerships, a page at a time, each person's own."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from uuid import UUID
 
 import pytest
 
+from cotrace.accounts import open_account
 from projections.keyset import encode
-from tests.conftest import TODAY
+from tests.conftest import TODAY, signed_in
 from tests.story import Riverside
 
 MEETINGS = 60
@@ -98,3 +100,26 @@ def test_the_members_are_paged_by_name_with_addresses_that_name_no_one(client, s
     second = client.get(following).get_data(as_text=True)
     assert "Members 51 to 55 of 55, by name." in second
     assert re.findall(r"<tr><td>(Zed Member \d+)</td>", second) == [f"Zed Member {n}" for n in range(45, 50)]
+
+
+def test_the_home_page_lists_the_partnerships_a_page_at_a_time_and_only_ones_own(flask_app, client, story):
+    for n in range(30):
+        story.app.form_partnership(story.actor, f"Area {n:02d} partnership")
+    first = client.get("/").get_data(as_text=True)
+    names = re.findall(r">(Area \d+ partnership|Riverside EHE Policy Partnership)</a></th>", first)
+    assert names == [f"Area {n:02d} partnership" for n in range(25)]
+    following = link(first, "next", "the partnerships")
+    second = client.get(following).get_data(as_text=True)
+    names = re.findall(r">(Area \d+ partnership|Riverside EHE Policy Partnership)</a></th>", second)
+    assert names == [f"Area {n:02d} partnership" for n in range(25, 30)] + [
+        "Riverside EHE Policy Partnership"
+    ]
+    # A chair of Riverside alone sees Riverside alone, and no pages.
+    services = flask_app.extensions["cotrace"]
+    account = open_account(services, None, "Chris Chair", "chris@example.org")
+    services.run(lambda app, actor: app.grant_role(actor, story.partnership, account, "chair"), account)
+    chair_page = signed_in(flask_app, "account", account).get("/").get_data(as_text=True)
+    assert re.findall(r'<th scope="row"><a href="/partnerships/[^"]+">([^<]+)</a>', chair_page) == [
+        "Riverside EHE Policy Partnership"
+    ]
+    assert 'class="pager"' not in chair_page
