@@ -138,6 +138,7 @@ def _render(partnership_id: UUID, values: Form | None = None, errors: dict[str, 
         members = reads.partnership_members_page(conn, partnership_id, MEMBERS_PAGE, cursors["members"])
         # One more than shown, to know whether to say that only the latest are shown.
         role_changes = changes_in(conn, partnership_id, limit=ROLE_CHANGES_SHOWN + 1)
+        threshold_changes = thresholds.changes_of(conn, partnership_id)
         return render_template(
             "partnership.html",
             partnership=partnership,
@@ -148,9 +149,11 @@ def _render(partnership_id: UUID, values: Form | None = None, errors: dict[str, 
             meetings=reads.partnership_meetings_page(
                 conn, partnership_id, MEETINGS_PAGE, cursors["meetings"]
             ),
-            names=reads.names(conn),
+            names=reads.names_of(
+                conn, [partnership["chair_id"], *(c["recorded_by"] for c in threshold_changes)]
+            ),
             judged=thresholds.judged_by(conn, partnership_id),
-            threshold_changes=thresholds.changes_of(conn, partnership_id),
+            threshold_changes=threshold_changes,
             # Which links are revoked, for the chair; the links themselves are shown one at a time.
             revoked_links=private_links.revoked_among(conn, [m["id"] for m in members.rows])
             if access.may_record()
