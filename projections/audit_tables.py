@@ -12,6 +12,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Index,
     Integer,
     MetaData,
     String,
@@ -61,7 +62,7 @@ trail = Table(
     "audit_trail",
     metadata,
     Column("position", POSITION, primary_key=True),
-    Column("policy_id", Uuid, nullable=False, index=True),
+    Column("policy_id", Uuid, nullable=False),
     Column("kind", String(32), nullable=False),
     Column("what", Text, nullable=False),
     Column("stage", String(32)),
@@ -91,6 +92,9 @@ trail = Table(
     Column("response", String(32)),
     Column("rating", String(16)),
 )
+# A policy's trail in order, a page at a time (reads.policy_trail_page): the page reads the rows
+# after a position within one policy's entries, never the whole table.
+Index("audit_trail_by_policy", trail.c.policy_id, trail.c.position)
 # The stakeholder groups of the people a row involves (contributor, decision makers, claimant):
 # one row each, so the page can filter by group with a plain join on either database.
 trail_groups = Table(

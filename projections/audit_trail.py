@@ -29,6 +29,7 @@ __all__ = ["KIND_FILTERS", "AuditTrail", "recorded_day", "trail", "trail_groups"
 
 class AuditTrail(ReadModel):
     name = "audit_trail"
+    version = 2  # 2: the trail indexed by policy and position, for its pages
     metadata = metadata
     lookups = lookups
     # Contributions and decisions have their entries in `audit_decisions`.

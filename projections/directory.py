@@ -50,7 +50,9 @@ from projections.transparency_pages import transparency_page_entry
 
 class Directory(ReadModel):
     name = "directory"
-    version = 2  # 2: whether each policy's transparency page is published
+    # 2: whether each policy's transparency page is published; 3: the indexes of the pages' lists,
+    # and each contribution's partnership
+    version = 3
     metadata = metadata
     lookups = lookups
     handlers_elsewhere = (transparency_page_entry,)
@@ -251,11 +253,16 @@ class Directory(ReadModel):
 
     @_on.register
     def _(self, event: Contribution.Submitted, conn: Connection, position: int) -> None:
+        # Its partnership's, kept on the row, so a partnership's contributions are read from its index.
+        partnership_id = conn.scalar(
+            select(policies.c.partnership_id).where(policies.c.id == event.policy_id)
+        )
         conn.execute(
             insert(contributions),
             dict(
                 id=event.originator_id,
                 policy_id=event.policy_id,
+                partnership_id=partnership_id,
                 contributor_id=event.contributor_id,
                 stage=event.stage,
                 cycle=event.cycle,

@@ -7,6 +7,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Index,
     Integer,
     MetaData,
     String,
@@ -130,7 +131,8 @@ contributions = Table(
     "directory_contributions",
     metadata,
     Column("id", Uuid, primary_key=True),
-    Column("policy_id", Uuid, nullable=False, index=True),
+    Column("policy_id", Uuid, nullable=False),
+    Column("partnership_id", Uuid, nullable=False),  # its policy's, for the partnership's lists
     Column("contributor_id", Uuid, nullable=False, index=True),
     Column("stage", String(32), nullable=False),
     Column("cycle", Integer, nullable=False),
@@ -174,3 +176,38 @@ actions = Table(
     Column("done_on", Date),
     Column("position", POSITION, nullable=False),
 )
+
+# What the pages' lists are read by, a page at a time (projections/keyset.py): each in its list's
+# order, so a page is a search from the last row shown, never a scan and sort of the whole table.
+# A partnership's meetings, newest first (then by title); its policies by title.
+Index(
+    "directory_meetings_by_day",
+    meetings.c.partnership_id,
+    meetings.c.held_on.desc(),
+    meetings.c.title,
+    meetings.c.id,
+)
+Index("directory_policies_by_title", policies.c.partnership_id, policies.c.title, policies.c.id)
+# A partnership's contributions awaiting a response, and all of them, in the order they were made;
+# a policy's the same way (the "cites" choices of the decision form).
+# (The response in the middle: "IS NULL" is an equality an index can search on, on both databases.)
+Index(
+    "directory_contributions_awaiting",
+    contributions.c.partnership_id,
+    contributions.c.response,
+    contributions.c.position,
+)
+Index("directory_contributions_by_partnership", contributions.c.partnership_id, contributions.c.position)
+Index("directory_contributions_by_policy", contributions.c.policy_id, contributions.c.position)
+# Every partnership by name (the home page); the published transparency pages by title, and only those.
+Index("directory_partnerships_by_name", partnerships.c.name, partnerships.c.id)
+Index(
+    "directory_policies_published",
+    policies.c.title,
+    policies.c.id,
+    sqlite_where=policies.c.public_page_since.is_not(None),
+    postgresql_where=policies.c.public_page_since.is_not(None),
+)
+# The admin's participants by name (participant_list.py); a participant's partnerships.
+Index("directory_participants_by_name", participants.c.name, participants.c.id)
+Index("directory_members_by_participant", members.c.participant_id)

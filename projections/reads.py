@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -27,6 +29,7 @@ from projections.directory import (
     stages,
     versions,
 )
+from projections.keyset import Cursor, Key, Page, page_of
 
 Row = dict[str, Any]
 
@@ -52,6 +55,27 @@ def all_partnerships(conn: Connection) -> list[Row]:
         member_count.label("members"),
     ).order_by(partnerships.c.name)
     return _rows(conn, query)
+
+
+PARTNERSHIP_KEYS = [Key(partnerships.c.name), Key(partnerships.c.id)]
+
+
+def partnerships_page(
+    conn: Connection, size: int, cursor: Cursor | None = None, only: set[UUID] | None = None
+) -> Page:
+    """The partnerships by name, a page at a time, with how many members and policies each has;
+    `only` those (the ones a person holds a role in), if given. Not counted: that would count the
+    whole table."""
+    query = select(partnerships.c.id, partnerships.c.name, _count_of(policies), _count_of(members, "members"))
+    if only is not None:
+        query = query.where(partnerships.c.id.in_(only))
+    return page_of(conn, query, PARTNERSHIP_KEYS, size, cursor)
+
+
+def _count_of(table: Any, label: str = "policies") -> Any:
+    return (
+        select(func.count()).where(table.c.partnership_id == partnerships.c.id).scalar_subquery().label(label)
+    )
 
 
 def partnership(conn: Connection, partnership_id: UUID) -> Row | None:
@@ -80,6 +104,50 @@ def partnership_meetings(conn: Connection, partnership_id: UUID) -> list[Row]:
         .order_by(meetings.c.held_on.desc(), meetings.c.title)
     )
     return _rows(conn, query)
+
+
+# The partnership page's lists, a page at a time, in the order of their indexes (directory_tables.py).
+# Each is counted: the count is over one partnership's rows in an index.
+MEETING_KEYS = [Key(meetings.c.held_on, descending=True), Key(meetings.c.title), Key(meetings.c.id)]
+POLICY_KEYS = [Key(policies.c.title), Key(policies.c.id)]
+MEMBER_KEYS = [Key(participants.c.name), Key(participants.c.id)]
+# A members' page's address names a member by id alone, never by name.
+MEMBER_CURSOR_KEYS = [Key(participants.c.id)]
+
+
+def partnership_meetings_page(
+    conn: Connection, partnership_id: UUID, size: int, cursor: Cursor | None = None
+) -> Page:
+    """The partnership's meetings, newest first."""
+    query = select(meetings).where(meetings.c.partnership_id == partnership_id)
+    return page_of(conn, query, MEETING_KEYS, size, cursor, counted=True)
+
+
+def partnership_policies_page(
+    conn: Connection, partnership_id: UUID, size: int, cursor: Cursor | None = None
+) -> Page:
+    """The partnership's policies, by title."""
+    query = select(policies).where(policies.c.partnership_id == partnership_id)
+    return page_of(conn, query, POLICY_KEYS, size, cursor, counted=True)
+
+
+def partnership_members_page(
+    conn: Connection, partnership_id: UUID, size: int, cursor: Cursor | None = None
+) -> Page:
+    """The partnership's members, by name. The names are the participants'; the partnership's own
+    members are found by its key in `directory_members`, then sorted: a partnership's size, not the
+    store's."""
+    query = (
+        select(participants.c.id, participants.c.name, members.c.stakeholder_group)
+        .join(members, members.c.participant_id == participants.c.id)
+        .where(members.c.partnership_id == partnership_id)
+    )
+    return page_of(conn, query, MEMBER_KEYS, size, cursor, counted=True, named_by=_member_key)
+
+
+def _member_key(conn: Connection, participant_id: UUID) -> tuple[str, UUID] | None:
+    name = conn.scalar(select(participants.c.name).where(participants.c.id == participant_id))
+    return None if name is None else (name, participant_id)
 
 
 def policy(conn: Connection, policy_id: UUID) -> Row | None:
@@ -114,9 +182,25 @@ def policy_trail(conn: Connection, policy_id: UUID, only: TrailFilter | None = N
     return _rows(conn, policy_trail_query(policy_id, only))
 
 
+TRAIL_KEYS = [Key(audit_trail.trail.c.position)]
+
+
+def policy_trail_page(
+    conn: Connection,
+    policy_id: UUID,
+    only: TrailFilter | None = None,
+    size: int = 50,
+    cursor: Cursor | None = None,
+) -> Page:
+    """One page of the trail, oldest first, as the page filters it, and where it stands in the
+    filtered trail: counted, as the count is over one policy's rows in its index."""
+    query = policy_trail_query(policy_id, only).order_by(None)
+    return page_of(conn, query, TRAIL_KEYS, size, cursor, counted=True)
+
+
 def policy_trail_query(policy_id: UUID, only: TrailFilter | None = None) -> Select:
-    """The trail's rows, oldest first, as the page filters them: the page reads them all, an export
-    streams them."""
+    """The trail's rows, oldest first, as the page filters them: an export streams them all, the
+    page reads them a page at a time (`policy_trail_page`)."""
     only = only or TrailFilter()
     trail = audit_trail.trail
     query = select(trail).where(trail.c.policy_id == policy_id).order_by(trail.c.position)
@@ -236,15 +320,86 @@ def meeting_contributions(conn: Connection, meeting_id: UUID) -> list[Row]:
     return _rows(conn, query)
 
 
-def partnership_contributions(conn: Connection, partnership_id: UUID) -> list[Row]:
-    """Every contribution on the partnership's policies, oldest first, with its policy's title."""
-    query = (
+# A partnership's contributions, a page at a time: those awaiting a response oldest first (the
+# longest waiting at the top), those answered newest first. Counted: over one partnership's index.
+AWAITING_KEYS = [Key(contributions.c.position)]
+ANSWERED_KEYS = [Key(contributions.c.position, descending=True)]
+
+
+def _partnership_contributions(partnership_id: UUID) -> Select:
+    return (
         select(contributions, policies.c.title.label("policy_title"))
         .join(policies, policies.c.id == contributions.c.policy_id)
-        .where(policies.c.partnership_id == partnership_id)
-        .order_by(policies.c.title, contributions.c.position)
+        .where(contributions.c.partnership_id == partnership_id)
     )
-    return _rows(conn, query)
+
+
+def contributions_awaiting_page(
+    conn: Connection, partnership_id: UUID, size: int, cursor: Cursor | None = None
+) -> Page:
+    query = _partnership_contributions(partnership_id).where(contributions.c.response.is_(None))
+    return page_of(conn, query, AWAITING_KEYS, size, cursor, counted=True)
+
+
+def contributions_answered_page(
+    conn: Connection, partnership_id: UUID, size: int, cursor: Cursor | None = None
+) -> Page:
+    query = _partnership_contributions(partnership_id).where(contributions.c.response.is_not(None))
+    return page_of(conn, query, ANSWERED_KEYS, size, cursor, counted=True)
+
+
+def citable_contributions(
+    conn: Connection,
+    policy_ids: list[UUID],
+    limit: int,
+    words: str = "",
+    chosen: list[UUID] | None = None,
+) -> tuple[list[Row], bool]:
+    """The contributions a decision on one of the policies may cite, as the decision form offers
+    them, newest first, at most `limit`: for one policy, those at its current stage and cycle
+    first. Only those whose words or pseudonym hold every word of `words`, or whose id it holds (a
+    contribution's address pasted in). Any already `chosen` come first, so a form sent back with a
+    mistake keeps them. Returns the rows, and whether more matched than `limit`."""
+    if not policy_ids:
+        return [], False
+    citable = (
+        select(contributions, policies.c.title.label("policy_title"))
+        .join(policies, policies.c.id == contributions.c.policy_id)
+        .where(contributions.c.policy_id.in_(policy_ids))
+    )
+    found = _rows(conn, citable.where(contributions.c.id.in_(chosen))) if chosen else []
+    query = citable.where(contributions.c.id.not_in([row["id"] for row in found]))
+    ids = _ids_in(words)
+    if ids:
+        query = query.where(contributions.c.id.in_(ids))
+    else:
+        for word in words.split():
+            pattern = f"%{word.lower()}%"
+            query = query.where(
+                func.lower(contributions.c.text).like(pattern)
+                | func.lower(func.coalesce(contributions.c.pseudonym, "")).like(pattern)
+            )
+    newest = contributions.c.position.desc()
+    first: list[Row] = []
+    now = conn.execute(
+        select(policies.c.stage, policies.c.cycle).where(policies.c.id == policy_ids[0])
+    ).first()
+    if len(policy_ids) == 1 and now is not None and now.stage is not None:
+        this_stage = (contributions.c.stage == now.stage) & (contributions.c.cycle == now.cycle)
+        first = _rows(conn, query.where(this_stage).order_by(newest).limit(limit + 1))
+        query = query.where(~this_stage)
+    offered = first + _rows(conn, query.order_by(newest).limit(limit + 1 - len(first)))
+    return found + offered[:limit], len(offered) > limit
+
+
+def _ids_in(text: str) -> list[UUID]:
+    found = []
+    for candidate in re.findall(r"[0-9a-fA-F]{8}-?(?:[0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}", text):
+        try:
+            found.append(UUID(candidate))
+        except ValueError:
+            continue
+    return found
 
 
 def contribution(conn: Connection, contribution_id: UUID) -> Row | None:
@@ -300,6 +455,18 @@ def names(conn: Connection) -> dict[str, str]:
     found = {}
     for table in (participants, directory.operators):
         found.update({str(row.id): row.name for row in conn.execute(select(table.c.id, table.c.name))})
+    return found
+
+
+def names_of(conn: Connection, ids: Iterable[UUID | None]) -> dict[str, str]:
+    """The names of these participants and operators (by id as text, as `names` has them): what a
+    page of a list needs, rather than every name in the store."""
+    wanted = {i for i in ids if i is not None}
+    found: dict[str, str] = {}
+    if wanted:
+        for table in (participants, directory.operators):
+            query = select(table.c.id, table.c.name).where(table.c.id.in_(wanted))
+            found.update({str(row.id): row.name for row in conn.execute(query)})
     return found
 
 

@@ -19,6 +19,7 @@ from domain.policies import Policy
 from domain.vocabulary import RESPONSES
 from projections import audit_tables, evidence
 from projections.directory_tables import contributions, decision_changes, decisions, partnerships, policies
+from projections.keyset import Cursor, Key, Page, page_of
 from projections.runner import recorded_day
 
 Row = dict[str, Any]
@@ -66,12 +67,21 @@ _PUBLISHED = select(
 
 
 def published_policies(conn: Connection) -> list[Row]:
-    """Every policy whose page is published, by partnership then title. Not paginated: a handful a
-    partnership, and the home page lists them all."""
+    """Every policy whose page is published, by partnership then title."""
     query = _PUBLISHED.where(policies.c.public_page_since.is_not(None)).order_by(
         partnerships.c.name, policies.c.title
     )
     return _rows(conn, query)
+
+
+PUBLISHED_KEYS = [Key(policies.c.title), Key(policies.c.id)]
+
+
+def published_policies_page(conn: Connection, size: int, cursor: Cursor | None = None) -> Page:
+    """The policies whose page is published, by title, a page at a time (the home page's list), in
+    the order of their own partial index: not counted, as that would count every published page."""
+    query = _PUBLISHED.where(policies.c.public_page_since.is_not(None))
+    return page_of(conn, query, PUBLISHED_KEYS, size, cursor)
 
 
 def published_policy(conn: Connection, policy_id: UUID) -> Row | None:

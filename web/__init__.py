@@ -35,7 +35,7 @@ from domain.vocabulary import (
     STAKEHOLDER_GROUPS,
     group_label,
 )
-from web import access, csrf
+from web import access, csrf, paging
 from web.mailer import postman_for
 
 # What became of a decision, as the pages say it.
@@ -109,6 +109,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     Htmx(app)
     csrf.init_app(app)
     _register_template_helpers(app)
+    paging.init_app(app)
 
     # One blueprint per area. An area's routes may sit in more than one module (the pages, and the
     # one-thing-per-page forms that record its facts): importing a module adds its routes.

@@ -1,5 +1,6 @@
 """Responding to contributions ("you said, we did"): one contribution, its response and the
-decisions that cite it, and a partnership's contributions with those awaiting a response first.
+decisions that cite it, and a partnership's contributions with those awaiting a response first,
+each list a page at a time.
 
 The response form posts to its own URL: with htmx the contribution's record is swapped in place,
 without JavaScript a success redirects back with a message and an error re-renders the page.
@@ -16,10 +17,11 @@ from werkzeug.datastructures import MultiDict
 from cotrace import checkpoints
 from domain.errors import Problems
 from projections import reads
-from web import commands, forms
+from web import commands, forms, paging
 from web.answers import answer_form
 
 bp = Blueprint("contributions", __name__)
+CONTRIBUTIONS_PAGE = 25
 
 
 @bp.get("/contributions/<uuid:contribution_id>")
@@ -75,6 +77,8 @@ def receipt(contribution_id: UUID) -> ResponseReturnValue:
 
 @bp.get("/partnerships/<uuid:partnership_id>/contributions")
 def for_partnership(partnership_id: UUID) -> ResponseReturnValue:
+    awaiting_from = paging.cursor(reads.AWAITING_KEYS, prefix="awaiting_", anchor="awaiting")
+    answered_from = paging.cursor(reads.ANSWERED_KEYS, prefix="answered_", anchor="answered")
     with commands.reading() as conn:
         partnership = reads.partnership(conn, partnership_id)
         if partnership is None:
@@ -82,7 +86,12 @@ def for_partnership(partnership_id: UUID) -> ResponseReturnValue:
         return render_template(
             "partnership_contributions.html",
             partnership=partnership,
-            contributions=reads.partnership_contributions(conn, partnership_id),
+            awaiting=reads.contributions_awaiting_page(
+                conn, partnership_id, CONTRIBUTIONS_PAGE, awaiting_from
+            ),
+            answered=reads.contributions_answered_page(
+                conn, partnership_id, CONTRIBUTIONS_PAGE, answered_from
+            ),
             names=reads.names(conn),
         )
 

@@ -24,6 +24,11 @@ from web.forms import Form
 
 bp = Blueprint("meetings", __name__)
 
+# The contributions the decision form offers to cite, at most, newest first; a search finds others.
+CITES_SHOWN = 30
+# The partnership's contributions awaiting a response the page lists; the rest are a link away.
+AWAITING_SHOWN = 10
+
 # Every form on the page, by the name its errors and typed values are kept under, and the section
 # a plain (no JavaScript) success returns to.
 SECTIONS = {
@@ -187,6 +192,18 @@ def approve_minutes(meeting_id: UUID) -> ResponseReturnValue:
     )
 
 
+def _cites_policies(policies: list[dict], values: MultiDict) -> list[dict]:
+    """The policies whose contributions the decision form offers to cite: the one asked for (by
+    the search, or chosen in a form sent back with a mistake), the partnership's only one, or
+    else all of them."""
+    for asked in (request.args.get("cites_policy"), values.get("policy_id")):
+        wanted = forms.uuid_or_none(asked)
+        chosen = [p for p in policies if p["id"] == wanted]
+        if chosen:
+            return chosen
+    return policies
+
+
 def _votes(problems: Problems, form: Form) -> VoteTally | None:
     if forms.text(form, "method") != "vote":
         return None
@@ -234,16 +251,31 @@ def _render(
         if meeting is None:
             abort(404)
         partnership_id = meeting["partnership_id"]
+        policies = reads.partnership_policies(conn, partnership_id)
+        decision_values = (values or {}).get("decision") or MultiDict()
+        cites_policies = _cites_policies(policies, decision_values)
+        cites_words = forms.text(request.args, "cites_words")
+        cites, more_cites = reads.citable_contributions(
+            conn,
+            [p["id"] for p in cites_policies],
+            CITES_SHOWN,
+            cites_words,
+            chosen=forms.uuids(decision_values, "cites"),
+        )
         context = dict(
             meeting=meeting,
             partnership=reads.partnership(conn, partnership_id),
             members=reads.partnership_members(conn, partnership_id),
-            policies=reads.partnership_policies(conn, partnership_id),
+            policies=policies,
             attendance=reads.meeting_attendance(conn, meeting_id),
             agenda=reads.meeting_agenda(conn, meeting_id),
             adjustments=reads.meeting_adjustments(conn, meeting_id),
             contributions=reads.meeting_contributions(conn, meeting_id),
-            policy_contributions=reads.partnership_contributions(conn, partnership_id),
+            awaiting=reads.contributions_awaiting_page(conn, partnership_id, AWAITING_SHOWN),
+            cites=cites,
+            more_cites=more_cites,
+            cites_policy=cites_policies[0] if len(cites_policies) == 1 else None,
+            cites_words=cites_words,
             decisions=reads.meeting_decisions(conn, meeting_id),
             actions=reads.meeting_actions(conn, meeting_id),
             names=reads.names(conn),

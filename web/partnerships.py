@@ -14,7 +14,7 @@ from domain.errors import Problems
 from domain.vocabulary import STAKEHOLDER_GROUPS
 from projections import private_links, reads, thresholds, transparency_pages
 from projections.access import changes_in
-from web import access, commands, forms
+from web import access, commands, forms, paging
 from web.answers import answer_form
 from web.form_pages import Field, form_page
 from web.forms import Form
@@ -24,6 +24,13 @@ bp = Blueprint("partnerships", __name__)
 GROUP_OPTIONS = [(code, group.label) for code, group in STAKEHOLDER_GROUPS.items()]
 # The page shows the latest changes to who holds which role; the whole trail is in the event log.
 ROLE_CHANGES_SHOWN = 10
+# The home page's lists, a page at a time.
+PARTNERSHIPS_PAGE = 25
+PUBLISHED_PAGE = 25
+# A partnership's lists a page at a time, each moved through on its own (web/paging.py).
+MEETINGS_PAGE = 25
+POLICIES_PAGE = 25
+MEMBERS_PAGE = 50
 
 
 @bp.get("/")
@@ -31,11 +38,14 @@ def index() -> ResponseReturnValue:
     """The published transparency pages, for anyone; and, to the signed-in, the partnerships they
     hold a role in (an admin: all of them). The public learns nothing of the rest."""
     principal = access.current()
+    published_from = paging.cursor(transparency_pages.PUBLISHED_KEYS, prefix="published_", anchor="published")
+    partnerships_from = paging.cursor(reads.PARTNERSHIP_KEYS, prefix="partnerships_")
     with commands.reading() as conn:
-        published = transparency_pages.published_policies(conn)
-        partnerships = reads.all_partnerships(conn) if principal is not None else []
-    if principal is not None and not principal.is_admin:  # only those one holds a role in
-        partnerships = [p for p in partnerships if p["id"] in principal.grants.roles]
+        published = transparency_pages.published_policies_page(conn, PUBLISHED_PAGE, published_from)
+        partnerships = None
+        if principal is not None:  # an admin sees all; anyone else only those they hold a role in
+            only = None if principal.is_admin else set(principal.grants.roles)
+            partnerships = reads.partnerships_page(conn, PARTNERSHIPS_PAGE, partnerships_from, only)
     return render_template("index.html", partnerships=partnerships, published=published)
 
 
@@ -113,24 +123,39 @@ def schedule_meeting(partnership_id: UUID) -> ResponseReturnValue:
 
 
 def _render(partnership_id: UUID, values: Form | None = None, errors: dict[str, str] | None = None) -> str:
+    cursors = {
+        name: paging.cursor(keys, prefix=f"{name}_", anchor=name)
+        for name, keys in (
+            ("policies", reads.POLICY_KEYS),
+            ("meetings", reads.MEETING_KEYS),
+            ("members", reads.MEMBER_CURSOR_KEYS),
+        )
+    }
     with commands.reading() as conn:
         partnership = reads.partnership(conn, partnership_id)
         if partnership is None:
             abort(404)
-        members = reads.partnership_members(conn, partnership_id)
+        members = reads.partnership_members_page(conn, partnership_id, MEMBERS_PAGE, cursors["members"])
         # One more than shown, to know whether to say that only the latest are shown.
         role_changes = changes_in(conn, partnership_id, limit=ROLE_CHANGES_SHOWN + 1)
+        threshold_changes = thresholds.changes_of(conn, partnership_id)
         return render_template(
             "partnership.html",
             partnership=partnership,
             members=members,
-            policies=reads.partnership_policies(conn, partnership_id),
-            meetings=reads.partnership_meetings(conn, partnership_id),
-            names=reads.names(conn),
+            policies=reads.partnership_policies_page(
+                conn, partnership_id, POLICIES_PAGE, cursors["policies"]
+            ),
+            meetings=reads.partnership_meetings_page(
+                conn, partnership_id, MEETINGS_PAGE, cursors["meetings"]
+            ),
+            names=reads.names_of(
+                conn, [partnership["chair_id"], *(c["recorded_by"] for c in threshold_changes)]
+            ),
             judged=thresholds.judged_by(conn, partnership_id),
-            threshold_changes=thresholds.changes_of(conn, partnership_id),
+            threshold_changes=threshold_changes,
             # Which links are revoked, for the chair; the links themselves are shown one at a time.
-            revoked_links=private_links.revoked_among(conn, [m["id"] for m in members])
+            revoked_links=private_links.revoked_among(conn, [m["id"] for m in members.rows])
             if access.may_record()
             else set(),
             role_changes=role_changes[:ROLE_CHANGES_SHOWN],

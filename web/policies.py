@@ -3,7 +3,8 @@
 The trail is filtered by a GET form (stage, stakeholder group, kind, happened between two dates) and
 can be shown "as of" a day: the policy and its trail as they stood at the end of it. Without
 JavaScript the form reloads the page; with htmx it fetches only the policy's record and pushes the
-address, so the filtered view can be bookmarked and shared either way.
+address, so the filtered view can be bookmarked and shared either way. The trail is shown a page at
+a time (TRAIL_PAGE rows), and the links to the next and previous pages keep the filters.
 """
 
 from __future__ import annotations
@@ -19,20 +20,23 @@ from domain.errors import Problems
 from domain.vocabulary import STAGES, STAKEHOLDER_GROUPS
 from projections import reads
 from projections.audit_trail import KIND_FILTERS
+from projections.keyset import Cursor
 from projections.reads import TrailFilter
-from web import commands, forms
+from web import commands, forms, paging
 from web.as_of import read_as_of
 
 bp = Blueprint("policies", __name__)
 
 FILTER_ORDER = ["stage", "group", "kind", "from", "to", "as_of", "reading"]
+# Rows of the trail a page shows: enough to read through, few enough to stay quick at any size.
+TRAIL_PAGE = 50
 
 
 @bp.get("/policies/<uuid:policy_id>")
 def show(policy_id: UUID) -> ResponseReturnValue:
     args = request.args
     only, errors = trail_filter(args)
-    context = _context(policy_id, only, args, errors)
+    context = _context(policy_id, only, args, errors, paging.cursor(reads.TRAIL_KEYS, anchor="audit-trail"))
     # A history restore asks for the whole page, even though it comes from htmx.
     partial = bool(request.htmx) and not request.headers.get("HX-History-Restore-Request")
     response = render_template("_policy_record.html" if partial else "policy.html", **context)
@@ -46,7 +50,9 @@ def page(policy_id: UUID, **extra: Any) -> str:
     return render_template("policy.html", **_context(policy_id, TrailFilter(), MultiDict(), {}), **extra)
 
 
-def _context(policy_id: UUID, only: TrailFilter, args: MultiDict, errors: dict[str, str]) -> dict[str, Any]:
+def _context(
+    policy_id: UUID, only: TrailFilter, args: MultiDict, errors: dict[str, str], cursor: Cursor | None = None
+) -> dict[str, Any]:
     with commands.reading() as conn:
         policy = reads.policy(conn, policy_id)
         if policy is None:
@@ -61,7 +67,7 @@ def _context(policy_id: UUID, only: TrailFilter, args: MultiDict, errors: dict[s
             stages=stages,
             current=stages[-1] if stages else None,
             milestones=reads.policy_adopted_and_retired(conn, policy_id, only.as_of, only.as_recorded),
-            trail=reads.policy_trail(conn, policy_id, only),
+            trail=reads.policy_trail_page(conn, policy_id, only, TRAIL_PAGE, cursor),
             as_of=only.as_of,
             as_recorded=only.as_recorded,
             filtered=any(args.get(name) for name in FILTER_ORDER if name not in ("as_of", "reading")),

@@ -35,14 +35,18 @@ RUNG_OPTIONS = [
 ]
 
 
+# The meetings a form offers to choose from: the most recent, as a partnership's can run to thousands.
+MEETINGS_OFFERED = 50
+
+
 def policy_or_404(policy_id: UUID) -> tuple[dict, list[dict], list[dict]]:
-    """The policy, its partnership's members (as options) and meetings."""
+    """The policy, its partnership's members (as options) and most recent meetings."""
     with commands.reading() as conn:
         policy = reads.policy(conn, policy_id)
         if policy is None:
             abort(404)
         members = reads.partnership_members(conn, policy["partnership_id"])
-        meetings = reads.partnership_meetings(conn, policy["partnership_id"])
+        meetings = reads.partnership_meetings_page(conn, policy["partnership_id"], MEETINGS_OFFERED).rows
     return policy, members, meetings
 
 
@@ -192,7 +196,8 @@ def rate(policy_id: UUID) -> ResponseReturnValue:
                 "meeting_id",
                 "Meeting where it was rated",
                 "select",
-                hint="Optional. Leave as it is and give a date if it was rated elsewhere",
+                hint="Optional. Leave as it is and give a date if it was rated elsewhere, or at a "
+                f"meeting older than the {MEETINGS_OFFERED} most recent",
                 options=[(m["id"], f"{m['title']}, {m['held_on']:%d %B %Y}") for m in meetings],
             ),
             Field("happened_on", "Date of the rating, if not at a meeting", "date"),

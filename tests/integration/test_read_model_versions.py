@@ -3,7 +3,7 @@ instead of failing on a column its old tables do not have."""
 
 from __future__ import annotations
 
-from sqlalchemy import text, update
+from sqlalchemy import inspect, text, update
 
 from cotrace.services import open_services
 from projections.runner import read_model_versions
@@ -37,5 +37,47 @@ def test_an_evidence_table_of_an_older_shape_is_rebuilt_at_start(database_url):
                 .where(read_model_versions.c.projection == "evidence")
             )
         assert version == 2
+    finally:
+        upgraded.close()
+
+
+def test_a_trail_and_a_directory_built_before_their_pages_are_rebuilt_with_their_indexes(database_url):
+    """Version 1 of the trail and 2 of the directory had none of the indexes the pages' lists are
+    read by (nor each contribution's partnership): an upgrade rebuilds them, to the same rows."""
+    first = open_services(database_url, today=lambda: TODAY)
+    story = Riverside.set_up(first.app, TODAY)
+    story.app.submit_contribution(
+        story.actor, story.policy, story.people["amira"], "view", "Ask us first", "email", TODAY
+    )
+    first.read_models.catch_up()
+    before = snapshot(first)
+    with first.engine.begin() as conn:
+        for index in (
+            "audit_trail_by_policy",
+            "directory_meetings_by_day",
+            "directory_contributions_awaiting",
+        ):
+            conn.execute(text(f"DROP INDEX {index}"))
+        for name, version in (("audit_trail", 1), ("directory", 2)):
+            conn.execute(
+                update(read_model_versions)
+                .where(read_model_versions.c.projection == name)
+                .values(version=version)
+            )
+    first.close()
+
+    upgraded = open_services(database_url, today=lambda: TODAY)
+    try:
+        assert snapshot(upgraded) == before
+        indexes = {
+            index["name"]
+            for table in ("audit_trail", "directory_meetings", "directory_contributions")
+            for index in inspect(upgraded.engine).get_indexes(table)
+        }
+        assert {
+            "audit_trail_by_policy",
+            "directory_meetings_by_day",
+            "directory_contributions_awaiting",
+        } <= indexes
     finally:
         upgraded.close()

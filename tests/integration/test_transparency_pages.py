@@ -78,8 +78,10 @@ def test_a_directory_of_the_shape_before_transparency_pages_is_rebuilt_at_start(
     story.app.publish_transparency_page(story.actor, story.policy)
     first.read_models.catch_up()
     before = snapshot(first)
-    # As an installation built before transparency pages: version 1, no such column.
+    # As an installation built before transparency pages: version 1, no such column (and no index
+    # of the published pages on it, which SQLite would not drop with the column).
     with first.engine.begin() as conn:
+        conn.execute(text("DROP INDEX directory_policies_published"))
         conn.execute(text("ALTER TABLE directory_policies DROP COLUMN public_page_since"))
         conn.execute(
             update(read_model_versions)
