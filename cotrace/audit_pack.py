@@ -281,13 +281,15 @@ def _write(
     return Made(scope, count, signed, len(published))
 
 
-def check_on_server(services: Any, settings: Any = None) -> verify_audit_pack.Report:
-    """The auditor's check, run here: the whole installation's pack, written to a file with no name
-    and checked by `verify_audit_pack.py` with this installation's verifier key, as an auditor would
-    check it offline. Raises what `write` raises."""
+def check_on_server(
+    services: Any, scope: Scope | None = None, settings: Any = None
+) -> verify_audit_pack.Report:
+    """The auditor's check, run here: the pack of `scope` (the whole installation by default),
+    written to a file with no name and checked by `verify_audit_pack.py` with this installation's
+    verifier key, as an auditor would check it offline. Raises what `write` raises."""
     vkey = checkpoints.signer_of(services, settings).verifier.vkey
     with tempfile.TemporaryFile() as file:
-        write(services, Scope("installation"), file, settings=settings)
+        write(services, scope or Scope("installation"), file, settings=settings)
         file.seek(0)
         return verify_audit_pack.verify(file, vkey)
 

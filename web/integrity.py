@@ -14,7 +14,8 @@ from flask.typing import ResponseReturnValue
 
 from cotrace import audit_pack, checkpoints
 from cotrace.sealing import verify_log
-from web import commands
+from domain.accounts import AUDITOR, CHAIR
+from web import access, commands
 
 bp = Blueprint("integrity", __name__)
 
@@ -53,7 +54,7 @@ def auditors_check() -> ResponseReturnValue:
     like a pack's download, it signs a checkpoint only when the log grew since the last."""
     services = commands.services()
     try:
-        report = audit_pack.check_on_server(services)
+        checked = [(scope, audit_pack.check_on_server(services, scope)) for scope in _scopes_to_check()]
     except checkpoints.NoSigningKey:
         return render_template(
             "problem.html",
@@ -65,4 +66,17 @@ def auditors_check() -> ResponseReturnValue:
         ), 503
     with services.engine.connect() as conn:
         latest = checkpoints.latest(conn)
-    return render_template("integrity_check.html", report=report, latest=latest)
+    return render_template("integrity_check.html", checked=checked, latest=latest)
+
+
+def _scopes_to_check() -> list[audit_pack.Scope]:
+    """An admin's check covers the whole installation; a chair's or an auditor's, the partnerships
+    they hold that role in, each its own pack: the report names policies, and each person reads only
+    their own partnerships' (web/access.py)."""
+    principal = access.current()
+    if principal is not None and principal.is_admin:
+        return [audit_pack.Scope("installation")]
+    mine = [p for p, roles in principal.grants.roles.items() if roles & {AUDITOR, CHAIR}] if principal else []
+    with commands.reading() as conn:
+        scopes = [audit_pack.partnership_scope(conn, p) for p in mine]
+    return sorted(scopes, key=lambda scope: scope.title)

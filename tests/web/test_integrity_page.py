@@ -75,3 +75,16 @@ def test_the_auditors_check_says_plainly_when_there_is_no_key(client, story):
     answer = client.get("/integrity/auditors-check")
     assert answer.status_code == 503
     assert "cotrace keygen" in answer.get_data(as_text=True)
+
+
+def test_an_auditor_s_check_covers_their_own_partnerships_and_names_no_other_s_policy(flask_app, story):
+    from tests.web.test_private_links import account_with_role
+
+    checkpoints.keygen(flask_app.extensions["cotrace"].settings)
+    elsewhere = story.app.form_partnership(story.actor, "Elsewhere SEND Partnership")
+    story.app.start_policy(story.actor, elsewhere, "Elsewhere's secret strategy", "authority", story.today)
+    auditor = account_with_role(flask_app, story, "Audrey Auditor", AUDITOR)
+    page = html.unescape(auditor.get("/integrity/auditors-check").get_data(as_text=True))
+    assert "Riverside EHE Policy Partnership" in page and "Passed: every check passed." in page
+    assert "policy 'EHE policy': the verdicts judged again agree" in page
+    assert "Elsewhere" not in page
