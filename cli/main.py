@@ -389,18 +389,31 @@ def keygen(installation: Installation, origin: str | None, force: bool) -> None:
 def checkpoint(installation: Installation) -> None:
     """Sign a checkpoint of the log as sealed now, once it is consistent with the last one."""
     from cotrace import checkpoints
+    from cotrace.sealing import verify_log
 
     services = installation.services
+    # The seal is signed, not the events: a log whose events no longer match it is said first.
+    with services.engine.connect() as conn:
+        verified = verify_log(conn, services.app.recorder.events_record_cls.__table__)
+    if not verified.ok:
+        for problem in verified.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(
+            "The log is NOT as it was sealed (the problems above): no checkpoint was signed. The seal "
+            "itself is intact; keep the checkpoints given out so far as evidence of what it said."
+        )
     try:
         signed = checkpoints.sign_checkpoint(services, installation.settings)
     except (checkpoints.NoSigningKey, checkpoints.Inconsistent) as refused:
         raise click.ClickException(str(refused)) from None
+    # What was done on standard error; the checkpoint alone on standard output, to save as a file.
     if signed.new:
-        click.echo(f"Signed a checkpoint of {signed.size} events:")
+        click.echo(f"Signed a checkpoint of {signed.size} events:", err=True)
     else:
         click.echo(
             f"The log has not grown since the checkpoint of {signed.signed_at:%Y-%m-%d %H:%M} UTC, "
-            f"which already signs its {signed.size} events:"
+            f"which already signs its {signed.size} events:",
+            err=True,
         )
     click.echo(signed.note, nl=False)
 
@@ -418,10 +431,14 @@ def audit_pack(
     OUT (a .zip), for an auditor to check with verify_audit_pack.py (docs/seal.md)."""
     from cotrace import audit_pack, checkpoints, levels, sealing
 
-    if policy and partnership:
+    if policy is not None and partnership is not None:
         raise click.UsageError("Give --policy or --partnership, not both.")
+    if "" in (policy, partnership):
+        raise click.BadParameter("Name the record: its id, or a piece of its title or name.")
     if out.exists() and not force:
         raise click.ClickException(f"{out} exists already: it was left as it is. Add --force to replace it.")
+    if not out.parent.is_dir():
+        raise click.ClickException(f"There is no folder {out.parent} to write the pack in.")
     services = installation.services
     services.read_models.catch_up()
     with services.engine.connect() as conn:
@@ -444,12 +461,14 @@ def audit_pack(
             made = audit_pack.write(services, scope, out, progress=progress, settings=installation.settings)
         except (checkpoints.NoSigningKey, checkpoints.Inconsistent, sealing.LogTampered) as refused:
             raise click.ClickException(f"No pack was written. {refused}") from None
+    what = "the whole installation" if scope.whole_log else scope.title
     click.echo(
-        f"Wrote the audit pack of {scope.title} to {out}: {made.events} events of a log of "
+        f"Wrote the audit pack of {what} to {out}: {made.events} events of a log of "
         f"{made.checkpoint.size}, and the verdicts of {made.policies} "
         f"{'policy' if made.policies == 1 else 'policies'}."
     )
-    click.echo(f"Check it with: python3 verify_audit_pack.py {out} --key VERIFIER-KEY")
+    vkey = checkpoints.signer_of(services, installation.settings).verifier.vkey
+    click.echo(f'Check it with: python3 verify_audit_pack.py {out} --key "{vkey}"')
 
 
 @group.command("create-admin")

@@ -39,7 +39,8 @@ import domain
 import verify_audit_pack
 from cotrace import checkpoints, levels, sealing
 from cotrace.seal import merkle
-from cotrace.seal.signed_note import sign_note
+from cotrace.seal.checkpoint import verify_checkpoint
+from cotrace.seal.signed_note import NoteError, sign_note
 from domain.evidence import assess_policy, facts_as_json
 from projections import evidence
 from projections.directory_tables import (
@@ -218,13 +219,17 @@ def _write(
     with services.engine.connect() as conn:
         hashes = checkpoints.leaf_hashes(conn, signed.size)
         tree = merkle.Tree(hashes)
-        earlier = list(
-            conn.execute(
+        # The checkpoints this key signed: those of a key replaced since (`keygen --force`) verify
+        # only with that key, which an auditor kept with them.
+        earlier = [
+            row
+            for row in conn.execute(
                 select(checkpoints.checkpoints)
                 .where(checkpoints.checkpoints.c.size <= signed.size)
                 .order_by(checkpoints.checkpoints.c.id)
             )
-        )
+            if _signed_by(row.note, key)
+        ]
         # A pack of part of the log: the sequence numbers of its events first (numbers only), then
         # the events themselves a batch at a time, in the log's order.
         chosen = None if wanted is None else _sequences(conn, events_table, wanted, signed.size)
@@ -292,6 +297,14 @@ def check_on_server(
         write(services, scope or Scope("installation"), file, settings=settings)
         file.seek(0)
         return verify_audit_pack.verify(file, vkey)
+
+
+def _signed_by(note: str, key: Any) -> bool:
+    try:
+        verify_checkpoint(note, [key.verifier], key.name)
+    except NoteError:
+        return False
+    return True
 
 
 def _published(conn: Connection, policy_id: UUID, today: date) -> dict[str, Any]:

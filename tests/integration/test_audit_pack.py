@@ -344,7 +344,7 @@ def test_the_command_writes_a_pack_and_refuses_what_it_cannot_do(runner, service
     assert runner.invoke(["audit-pack", str(out), "--force"]).exit_code == 0
     assert (
         "no partnership with 'nowhere'"
-        in runner.invoke(["audit-pack", "x.zip", "--partnership", "nowhere"]).output
+        in runner.invoke(["audit-pack", str(tmp_path / "y.zip"), "--partnership", "nowhere"]).output
     )
 
 
@@ -400,3 +400,35 @@ def test_an_event_of_the_wrong_shape_fails_the_pack_and_never_crashes_the_verifi
         # Named where it is, by a check of the events, not by the last resort against the unforeseen.
         assert any("line 4" in f or "event 3 " in f for f in report.failures), report.failures
         assert not any("could not be checked" in f for f in report.failures), report.failures
+
+
+def test_a_pack_signed_after_the_key_was_replaced_passes_with_the_new_key(runner, services, vkey, demo):
+    checkpoints.sign_checkpoint(services)  # signed with the key replaced below
+    made = runner.invoke(["keygen", "--force"])
+    assert made.exit_code == 0, made.output
+    new = vkey_from(made.output)
+    data = pack_of(services)
+    report = check(data, new)
+    assert report.ok, report.text()
+    assert members(data)["checkpoints.jsonl"].count(b"\n") == 1  # the new key's own, not the old one's
+
+
+def test_a_checkpoint_is_refused_for_a_log_not_as_sealed(runner, services, vkey, demo):
+    events = services.app.recorder.events_record_cls.__table__
+    with services.engine.begin() as conn:
+        state = conn.scalar(select(events.c.state).where(events.c.id == 20))
+        conn.execute(update(events).where(events.c.id == 20).values(state=bytes(state) + b" "))
+    refused = runner.invoke(["checkpoint"])
+    assert refused.exit_code == 1
+    assert "Event 20" in refused.output and "no checkpoint was signed" in refused.output
+
+
+def test_the_command_says_plainly_when_the_folder_for_the_pack_is_not_there(
+    runner, services, vkey, demo, tmp_path
+):
+    refused = runner.invoke(["audit-pack", "/nowhere/at/all/pack.zip"])
+    assert refused.exit_code == 1
+    assert "There is no folder /nowhere/at/all to write the pack in." in refused.output
+    assert "Traceback" not in refused.output
+    assert "Name the record" in runner.invoke(["audit-pack", str(tmp_path / "x.zip"), "--policy", ""]).output
+    assert not (tmp_path / "x.zip").exists()
