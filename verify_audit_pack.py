@@ -181,7 +181,9 @@ class Key:
             raise Failed("the verifier key is not an Ed25519 key")
         key_id = sha256(parts[0].encode() + b"\n" + typed)[:4]
         if key_id.hex() != parts[1]:
-            raise Failed("the verifier key's ID does not match its name and key")
+            raise Failed(
+                "the verifier key's ID does not match its name and key: check it was copied whole and exactly"
+            )
         return cls(parts[0], key_id, typed[1:])
 
     def check(self, note: str, what: str) -> str:
@@ -268,6 +270,7 @@ class Report:
     failures: list[str] = field(default_factory=list)
     passed: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    own_key: bool = False  # checked with the key the pack names for itself, not one given
 
     def fail(self, what: str) -> None:
         self.failures.append(what)
@@ -286,6 +289,11 @@ class Report:
         verdict = (
             "PASSED: every check passed." if self.ok else f"FAILED: {len(self.failures)} check(s) failed."
         )
+        if self.ok and self.own_key:
+            verdict = (
+                "PASSED, with the key the pack names for itself: the pack is whole, but who made it "
+                "is shown only by checking again with --key and the verifier key you were given."
+            )
         return "\n".join([*lines, verdict]) + "\n"
 
 
@@ -354,6 +362,7 @@ def _verify(
 ) -> None:
     if vkey is None:
         vkey = pack.text("verifier_key.txt")
+        report.own_key = True
         report.notes.append(
             "The key used is the one the pack names for itself: it proves the pack is whole, not who "
             "made it. Check it against the verifier key you were given, or pass it with --key."
@@ -362,7 +371,7 @@ def _verify(
 
     # The manifest, signed; every file as the manifest lists it.
     manifest_bytes = pack.read("manifest.json")
-    text = key.check(pack.text("manifest.sig"), "the manifest's signature")
+    text = key.check(pack.text("manifest.sig"), "the pack's manifest")
     expected = f"{key.name}\naudit pack manifest\nsha256 {hashlib.sha256(manifest_bytes).hexdigest()}\n"
     if text != expected:
         raise Failed("the manifest is not the one its signature signs: it was changed")
@@ -455,7 +464,10 @@ def _check_against_head(
     claims: list[tuple[int, bytes, str]],
 ) -> None:
     if earlier.size > head.size:
-        report.fail(f"{what} signs {earlier.size} events, more than the pack's {head.size}: the log shrank")
+        report.fail(
+            f"{what} signs {earlier.size} events, more than the {head.size} of this pack: the pack was "
+            "made before that checkpoint (ask for a newer pack), or the log has lost events since"
+        )
     elif earlier.size == 0:
         if earlier.root != sha256(b""):
             report.fail(f"{what} signs an empty log with a root that is not the empty tree's")
@@ -591,6 +603,7 @@ def _events(
     present: dict[str, list[str]] = {}  # meeting id (hex) -> who was present, as last recorded
     seen: dict[int, dict[str, Any]] = {}
     last_sequence = last_id = -1
+    next_sequence = 0  # the number the next event of a whole log should have
     checked = 0
     started = time.monotonic()
     if 0 in roots_at:
@@ -616,11 +629,16 @@ def _events(
                 continue
             leaf = leaf_hash(entry)
             if whole:
-                if sequence != frontier.size:
-                    report.fail(
-                        f"{_where(sequence, topic, number)}: expected event {frontier.size} here; "
-                        "the sequence is not dense"
+                if sequence != next_sequence:  # said once for each place the sequence breaks
+                    gap = (
+                        f"event {next_sequence} is missing before it"
+                        if sequence == next_sequence + 1
+                        else f"events {next_sequence} to {sequence - 1} are missing before it"
+                        if sequence > next_sequence
+                        else f"expected event {next_sequence} here"
                     )
+                    report.fail(f"{_where(sequence, topic, number)}: {gap}; the sequence is not dense")
+                next_sequence = sequence + 1
                 frontier.add(leaf)
                 if frontier.size in roots_at:
                     roots_at[frontier.size] = frontier.root()

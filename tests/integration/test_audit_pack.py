@@ -432,3 +432,31 @@ def test_the_command_says_plainly_when_the_folder_for_the_pack_is_not_there(
     assert "Traceback" not in refused.output
     assert "Name the record" in runner.invoke(["audit-pack", str(tmp_path / "x.zip"), "--policy", ""]).output
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_a_deleted_event_is_named_once_and_a_pack_older_than_a_kept_checkpoint_is_said_so(
+    services, vkey, demo, admin_id
+):
+    old = pack_of(services)
+    files = members(old)
+    lines = files["events.jsonl"].splitlines(keepends=True)
+    del lines[10]
+    files["events.jsonl"] = b"".join(lines)
+    report = check(rezipped(files), vkey)
+    gaps = [f for f in report.failures if "the sequence is not dense" in f]
+    assert gaps == [
+        "event 11 (" + json.loads(lines[10])["topic"] + ", events.jsonl line 11): event 10 is "
+        "missing before it; the sequence is not dense"
+    ]
+    services.run(lambda app, actor: app.register_participant(actor, "Noor", "parent_carer"), admin_id)
+    later = checkpoints.sign_checkpoint(services)
+    report = check(old, vkey, trusted=[("later.txt", later.note)])
+    assert not report.ok
+    assert "the pack was made before that checkpoint (ask for a newer pack)" in report.text()
+
+
+def test_a_pack_checked_with_its_own_key_says_what_that_leaves_unproven(services, vkey, demo):
+    report = verify_audit_pack.verify(io.BytesIO(pack_of(services)))
+    assert report.ok
+    assert report.text().rstrip().endswith("checking again with --key and the verifier key you were given.")
+    assert check(pack_of(services), vkey).text().rstrip().endswith("PASSED: every check passed.")
