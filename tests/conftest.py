@@ -11,6 +11,7 @@ import dataclasses
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 import pytest
@@ -41,17 +42,24 @@ def _postgres_or_skip():
         pytest.skip(f"no PostgreSQL server answers ({error}); CI runs these")
 
 
-@pytest.fixture
-def postgresql_url() -> Iterator[str]:
+@contextmanager
+def fresh_database(prefix: str, scheme: str = "postgresql+psycopg") -> Iterator[str]:
+    """A PostgreSQL database of its own, empty, as a URL; dropped afterwards."""
     admin = _postgres_or_skip()
-    name = f"cotrace_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin.execute(f'CREATE DATABASE "{name}"')
     info = admin.info
     try:
-        yield f"postgresql+psycopg://{info.user}@{info.host}:{info.port}/{name}"
+        yield f"{scheme}://{info.user}@{info.host}:{info.port}/{name}"
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+@pytest.fixture
+def postgresql_url() -> Iterator[str]:
+    with fresh_database("cotrace_test") as url:
+        yield url
 
 
 @pytest.fixture

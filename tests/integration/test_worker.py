@@ -9,6 +9,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -89,14 +90,21 @@ def test_a_round_whose_mail_server_is_down_fails_and_leaves_the_mail_queued(data
         app.extensions["cotrace"].close()
 
 
-def start_worker(database_url: str, riverside: Followup, mailbox: Mailbox, log: Path) -> Running:
-    env = cotrace_env(
+def mail_env(database_url: str, riverside: Followup, mailbox: Mailbox, **more: Any) -> dict[str, str]:
+    """The environment of a `cotrace` process on the story's store, sending to the test's mail server."""
+    return cotrace_env(
         Path(riverside.flask_app.instance_path),
         DATABASE_URL=database_url,
         SECRET_KEY="tests",
         SMTP_HOST="127.0.0.1",
         SMTP_PORT=mailbox.port,
-        MAIL_FROM="Riverside partnership <cotrace@riverside.example>",
+        **more,
+    )
+
+
+def start_worker(database_url: str, riverside: Followup, mailbox: Mailbox, log: Path) -> Running:
+    env = mail_env(
+        database_url, riverside, mailbox, MAIL_FROM="Riverside partnership <cotrace@riverside.example>"
     )
     # An interval far beyond the test's waits: whatever it does within them, the log's moving woke it for.
     return Running(["worker", "--interval", "600"], env, log)
@@ -130,13 +138,7 @@ def test_two_processes_sending_at_once_send_each_message_once(database_url, rive
         riverside.respond(riverside.contribute("amira", f"Idea {n}"), "adopted")
     mailbox.held = threading.Event()  # a slow mail server: the first sender is still sending...
     threading.Timer(4, mailbox.held.set).start()
-    env = cotrace_env(
-        Path(riverside.flask_app.instance_path),
-        DATABASE_URL=database_url,
-        SECRET_KEY="tests",
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=mailbox.port,
-    )
+    env = mail_env(database_url, riverside, mailbox)
     senders = [Running(["send-followups"], env, tmp_path / f"send-{n}.log") for n in range(2)]
     try:
         codes = [sender.process.wait(60) for sender in senders]  # ...when the second one starts
