@@ -399,6 +399,7 @@ def _verify(
     whole = bool(manifest["events"]["whole_log"])
     # (size, root, what) of every checkpoint the events must agree with
     claims: list[tuple[int, bytes, str]] = [(head.size, head.root, "checkpoint.txt")]
+    carried: dict[tuple[int, bytes], list[bytes]] = {}  # the pack's consistency proofs, by (size, root)
     for number, line in enumerate(pack.text("checkpoints.jsonl").splitlines(), 1):
         what = f"checkpoint {number} of checkpoints.jsonl"
         try:
@@ -408,6 +409,7 @@ def _verify(
         except (Failed, ValueError, KeyError, TypeError) as error:
             report.fail(f"{what} cannot be read: {error}")
             continue
+        carried[(earlier.size, earlier.root)] = proof
         _check_against_head(report, earlier, proof, head, what, whole, claims)
     for name, note in trusted:
         what = f"your trusted checkpoint {name}"
@@ -416,7 +418,7 @@ def _verify(
         except Failed as error:
             report.fail(str(error))
             continue
-        proof = _proof_from_pack(pack, earlier)
+        proof = carried.get((earlier.size, earlier.root))
         _check_against_head(report, earlier, proof, head, what, whole, claims)
     receipts: list[Receipt] = []
     for name, receipt_text in receipt_texts:
@@ -427,9 +429,8 @@ def _verify(
             continue
         receipts.append(receipt)
         what = f"the checkpoint of the receipt {name}"
-        _check_against_head(
-            report, receipt.checkpoint, _proof_from_pack(pack, receipt.checkpoint), head, what, whole, claims
-        )
+        proof = carried.get((receipt.checkpoint.size, receipt.checkpoint.root))
+        _check_against_head(report, receipt.checkpoint, proof, head, what, whole, claims)
 
     # The events.
     facts = pack.json("evidence/facts.json")
@@ -440,18 +441,6 @@ def _verify(
 
     # The verdicts.
     _verdicts(pack, report, manifest, facts, seen, rules)
-
-
-def _proof_from_pack(pack: Pack, earlier: Checkpoint) -> list[bytes] | None:
-    """The consistency proof the pack carries from a checkpoint of this size and root, if any."""
-    for line in pack.text("checkpoints.jsonl").splitlines():
-        try:
-            entry = json.loads(line)
-            if entry["size"] == earlier.size and b64(entry["root"], "a root") == earlier.root:
-                return [b64(h, "a consistency proof") for h in entry["consistency_to_pack"]]
-        except (Failed, ValueError, KeyError, TypeError):
-            continue
-    return None
 
 
 def _check_against_head(

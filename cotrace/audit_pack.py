@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 from uuid import UUID
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 import domain
 import verify_audit_pack
@@ -42,7 +42,7 @@ from cotrace.seal import merkle
 from cotrace.seal.checkpoint import verify_checkpoint
 from cotrace.seal.signed_note import NoteError, sign_note
 from domain.evidence import assess_policy, facts_as_json
-from projections import evidence
+from projections import evidence, reads
 from projections.directory_tables import (
     attendance,
     contributions,
@@ -101,20 +101,13 @@ def partnership_scope(conn: Connection, partnership_id: UUID) -> Scope:
 
 def find_partnership(conn: Connection, name: str) -> UUID:
     """A partnership named by its id, or by a piece of its name that matches exactly one."""
-    try:
-        wanted = UUID(name)
-    except ValueError:
-        found = list(
-            conn.scalars(
-                select(partnerships.c.id).where(func.lower(partnerships.c.name).contains(name.lower()))
-            )
-        )
-        if len(found) != 1:
-            many = "no partnership" if not found else f"{len(found)} partnerships"
-            raise NotFound(f"{many} with '{name}' in the name: give more of the name, or the id") from None
+    by_id, found = reads.matching(conn, partnerships.c.id, partnerships.c.name, name)
+    if len(found) == 1:
         return found[0]
-    partnership_scope(conn, wanted)  # NotFound unless it exists
-    return wanted
+    if by_id:
+        raise NotFound(f"No partnership with id {UUID(name)}.")
+    many = "no partnership" if not found else f"{len(found)} partnerships"
+    raise NotFound(f"{many} with '{name}' in the name: give more of the name, or the id")
 
 
 def filename(scope: Scope, day: date) -> str:

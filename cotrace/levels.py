@@ -8,10 +8,10 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from domain.evidence import AS_HAPPENED, Assessment, assess_policy, assessments_as_json
-from projections import evidence, thresholds
+from projections import evidence, reads, thresholds
 from projections.proofs import proofs
 from projections.thresholds import JudgedBy
 
@@ -22,25 +22,13 @@ class PolicyNotFound(LookupError):
 
 def find_policy(conn: Connection, name: str) -> UUID:
     """A policy named by its id, or by a piece of its title that matches exactly one policy."""
-    try:
-        policy_id = UUID(name)
-    except ValueError:
-        policy_id = None
-    if policy_id is None:
-        matches = list(
-            conn.scalars(
-                select(evidence.policies.c.id).where(
-                    func.lower(evidence.policies.c.title).contains(name.lower())
-                )
-            )
-        )
-        if len(matches) != 1:
-            found = "no policy" if not matches else f"{len(matches)} policies"
-            raise PolicyNotFound(f"{found} with '{name}' in the title: give more of the title, or the id")
-        return matches[0]
-    if conn.scalar(select(evidence.policies.c.id).where(evidence.policies.c.id == policy_id)) is None:
-        raise PolicyNotFound(f"no policy with id {policy_id}")
-    return policy_id
+    by_id, found = reads.matching(conn, evidence.policies.c.id, evidence.policies.c.title, name)
+    if len(found) == 1:
+        return found[0]
+    if by_id:
+        raise PolicyNotFound(f"no policy with id {UUID(name)}")
+    many = "no policy" if not found else f"{len(found)} policies"
+    raise PolicyNotFound(f"{many} with '{name}' in the title: give more of the title, or the id")
 
 
 def assessments(

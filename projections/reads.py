@@ -43,6 +43,16 @@ def _one(conn: Connection, query: Any) -> Row | None:
     return dict(row._mapping) if row else None
 
 
+def matching(conn: Connection, ids: Any, names: Any, name: str) -> tuple[bool, list[UUID]]:
+    """What `name` names, for a command that takes an id or a piece of a title: (True, [the id] or
+    nothing) when it is an id; else (False, the ids whose name holds it, whatever the case)."""
+    try:
+        wanted = UUID(name)
+    except ValueError:
+        return False, list(conn.scalars(select(ids).where(func.lower(names).contains(name.lower()))))
+    return True, list(conn.scalars(select(ids).where(ids == wanted)))
+
+
 def all_partnerships(conn: Connection) -> list[Row]:
     policy_count = (
         select(func.count()).where(policies.c.partnership_id == partnerships.c.id).scalar_subquery()
