@@ -197,7 +197,7 @@ class RebuildProgress:
                 )
                 self.bar.render_progress()
             self.bar.update(applied - self.done, current_item=f"{rate:,.0f} events/s")
-        elif now - self.last_line >= self.every or applied == total:
+        elif self.done == 0 or now - self.last_line >= self.every or applied == total:
             self.last_line = now
             left = (total - applied) / rate if rate else 0
             click.echo(
@@ -236,7 +236,9 @@ def _duration(seconds: float) -> str:
     show_default=True,
     help="Then read the notification log alone, as stored, and print how many times as long the rebuild took.",
 )
-@click.option("--progress-every", type=float, default=5.0, hidden=True, help="Seconds between progress lines.")
+@click.option(
+    "--progress-every", type=float, default=5.0, hidden=True, help="Seconds between progress lines."
+)
 @pass_installation
 def rebuild(
     installation: Installation, only: tuple[str, ...], batch: int, compare_raw: bool, progress_every: float

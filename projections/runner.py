@@ -279,7 +279,9 @@ class ReadModels:
         with self.datastore.transaction(commit=True) as session:
             positions = self._read_positions(session)
             start = min(positions.values())
-            notifications = self.app.recorder.select_notifications(start, batch_size, inclusive_of_start=False)
+            notifications = self.app.recorder.select_notifications(
+                start, batch_size, inclusive_of_start=False
+            )
             if not notifications:
                 return 0
             last = notifications[-1].id
