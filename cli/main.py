@@ -234,7 +234,7 @@ def _duration(seconds: float) -> str:
     "--compare-raw/--no-compare-raw",
     default=True,
     show_default=True,
-    help="Then read the notification log alone, as stored, and print how many times as long the rebuild took.",
+    help="Then read the notification log alone, as stored, and print how many times as long a rebuild took.",
 )
 @click.option(
     "--progress-every", type=float, default=5.0, hidden=True, help="Seconds between progress lines."
