@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cotrace.services import CACHED_AGGREGATES, open_services  # noqa: E402
+from cotrace.services import CACHED_AGGREGATES, ServedCotrace, open_services  # noqa: E402
 from domain.application import POLICY_SNAPSHOT_INTERVAL  # noqa: E402
 from domain.vocabulary import STAKEHOLDER_GROUPS  # noqa: E402
 
@@ -34,7 +34,7 @@ PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 
 
-def timed_loads(app, aggregate_id, snapshots: bool, times: int = 5) -> float:
+def timed_loads(app: ServedCotrace, aggregate_id: uuid.UUID, snapshots: bool, times: int = 5) -> float:
     """The median time to load the aggregate from the store, in milliseconds, reading its latest
     snapshot or not."""
     from eventsourcing.application import LRUCache
