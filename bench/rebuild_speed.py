@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.rebuild_store import TODAY, make_store  # noqa: E402
 from cotrace.services import open_services  # noqa: E402
+from projections.runner import REBUILD_BATCH  # noqa: E402
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
@@ -67,7 +68,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--events", type=int, default=20_000)
-    parser.add_argument("--batch", type=int, default=5000)
+    parser.add_argument("--batch", type=int, default=REBUILD_BATCH)
     parser.add_argument("--only", action="append", default=[])
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--postgresql", action="store_true")

@@ -62,10 +62,12 @@ read_model_versions = Table(
 )
 
 MAX_RETRIES = 50
-# Notifications a rebuild applies in each transaction: a unit of work applies its own few, a catch-up
-# 500 at a time (a page waits on no long transaction), a rebuild more, as nothing waits on it but the
-# person who ran it; each transaction still holds only its batch, whatever the length of the log.
-REBUILD_BATCH = 5000
+# Notifications a rebuild applies in each transaction: bounded, so a rebuild holds one batch in memory
+# whatever the log's length. Larger batches gained nothing measurable (commits are about 2 % of a
+# rebuild: docs/performance-rebuild.md), and a batch holds SQLite's write lock, and on PostgreSQL
+# the positions' rows, for as long as it takes: 1,000 events take 1.5-2 s, well inside the 10 s a
+# web worker's command waits (`cotrace.connections`), where 5,000 took 8-10 s.
+REBUILD_BATCH = 1000
 
 Progress = Callable[[int, int], None]  # (applied so far, total to apply)
 
