@@ -193,8 +193,12 @@ class ReadModels:
 
         When every projection stood at `head_before` and the recordings follow on from it, the
         events are applied as they are, without reading them back. Otherwise (a projection was
-        behind, another process wrote) it catches up from the log. A lost race is raised for the
-        caller to retry the whole unit of work.
+        behind, another process wrote) it catches up from the log, but only the projections that
+        stood within a batch of `head_before`: one further behind is being rebuilt, or will be, by
+        a process of its own (`cotrace rebuild`, the worker), which applies these events in its
+        turn; a command that took its rebuild over would hold the request, and SQLite's write lock,
+        for as long as the rest of the rebuild. A lost race is raised for the caller to retry the
+        whole unit of work.
         """
         if not recordings:
             return head_before
@@ -208,7 +212,8 @@ class ReadModels:
                             connection, recording.domain_event, recording.notification.id
                         )
                 return last
-        while self._apply_next_batch(self.batch_size) == self.batch_size:
+        near = head_before - self.batch_size
+        while self._apply_next_batch(self.batch_size, from_at_least=near) == self.batch_size:
             pass
         return last
 
@@ -277,9 +282,15 @@ class ReadModels:
             )
             return self.catch_up(progress)
 
-    def _apply_next_batch(self, batch_size: int) -> int:
+    def _apply_next_batch(self, batch_size: int, from_at_least: int | None = None) -> int:
+        """Applies the next batch to the projections behind; with `from_at_least`, only to those
+        that stand at or after it (none: nothing is applied)."""
         with self.datastore.transaction(commit=True) as session:
             positions = self._read_positions(session)
+            if from_at_least is not None:
+                positions = {name: at for name, at in positions.items() if at >= from_at_least}
+                if not positions:
+                    return 0
             start = min(positions.values())
             notifications = self.app.recorder.select_notifications(
                 start, batch_size, inclusive_of_start=False
@@ -287,7 +298,7 @@ class ReadModels:
             if not notifications:
                 return 0
             last = notifications[-1].id
-            behind = [p for p in self.projections if positions[p.name] < last]
+            behind = [p for p in self.projections if p.name in positions and positions[p.name] < last]
             for position in {positions[p.name] for p in behind}:
                 moving = [p for p in behind if positions[p.name] == position]
                 self._move_positions(session, moving, position, last)
