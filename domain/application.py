@@ -19,6 +19,14 @@ from domain.commands.decisions import DecisionCommands
 from domain.commands.meetings import MeetingCommands
 from domain.commands.people import PeopleCommands
 from domain.commands.policies import PolicyCommands
+from domain.policies import Policy, StageEntry
+
+# Every this many events of a policy, a snapshot of it is stored (in the store's snapshots table,
+# never in the log): a policy's own events (stages, ratings, versions, rung claims) grow without
+# bound, and loading one replays them all, about 60 microseconds each (docs/performance-rebuild.md).
+# A snapshot holds the policy's attributes as they stood: a change to them raises
+# `Policy.class_version` and adds its `upcast_v1_v2`, as an event's change adds an upcaster.
+POLICY_SNAPSHOT_INTERVAL = 200
 
 
 class DateAsISO(Transcoding):
@@ -32,6 +40,19 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
+class StageEntryAsDict(Transcoding):
+    """A policy's stage entries, as its snapshot stores them."""
+
+    type = StageEntry
+    name = "stage_entry"
+
+    def encode(self, obj: StageEntry) -> dict:
+        return {"cycle": obj.cycle, "stage": obj.stage, "entered_on": obj.entered_on}
+
+    def decode(self, data: dict) -> StageEntry:
+        return StageEntry(**data)
+
+
 class Cotrace(
     AccountCommands,
     PeopleCommands,
@@ -41,6 +62,7 @@ class Cotrace(
     DecisionCommands,
 ):
     name = "Cotrace"
+    snapshotting_intervals = {Policy: POLICY_SNAPSHOT_INTERVAL}  # type: ignore[dict-item]
 
     def __init__(self, env: Any = None, today: Callable[[], date] = date.today) -> None:
         super().__init__(env)
@@ -49,3 +71,4 @@ class Cotrace(
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
+        transcoder.register(StageEntryAsDict())

@@ -43,14 +43,38 @@ class ReadModel:
         if cls.lookups is not None:
             handled.update(cls.lookups.handled)
         cls.topics = tuple(sorted(get_topic(event_class) for event_class in handled))
+        cls._handlers = {}
+
+    # The handlers of each event class, as the dispatchers choose them, found once per class: a
+    # rebuild applies every event to every read model, and most pass most events over. The own
+    # handler is kept unbound (None when the event is passed over), so the cache is the class's.
+    _handlers: ClassVar[dict[type, tuple[Callable[..., None] | None, tuple[Handler, ...]]]]
 
     def process_event(self, conn: Connection, event: Any, position: int) -> None:
         """Applies one event, at its position in the log, in the caller's transaction."""
         if self.lookups is not None:
             self.lookups.process(conn, event, position)
-        self._on(event, conn, position)
-        for handler in self.handlers_elsewhere:
+        event_class = type(event)
+        found = self._handlers.get(event_class)
+        if found is None:
+            found = self._handlers[event_class] = self._handlers_of(event_class)
+        own, elsewhere = found
+        if own is not None:
+            own(self, event, conn, position)
+        for handler in elsewhere:
             handler(event, conn, position)
+
+    @classmethod
+    def _handlers_of(cls, event_class: type) -> tuple[Callable[..., None] | None, tuple[Handler, ...]]:
+        """The handlers an event of this class goes to: its own and those kept elsewhere."""
+        dispatcher = getattr_static(cls, "_on").dispatcher
+        own = dispatcher.dispatch(event_class)
+        elsewhere = tuple(
+            handler
+            for handlers in cls.handlers_elsewhere
+            if (handler := handlers.dispatch(event_class)) is not handlers.dispatch(object)
+        )
+        return (None if own is dispatcher.dispatch(object) else own), elsewhere
 
     @singledispatchmethod
     def _on(self, event: Any, conn: Connection, position: int) -> None:

@@ -62,6 +62,12 @@ read_model_versions = Table(
 )
 
 MAX_RETRIES = 50
+# Notifications a rebuild applies in each transaction: bounded, so a rebuild holds one batch in memory
+# whatever the log's length. Larger batches gained nothing measurable (commits are about 2 % of a
+# rebuild: docs/performance-rebuild.md), and a batch holds SQLite's write lock, and on PostgreSQL
+# the positions' rows, for as long as it takes: 1,000 events take 1.5-2 s, well inside the 10 s a
+# web worker's command waits (`cotrace.connections`), where 5,000 took 8-10 s.
+REBUILD_BATCH = 1000
 
 Progress = Callable[[int, int], None]  # (applied so far, total to apply)
 
@@ -79,6 +85,15 @@ class Projection(Protocol):
 
 class LostRace(Exception):
     """Another process applied this batch first."""
+
+
+class UnknownReadModel(ValueError):
+    """A rebuild was asked for a read model the registry does not have."""
+
+    def __init__(self, unknown: list[str], known: list[str]) -> None:
+        self.unknown, self.known = unknown, known
+        called = " or ".join(f"'{name}'" for name in unknown)
+        super().__init__(f"There is no read model called {called}. The read models are: {', '.join(known)}")
 
 
 class ReadModels:
@@ -147,18 +162,20 @@ class ReadModels:
         head = self.app.recorder.max_notification_id() or 0
         return max(0, head - min(self.positions().values(), default=0))
 
-    def catch_up(self, progress: Progress | None = None) -> int:
-        """Applies every notification not yet applied, in transactions of its own.
+    def catch_up(self, progress: Progress | None = None, batch_size: int | None = None) -> int:
+        """Applies every notification not yet applied, in transactions of its own of `batch_size`
+        notifications (the runner's own, unless given).
 
         Returns how many were applied. A lost race (another process applied the batch first) or a
         busy SQLite file is retried: the positions are read again.
         """
+        size = batch_size or self.batch_size
         total = self.pending() if progress else 0
         applied = 0
         retries = 0
         while True:
             try:
-                count = self._apply_next_batch()
+                count = self._apply_next_batch(size)
             except (LostRace, IntegrityError, OperationalError):
                 retries += 1
                 if retries > MAX_RETRIES:
@@ -167,7 +184,7 @@ class ReadModels:
             applied += count
             if progress and count:
                 progress(applied, max(total, applied))
-            if count < self.batch_size:
+            if count < size:
                 return applied
 
     def apply_recorded(self, recordings: list[Recording], head_before: int) -> int:
@@ -176,8 +193,12 @@ class ReadModels:
 
         When every projection stood at `head_before` and the recordings follow on from it, the
         events are applied as they are, without reading them back. Otherwise (a projection was
-        behind, another process wrote) it catches up from the log. A lost race is raised for the
-        caller to retry the whole unit of work.
+        behind, another process wrote) it catches up from the log, but only the projections that
+        stood within a batch of `head_before`: one further behind is being rebuilt, or will be, by
+        a process of its own (`cotrace rebuild`, the worker), which applies these events in its
+        turn; a command that took its rebuild over would hold the request, and SQLite's write lock,
+        for as long as the rest of the rebuild. A lost race is raised for the caller to retry the
+        whole unit of work.
         """
         if not recordings:
             return head_before
@@ -191,7 +212,8 @@ class ReadModels:
                             connection, recording.domain_event, recording.notification.id
                         )
                 return last
-        while self._apply_next_batch() == self.batch_size:
+        near = head_before - self.batch_size
+        while self._apply_next_batch(self.batch_size, from_at_least=near) == self.batch_size:
             pass
         return last
 
@@ -200,15 +222,47 @@ class ReadModels:
         with self.datastore.transaction(commit=False) as session:
             return session.scalar(self._select_head) or 0
 
-    def rebuild(self, progress: Progress | None = None) -> int:
-        """Drops every projection's tables, recreates them, and applies the whole log again."""
-        for projection in self.projections:
+    def named(self, names: Iterable[str]) -> list[Projection]:
+        """The read models of these names, in the registry's order; raises UnknownReadModel."""
+        wanted = list(dict.fromkeys(names))
+        known = [p.name for p in self.projections]
+        unknown = [name for name in wanted if name not in known]
+        if unknown:
+            raise UnknownReadModel(unknown, known)
+        return [p for p in self.projections if p.name in wanted]
+
+    def rebuild(
+        self,
+        progress: Progress | None = None,
+        only: Iterable[str] | None = None,
+        batch_size: int = REBUILD_BATCH,
+    ) -> int:
+        """Drops the read models' tables (every one's, or those named in `only`: the others are left
+        as they stand), recreates them, and applies the whole log again, `batch_size` notifications
+        a transaction. Pages keep reading meanwhile, and see the rebuilt rows grow batch by batch."""
+        chosen = self.projections if only is None else self.named(only)
+        names = [p.name for p in chosen]
+        for projection in chosen:
             projection.metadata.drop_all(self.engine)
         with self.datastore.transaction(commit=True) as session:
-            session.execute(projection_positions.delete())
-            session.execute(read_model_versions.delete())
+            session.execute(projection_positions.delete().where(projection_positions.c.projection.in_(names)))
+            session.execute(read_model_versions.delete().where(read_model_versions.c.projection.in_(names)))
         self.create_tables()
-        return self.catch_up(progress)
+        return self.catch_up(progress, batch_size=batch_size)
+
+    def read_the_log(self, batch_size: int = REBUILD_BATCH) -> int:
+        """Reads every notification of the log, as stored (not decoded into events), in batches as
+        a rebuild reads them, and returns how many: the floor a rebuild's time is measured against."""
+        start = count = 0
+        while True:
+            with self.datastore.transaction(commit=False):
+                notifications = self.app.recorder.select_notifications(
+                    start, batch_size, inclusive_of_start=False
+                )
+            if not notifications:
+                return count
+            count += len(notifications)
+            start = notifications[-1].id
 
     def rebuild_in_one_transaction(self, progress: Progress | None = None) -> int:
         """Rebuilds every read model, as `rebuild` does, in one transaction: the caller's, when one
@@ -228,17 +282,23 @@ class ReadModels:
             )
             return self.catch_up(progress)
 
-    def _apply_next_batch(self) -> int:
+    def _apply_next_batch(self, batch_size: int, from_at_least: int | None = None) -> int:
+        """Applies the next batch to the projections behind; with `from_at_least`, only to those
+        that stand at or after it (none: nothing is applied)."""
         with self.datastore.transaction(commit=True) as session:
             positions = self._read_positions(session)
+            if from_at_least is not None:
+                positions = {name: at for name, at in positions.items() if at >= from_at_least}
+                if not positions:
+                    return 0
             start = min(positions.values())
             notifications = self.app.recorder.select_notifications(
-                start, self.batch_size, inclusive_of_start=False
+                start, batch_size, inclusive_of_start=False
             )
             if not notifications:
                 return 0
             last = notifications[-1].id
-            behind = [p for p in self.projections if positions[p.name] < last]
+            behind = [p for p in self.projections if p.name in positions and positions[p.name] < last]
             for position in {positions[p.name] for p in behind}:
                 moving = [p for p in behind if positions[p.name] == position]
                 self._move_positions(session, moving, position, last)

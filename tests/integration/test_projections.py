@@ -119,9 +119,8 @@ def test_a_rebuilt_projection_equals_the_one_built_live(services):
 
 def test_a_rebuild_reports_its_progress(services):
     Riverside.set_up(services.app, TODAY)
-    services.read_models.batch_size = 4
     seen: list[tuple[int, int]] = []
-    services.read_models.rebuild(lambda done, total: seen.append((done, total)))
+    services.read_models.rebuild(lambda done, total: seen.append((done, total)), batch_size=4)
     total = services.app.recorder.max_notification_id()
     assert seen[-1] == (total, total)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)

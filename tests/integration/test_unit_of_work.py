@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from cotrace.services import open_services
 from domain.errors import RulesBroken
 from projections import audit_trail, directory
+from projections.runner import projection_positions
 from tests.conftest import TODAY
 from tests.story import Riverside
 
@@ -71,6 +72,32 @@ def test_a_command_sees_what_another_process_changed(database_url, services):
     with pytest.raises(RulesBroken) as error:
         services.run(decide(story), story.actor)  # Daniel among the decision makers
     assert "present" in error.value.by_field()["decided_by"]
+
+
+def test_a_command_leaves_a_read_model_being_rebuilt_to_its_rebuild(services):
+    story = Riverside.set_up(services.app, TODAY)
+    services.read_models.catch_up()
+    services.read_models.batch_size = 5  # "far behind": more than a batch
+    (trail,) = services.read_models.named(["audit_trail"])
+    with services.engine.begin() as conn:  # the audit trail as a rebuild begins it: empty, at 0
+        trail.metadata.drop_all(conn)
+        trail.metadata.create_all(conn)
+        conn.execute(
+            projection_positions.update()
+            .where(projection_positions.c.projection == "audit_trail")
+            .values(position=0)
+        )
+
+    services.run(decide(story), story.actor)
+
+    head = services.app.recorder.max_notification_id()
+    positions = services.read_models.positions()
+    assert positions.pop("audit_trail") == 0  # left to the rebuild, which applies the decision in turn
+    assert set(positions.values()) == {head}  # the others show the decision already
+    assert count(services, directory.decisions) == 1
+    assert count(services, audit_trail.trail) == 0
+    services.read_models.catch_up()
+    assert count(services, audit_trail.trail) == 3  # started, stage entered, the decision
 
 
 def test_a_projection_left_behind_is_caught_up_within_the_next_command(services):

@@ -1,0 +1,126 @@
+"""`cotrace rebuild` at scale (issue 14): in batches of its own size, one read model alone, on SQLite
+and PostgreSQL; every table's rows after a rebuild are those the live catch-up wrote."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from projections.runner import REBUILD_BATCH, UnknownReadModel
+from tests.conftest import TODAY
+from tests.integration.test_read_models import rows
+from tests.policy_life import PolicyLife
+from tests.story import Riverside
+
+
+def every_row(services) -> dict[str, dict[str, list[tuple]]]:
+    """Every read model's rows, its kept tables too, by read model."""
+    with services.engine.connect() as conn:
+        return {p.name: rows(conn, p) for p in services.read_models.projections}
+
+
+def lived(services) -> None:
+    """A whole policy life, and a second partnership's meetings and decisions, caught up as served."""
+    life = PolicyLife.lived(Riverside.set_up(services.app, TODAY), retire=True)
+    story = life.story
+    chair = story.app.open_account(story.actor, "Carla Chair", "carla@example.org")
+    story.app.grant_role(story.actor, story.partnership, chair, "chair")
+    story.app.reissue_private_link(story.actor, story.partnership, story.people["tom"])
+    story.app.change_thresholds(
+        story.actor, story.partnership, "Citizens hold most seats", TODAY, citizen_share=0.6
+    )
+    for number in range(12):
+        meeting = story.meeting_on(TODAY - timedelta(days=number + 2), ["amira", "daniel", "tom"])
+        story.app.record_decision(
+            story.actor,
+            meeting_id=meeting,
+            policy_id=story.app.start_policy(
+                story.actor, story.partnership, f"Policy {number}", "authority", TODAY - timedelta(days=60)
+            ),
+            text=f"Decision {number}",
+            stage="co_commission",
+            proposed_by=story.people["tom"],
+            decided_by=[story.people["amira"], story.people["daniel"]],
+            method="consensus",
+        )
+    services.read_models.catch_up()
+
+
+@pytest.mark.parametrize("batch_size", [REBUILD_BATCH, 7])
+def test_a_rebuild_in_batches_gives_every_table_the_rows_the_live_catch_up_wrote(services, batch_size):
+    lived(services)
+    live = every_row(services)
+
+    applied = services.read_models.rebuild(batch_size=batch_size)
+
+    assert applied == services.app.recorder.max_notification_id() > 90
+    assert every_row(services) == live
+    assert [name for name, tables in live.items() if not any(tables.values())] == []  # none is empty
+
+
+def test_one_read_model_rebuilds_alone_and_the_others_are_left_as_they_stand(services):
+    lived(services)
+    live = every_row(services)
+    head = services.app.recorder.max_notification_id()
+    with (
+        services.engine.begin() as conn
+    ):  # a mark in another read model's table: a rebuild of it would drop it
+        directory = next(p for p in services.read_models.projections if p.name == "directory")
+        partnerships = directory.metadata.tables["directory_partnerships"]
+        conn.execute(partnerships.update().values(name="Marked"))
+
+    applied = services.read_models.rebuild(only=["audit_trail"])
+
+    assert applied == head
+    after = every_row(services)
+    assert after["audit_trail"] == live["audit_trail"]
+    with services.engine.connect() as conn:
+        assert set(conn.scalars(select(partnerships.c.name))) == {"Marked"}
+    assert services.read_models.positions() == {p.name: head for p in services.read_models.projections}
+
+
+def test_a_rebuild_of_a_read_model_that_does_not_exist_names_those_that_do(services):
+    with pytest.raises(UnknownReadModel) as refused:
+        services.read_models.rebuild(only=["audit_trail", "audit"])
+    assert str(refused.value) == (
+        "There is no read model called 'audit'. The read models are: directory, audit_trail, evidence, "
+        "thresholds, provenance, followups, access, private_links"
+    )
+
+
+def test_reading_the_log_alone_reads_every_notification(services):
+    lived(services)
+    assert services.read_models.read_the_log(batch_size=10) == services.app.recorder.max_notification_id()
+
+
+def test_cotrace_rebuild_only_prints_its_progress_and_the_ratio_to_reading_the_log(runner, flask_app):
+    services = flask_app.extensions["cotrace"]
+    lived(services)
+    live = every_row(services)
+    events = services.app.recorder.max_notification_id()
+
+    result = runner.invoke(["rebuild", "--only", "evidence", "--only", "provenance", "--batch", "50"])
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Rebuilding evidence, provenance."
+    assert lines[1].startswith(f"Rebuilt 50 of {events:,} events (")  # the first batch, then every 5 s
+    assert "events/s, about " in lines[1] and lines[1].endswith(" left")
+    assert lines[-3].startswith(f"Rebuilt {events:,} of {events:,} events (100 %)")
+    assert lines[-2].startswith(f"Applied {events} events in ")
+    assert lines[-1].startswith(
+        f"Reading the notification log alone ({events} notifications, as stored) took "
+    )
+    assert lines[-1].endswith(" times as long.")
+    assert every_row(services) == live
+
+
+def test_cotrace_rebuild_of_an_unknown_read_model_is_a_plain_error(runner):
+    result = runner.invoke(["rebuild", "--only", "trail"])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: There is no read model called 'trail'. The read models are: directory, audit_trail, "
+        "evidence, thresholds, provenance, followups, access, private_links\n"
+    )
