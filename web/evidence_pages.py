@@ -55,13 +55,15 @@ def policy_level(policy_id: UUID) -> ResponseReturnValue:
         # unfiltered, where every row of the policy is, whatever the day the page is seen as of.
         named = proofs(conn, (ref for a in found for v in a.verdicts for ref in shown_refs(v.refs)))
     charts = [(chart, DRAW[kind](chart), data_table(chart)) for chart, kind in kept.charts]
+    cycles = _by_cycle(found[1:])
     page = render_template(
         "evidence_policy.html",
         policy=policy,
         partnership=partnership,
         judged=judged,
         whole=found[0] if found else None,  # none: as of a day before the policy started
-        cycles=_by_cycle(found[1:]),
+        cycles=cycles,
+        shown_cycle=_shown_cycle(cycles),
         proofs=named,
         proofs_shown=PROOFS_SHOWN,
         listed=LISTED,
@@ -119,6 +121,17 @@ def _as_of(today: date) -> tuple[AsOf, dict[str, str]]:
     problems = Problems()
     as_of = read_as_of(problems, request.args, today, "The date", "the date to see the evidence as of")
     return as_of, problems.by_field()
+
+
+def _shown_cycle(cycles: list[tuple]) -> int | None:
+    """The cycle whose criteria and stages the page shows in full: the one the address asks for
+    (`?cycle=N`), or the latest. The others show their level and a link, so the page does not grow
+    with the number of cycles."""
+    numbers = [cycle.scope.cycle for cycle, _ in cycles]
+    asked = request.args.get("cycle", "")
+    if asked.isdigit() and int(asked) in numbers:
+        return int(asked)
+    return numbers[-1] if numbers else None
 
 
 def _by_cycle(found: list) -> list[tuple]:
