@@ -285,7 +285,14 @@ def policy_facts(conn: Connection, policy_id: UUID) -> PolicyFacts | None:
         return None
 
     def rows(table: Table) -> list[Any]:
-        return list(conn.execute(select(table).where(table.c.policy_id == policy_id).order_by(table.c.ref)))
+        # Every column but the policy's own id, which each row would parse again: thousands of rows.
+        wanted = [c for c in table.c if c.key != "policy_id"]
+        query = select(*wanted).where(table.c.policy_id == policy_id).order_by(table.c.ref)
+        return list(conn.execute(query))
+
+    contribution_rows = rows(contributions)
+    # A decision cites contributions by id as text: the policy's own are parsed once, not per citation.
+    ids = {str(r.id): r.id for r in contribution_rows}
 
     return PolicyFacts(
         policy_id=policy.id,
@@ -308,7 +315,7 @@ def policy_facts(conn: Connection, policy_id: UUID) -> PolicyFacts | None:
                 outside_meeting=r.outside_meeting,
                 maker_groups=tuple(r.maker_groups),
                 present_groups=tuple(r.present_groups),
-                cites=tuple(UUID(c) for c in r.cites),
+                cites=tuple(ids.get(c) or UUID(c) for c in r.cites),
                 ref=r.ref,
             )
             for r in rows(decisions)
@@ -328,7 +335,7 @@ def policy_facts(conn: Connection, policy_id: UUID) -> PolicyFacts | None:
                 response_recorded_on=r.response_recorded_on,
                 response_ref=r.response_ref,
             )
-            for r in rows(contributions)
+            for r in contribution_rows
         ),
         claims=tuple(
             ClaimFact(r.activity, r.cycle, r.stage, r.ladder, r.rung, r.happened_on, r.recorded_on, r.ref)

@@ -79,7 +79,17 @@ def policy_level(policy_id: UUID) -> ResponseReturnValue:
 
 def shown_refs(refs: tuple[int, ...]) -> list[int]:
     """The events a verdict names on the page: its first few, each once."""
-    return list(dict.fromkeys(refs))[:PROOFS_SHOWN]
+    return refs_shown(refs, PROOFS_SHOWN)[0]
+
+
+@bp.app_template_global()
+def refs_shown(refs: tuple[int, ...], shown: int | None = None) -> tuple[list[int], int]:
+    """A verdict's events, each once: the first `shown` of them (all when None), and how many more
+    there are. Thousands for a large policy: counted here, not by a template's loop."""
+    unique = list(dict.fromkeys(refs))
+    if shown is None:
+        return unique, 0
+    return unique[:shown], max(0, len(unique) - shown)
 
 
 @bp.get("/partnerships/<uuid:partnership_id>/dashboard")
