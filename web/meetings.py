@@ -29,9 +29,9 @@ CITES_SHOWN = 30
 # The partnership's contributions awaiting a response the page lists; the rest are a link away.
 AWAITING_SHOWN = 10
 # The members the page's forms offer: those the meeting's attendance or a form sent back names, and
-# a page of the others by name, with links to the pages either side (a partnership can have
+# a page of 20 others by name, with links to the pages either side (a partnership can have
 # thousands). An address names a member by id alone, never by name.
-MEMBERS_SHOWN = 30
+MEMBERS_SHOWN = 20
 
 # Every form on the page, by the name its errors and typed values are kept under, and the section
 # a plain (no JavaScript) success returns to.
