@@ -10,8 +10,9 @@ not typed in.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from domain.evidence import (
@@ -46,6 +47,26 @@ class PolicyLine:
     attention: tuple[str, ...]  # why it needs attention; empty when it does not
 
 
+def line_as_json(line: PolicyLine) -> dict[str, Any]:
+    return {
+        **asdict(line),
+        "id": str(line.id),
+        "retired_on": line.retired_on.isoformat() if line.retired_on else None,
+    }
+
+
+def line_from_json(values: dict[str, Any]) -> PolicyLine:
+    return PolicyLine(
+        **{
+            **values,
+            "id": UUID(values["id"]),
+            "retired_on": date.fromisoformat(values["retired_on"]) if values["retired_on"] else None,
+            "claims": tuple(Claimed(**c) for c in values["claims"]),
+            "attention": tuple(values["attention"]),
+        }
+    )
+
+
 @dataclass(frozen=True)
 class RungCount:
     ladder: str
@@ -63,7 +84,13 @@ def policy_line(
 ) -> PolicyLine:
     """One policy's line of the dashboard, judged by its partnership's thresholds, as of a day in one
     of the two readings (now by default). A policy that had not started by then has no level."""
-    found = assess_policy(facts, today, as_of, thresholds, reading)
+    return line_of(facts, assess_policy(facts, today, as_of, thresholds, reading), as_of, reading)
+
+
+def line_of(
+    facts: PolicyFacts, found: list[Assessment], as_of: date | None = None, reading: str = AS_HAPPENED
+) -> PolicyLine:
+    """The dashboard's line of a policy whose verdicts are `found` (assess_policy's, for that day)."""
     known = facts.as_of(as_of, reading) if as_of else facts
     current = known.stages[-1] if known.stages and found else None
     claims = known.claims if found else ()

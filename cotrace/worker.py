@@ -1,7 +1,8 @@
 """`cotrace worker`: what must not wait on a request, done in rounds by a process of its own.
 
 A round catches the read models up with the log (what another process recorded: an import, a
-command-line erasure), sends the follow-up messages waiting in the outbox, and signs a checkpoint
+command-line erasure), sends the follow-up messages waiting in the outbox, keeps today's verdicts
+ready for the pages of every policy an event changed (cotrace/published_verdicts.py), and signs a checkpoint
 of the log when it has grown and the last one is `CHECKPOINT_EVERY` seconds old (there is no
 signing key: it says so once, and goes on with the rest). Something that fails in a round (the
 mail server is down, the database is restarting) is logged and tried again in the next one.
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from cotrace import checkpoints, sealing
+from cotrace import checkpoints, published_verdicts, sealing
 from cotrace.mailer import Failed, MailSettings, send_outbox
 from cotrace.services import Services
 from cotrace.settings import Settings
@@ -47,6 +48,7 @@ class Round:
     sent: int = 0
     failed: list[Failed] = field(default_factory=list)
     checkpoint_size: int | None = None  # a checkpoint signed in this round, of this many events
+    warmed: int = 0  # policies whose verdicts for today were computed and kept for their pages
     problems: list[str] = field(default_factory=list)  # what went wrong, to be tried again
 
     @property
@@ -69,6 +71,7 @@ class Worker:
         done = Round()
         self._step(done, "catching up the read models", self._catch_up)
         self._step(done, "sending follow-up messages", self._send)
+        self._step(done, "keeping today's verdicts ready", self._warm)
         self._step(done, "signing a checkpoint", self._checkpoint)
         return done
 
@@ -87,6 +90,14 @@ class Worker:
         done.applied = self.services.read_models.catch_up()
         if done.applied:
             log.info("Applied %d events to the read models", done.applied)
+
+    def _warm(self, done: Round) -> None:
+        """Today's verdicts of every policy an event changed (or of all, when the day turns), so the
+        first page to show them after a change reads them as every later one does
+        (cotrace/published_verdicts.py)."""
+        done.warmed = published_verdicts.warm(self.services.engine, self.services.app.today())
+        if done.warmed:
+            log.info("Kept today's verdicts of %d policies", done.warmed)
 
     def _send(self, done: Round) -> None:
         sent = send_outbox(self.services.engine, self.mail, self.settings.secret_key, done.failed)

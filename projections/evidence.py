@@ -1,9 +1,13 @@
 """The facts the evidence engine judges: per policy, its stages, decisions, contributions and claims,
 each with the two dates (happened, recorded) and its position in the log.
 
-The verdicts themselves are computed when read (domain/evidence/), because whether a response is
-late depends on the day it is read; the facts are what the projection keeps, and what a rebuild
-must reproduce exactly.
+The verdicts are computed from the facts (domain/evidence/), for a day (whether a response is late
+depends on it), a reading and the partnership's thresholds. They are kept, once computed, in
+`published` (cotrace/published_verdicts.py writes them), each with the `stamp` of its policy it was
+computed from: the position of the last event that changed the policy's facts or its partnership's
+thresholds. Every such event moves the stamp here, in the transaction that records it, and clears
+the policy's kept verdicts, so a page never reads a verdict its facts have moved past. A rebuild
+starts them afresh: the facts are what it must reproduce exactly.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from sqlalchemy import (
 from domain.contributions import Contribution
 from domain.decisions import Decision
 from domain.evidence import ClaimFact, ContributionFact, DecisionFact, PolicyFacts, StageFact
+from domain.partnerships import Partnership
 from domain.policies import Policy
 from projections.lookups import Lookups
 from projections.read_model import ReadModel
@@ -106,16 +111,61 @@ claims = Table(
     Column("recorded_on", Date, nullable=False),
 )
 
+# Each policy's stamp: the position of the last event that changed its facts, or its partnership's
+# thresholds. A verdict kept with an older stamp is never read.
+stamps = Table(
+    "evidence_stamps",
+    metadata,
+    Column("policy_id", Uuid, primary_key=True),
+    Column("changed_at", POSITION, nullable=False),
+)
+# The verdicts, charts and dashboard line of a policy, as pages show them: for today ("now"), or as
+# of a past day in one reading; judged by these thresholds (their values as JSON, sorted by name).
+published = Table(
+    "evidence_published",
+    metadata,
+    Column("policy_id", Uuid, primary_key=True),
+    Column("view", String(16), primary_key=True),  # "now", "happened" or "recorded"
+    Column("day", Date, primary_key=True),
+    Column("thresholds", String(255), primary_key=True),
+    Column("stamp", POSITION, nullable=False),
+    Column("line", JSON, nullable=False),  # the dashboard's line: read alone, it stays small
+    Column("content", JSON, nullable=False),  # the assessments and the charts
+)
+
 # The lookups every decision makes are built once: building a statement costs more than running it.
 PRESENT_AT = select(meetings.c.present).where(meetings.c.id == bindparam("id"))
 GROUPS_OF = lookups.people_named()
+STAMP = update(stamps).where(stamps.c.policy_id == bindparam("policy")).values(changed_at=bindparam("at"))
+CLEAR = published.delete().where(published.c.policy_id == bindparam("policy"))
+POLICY_OF_CONTRIBUTION = select(contributions.c.policy_id).where(contributions.c.id == bindparam("id"))
+
+# The events a policy's facts are made of, and where each names its policy.
+FACT_EVENTS: dict[type, Any] = {
+    Policy.StageEntered: lambda conn, e: e.originator_id,
+    Policy.ParticipationLevelClaimed: lambda conn, e: e.originator_id,
+    Policy.Retired: lambda conn, e: e.originator_id,
+    Contribution.Submitted: lambda conn, e: e.policy_id,
+    Contribution.Responded: lambda conn, e: conn.scalar(POLICY_OF_CONTRIBUTION, {"id": e.originator_id}),
+    Decision.Recorded: lambda conn, e: e.policy_id,
+}
 
 
 class Evidence(ReadModel):
     name = "evidence"
-    version = 2  # 2: the days a policy's start and retirement were recorded, for "as recorded"
+    version = 3  # 2: the days a policy's start and retirement were recorded, for "as recorded";
+    # 3: the verdicts kept for pages, and each policy's stamp
     metadata = metadata
     lookups = lookups
+
+    def process_event(self, conn: Connection, event: Any, position: int) -> None:
+        super().process_event(conn, event, position)
+        if isinstance(event, Policy.Started):
+            conn.execute(insert(stamps), dict(policy_id=event.originator_id, changed_at=position))
+        elif type(event) in FACT_EVENTS:
+            policy_id = FACT_EVENTS[type(event)](conn, event)
+            conn.execute(STAMP, {"policy": policy_id, "at": position})
+            conn.execute(CLEAR, {"policy": policy_id})
 
     @singledispatchmethod
     def _on(self, event: Any, conn: Connection, position: int) -> None:
@@ -209,6 +259,14 @@ class Evidence(ReadModel):
             ),
         )
 
+    @_on.register
+    def _(self, event: Partnership.ThresholdsChanged, conn: Connection, position: int) -> None:
+        """Every policy of the partnership is judged by other thresholds from now on, and perhaps
+        as of past days too: their kept verdicts go."""
+        of_partnership = select(policies.c.id).where(policies.c.partnership_id == event.originator_id)
+        conn.execute(update(stamps).where(stamps.c.policy_id.in_(of_partnership)).values(changed_at=position))
+        conn.execute(published.delete().where(published.c.policy_id.in_(of_partnership)))
+
 
 def _group(conn: Connection, participant_id: UUID) -> str:
     return conn.scalar(select(people.c.stakeholder_group).where(people.c.id == participant_id))
@@ -227,7 +285,14 @@ def policy_facts(conn: Connection, policy_id: UUID) -> PolicyFacts | None:
         return None
 
     def rows(table: Table) -> list[Any]:
-        return list(conn.execute(select(table).where(table.c.policy_id == policy_id).order_by(table.c.ref)))
+        # Every column but the policy's own id, which each row would parse again: thousands of rows.
+        wanted = [c for c in table.c if c.key != "policy_id"]
+        query = select(*wanted).where(table.c.policy_id == policy_id).order_by(table.c.ref)
+        return list(conn.execute(query))
+
+    contribution_rows = rows(contributions)
+    # A decision cites contributions by id as text: the policy's own are parsed once, not per citation.
+    ids = {str(r.id): r.id for r in contribution_rows}
 
     return PolicyFacts(
         policy_id=policy.id,
@@ -250,7 +315,7 @@ def policy_facts(conn: Connection, policy_id: UUID) -> PolicyFacts | None:
                 outside_meeting=r.outside_meeting,
                 maker_groups=tuple(r.maker_groups),
                 present_groups=tuple(r.present_groups),
-                cites=tuple(UUID(c) for c in r.cites),
+                cites=tuple(ids.get(c) or UUID(c) for c in r.cites),
                 ref=r.ref,
             )
             for r in rows(decisions)
@@ -270,7 +335,7 @@ def policy_facts(conn: Connection, policy_id: UUID) -> PolicyFacts | None:
                 response_recorded_on=r.response_recorded_on,
                 response_ref=r.response_ref,
             )
-            for r in rows(contributions)
+            for r in contribution_rows
         ),
         claims=tuple(
             ClaimFact(r.activity, r.cycle, r.stage, r.ladder, r.rung, r.happened_on, r.recorded_on, r.ref)

@@ -155,6 +155,20 @@ def partnership_members_page(
     return page_of(conn, query, MEMBER_KEYS, size, cursor, counted=True, named_by=_member_key)
 
 
+def members_named(conn: Connection, partnership_id: UUID, ids: Iterable[UUID]) -> list[Row]:
+    """These members of the partnership (those not members are left out), by name."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return []
+    query = (
+        select(participants.c.id, participants.c.name, members.c.stakeholder_group)
+        .join(members, members.c.participant_id == participants.c.id)
+        .where(members.c.partnership_id == partnership_id, participants.c.id.in_(wanted))
+        .order_by(participants.c.name, participants.c.id)
+    )
+    return _rows(conn, query)
+
+
 def _member_key(conn: Connection, participant_id: UUID) -> tuple[str, UUID] | None:
     name = conn.scalar(select(participants.c.name).where(participants.c.id == participant_id))
     return None if name is None else (name, participant_id)

@@ -8,9 +8,11 @@ and near-black on white, both above 4.5:1.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from markupsafe import Markup, escape
+
+from cotrace.evidence_figures import Bar, Chart
+
+__all__ = ["Bar", "Chart", "bar_chart", "data_table", "timeline_chart"]
 
 WIDTH = 720  # the labels, the bars, and room after the longest bar for its value in words
 ROW = 32
@@ -19,24 +21,6 @@ BAR_SPACE = 280
 INK = "#0b0c0c"
 BLUE = "#1d70b8"
 GREY = "#505a5f"
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: float  # what is drawn
-    text: str  # what is written: the value in words, e.g. "3 of 4 (75%)"
-
-
-@dataclass(frozen=True)
-class Chart:
-    id: str  # unique on its page: the SVG's title and description take their ids from it
-    title: str
-    desc: str
-    label_heading: str
-    value_heading: str
-    bars: tuple[Bar, ...]
-    maximum: float | None = None  # the value a full-length bar stands for; the largest by default
 
 
 def bar_chart(chart: Chart) -> Markup:

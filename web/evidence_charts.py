@@ -1,138 +1,20 @@
-"""The figures the level page draws, taken from a policy's facts (the same facts the verdicts judge).
+"""The level page's figures, made in the application layer (cotrace/evidence_figures.py) so they can
+be kept with the verdicts; named here too, where the page's charts are drawn."""
 
-Each function returns a `Chart` (web/charts.py): the SVG and the table beside it are both drawn from
-it. Figures are about groups and stages, never about a person (seed 002).
-"""
+from cotrace.evidence_figures import (
+    all_charts,
+    attendance_by_group,
+    citizen_decision_share,
+    contributions_by_response,
+    response_times,
+    stage_timeline,
+)
 
-from __future__ import annotations
-
-from collections import Counter
-from datetime import date
-from statistics import median
-
-from domain.dates import format_date
-from domain.evidence import PolicyFacts, plural
-from domain.vocabulary import RESPONSES, STAKEHOLDER_GROUPS, group_label, stage_label
-from web.charts import Bar, Chart
-
-AWAITING = "Awaiting a response"
-
-
-def stage_timeline(facts: PolicyFacts) -> Chart:
-    bars = tuple(
-        Bar(
-            f"Cycle {s.cycle}, {stage_label(s.stage)}",
-            (s.entered_on - facts.started_on).days,
-            f"entered {format_date(s.entered_on)}, day {(s.entered_on - facts.started_on).days}",
-        )
-        for s in facts.stages
-    )
-    return Chart(
-        "chart-timeline",
-        "Stages entered, across cycles",
-        f"Each stage the policy has entered, placed by the days since it started on "
-        f"{format_date(facts.started_on)}: {plural(len(bars), 'stage')} so far.",
-        "Stage",
-        "Entered",
-        bars,
-    )
-
-
-def citizen_decision_share(facts: PolicyFacts) -> Chart:
-    bars = []
-    for s in facts.stages:
-        decisions = [d for d in facts.decisions if (d.cycle, d.stage) == (s.cycle, s.stage)]
-        with_citizen = sum(1 for d in decisions if d.has_citizen_maker)
-        share = with_citizen / len(decisions) if decisions else 0
-        text = f"{with_citizen} of {len(decisions)} ({share:.0%})" if decisions else "no decision yet"
-        bars.append(Bar(f"Cycle {s.cycle}, {stage_label(s.stage)}", round(share * 100), text))
-    return Chart(
-        "chart-decision-makers",
-        "Decisions with a citizen among the decision makers, per stage",
-        "For each stage, the share of its decisions that had a home educator, parent carer or "
-        "young person among those who took them.",
-        "Stage",
-        "Decisions with a citizen decision maker",
-        tuple(bars),
-        maximum=100,
-    )
-
-
-def contributions_by_response(facts: PolicyFacts) -> Chart:
-    citizen = [c for c in facts.contributions if c.by_citizen]
-    counts = Counter(c.response for c in citizen)
-    bars = [Bar(label, counts.get(code, 0), str(counts.get(code, 0))) for code, label in RESPONSES.items()]
-    bars.append(Bar(AWAITING, counts.get(None, 0), str(counts.get(None, 0))))
-    return Chart(
-        "chart-responses",
-        "Citizens' contributions by response",
-        f"How the {plural(len(citizen), 'contribution')} from citizens were answered: "
-        + ", ".join(f"{b.label.lower()} {b.text}" for b in bars)
-        + ".",
-        "Response",
-        "Contributions",
-        tuple(bars),
-    )
-
-
-def response_times(facts: PolicyFacts, day: date) -> Chart:
-    """Days from each citizen contribution to its response, or, unanswered, to `day`."""
-    citizen = sorted((c for c in facts.contributions if c.by_citizen), key=lambda c: c.ref)
-    bars, answered = [], []
-    for number, c in enumerate(citizen, start=1):
-        label = f"Contribution {number}, {stage_label(c.stage)}"
-        if c.responded_on is not None:
-            days = (c.responded_on - c.happened_on).days
-            answered.append(days)
-            bars.append(Bar(label, days, f"answered in {plural(days, 'day')}"))
-        else:
-            days = max((day - c.happened_on).days, 0)
-            bars.append(Bar(label, days, f"waiting {plural(days, 'day')} so far"))
-    if answered:
-        summary = (
-            f"Median time to a response {plural(round(median(answered)), 'day')}, "
-            f"longest {plural(max(answered), 'day')}"
-        )
-    else:
-        summary = "No contribution from citizens has been answered yet"
-    waiting = len(citizen) - len(answered)
-    return Chart(
-        "chart-response-times",
-        "Days from a citizen's contribution to its response",
-        f"{summary}; {waiting} still waiting. Contributions are numbered in the order they were recorded.",
-        "Contribution",
-        "Days to a response",
-        tuple(bars),
-    )
-
-
-def attendance_by_group(facts: PolicyFacts) -> Chart:
-    """Who was present when decisions were taken at meetings, counted per decision, as the balance
-    criterion counts it."""
-    counts = Counter(g for d in facts.decisions if not d.outside_meeting for g in d.present_groups)
-    total = sum(counts.values())
-    bars = tuple(
-        Bar(group_label(code), counts[code], f"{counts[code]} ({counts[code] / total:.0%})")
-        for code in STAKEHOLDER_GROUPS
-        if counts.get(code)
-    )
-    return Chart(
-        "chart-attendance",
-        "Attendance by stakeholder group when decisions were taken",
-        f"Places taken at the meetings where this policy's decisions were made, one per person per "
-        f"decision: {total} in all.",
-        "Stakeholder group",
-        "Present (share)",
-        bars,
-    )
-
-
-def all_charts(facts: PolicyFacts, day: date) -> list[tuple[Chart, str]]:
-    """Every chart of the level page, with how to draw it ('bar' or 'timeline')."""
-    return [
-        (stage_timeline(facts), "timeline"),
-        (citizen_decision_share(facts), "bar"),
-        (contributions_by_response(facts), "bar"),
-        (response_times(facts, day), "bar"),
-        (attendance_by_group(facts), "bar"),
-    ]
+__all__ = [
+    "all_charts",
+    "attendance_by_group",
+    "citizen_decision_share",
+    "contributions_by_response",
+    "response_times",
+    "stage_timeline",
+]

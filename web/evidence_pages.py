@@ -1,7 +1,10 @@
 """The evidence of co-production, for people: a policy's level page, and a partnership's dashboard.
 
-Both read the evidence projection only, and compute the verdicts when read (domain/evidence/),
-because whether a response is late depends on the day. Neither names or scores a person (seed 002).
+Both read the verdicts kept for the day, the reading and the thresholds asked for
+(cotrace/published_verdicts.py), computed from the evidence projection's facts the first time they
+are asked for after a change. Each verdict names its first few events, with a link to the trail for
+the rest, and the charts have a bounded number of bars, so the page's size does not grow with the
+policy's facts. Neither names or scores a person (seed 002).
 """
 
 from __future__ import annotations
@@ -12,18 +15,23 @@ from uuid import UUID
 from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
-from cotrace import levels, portfolio
+from cotrace import portfolio, published_verdicts
 from domain.errors import Problems
-from domain.evidence import assess_policy
 from projections import evidence, reads, thresholds
+from projections.proofs import proofs
 from web import commands
 from web.as_of import AsOf, read_as_of
 from web.charts import bar_chart, data_table, timeline_chart
-from web.evidence_charts import all_charts
 
 bp = Blueprint("evidence", __name__)
 
 DRAW = {"bar": bar_chart, "timeline": timeline_chart}
+
+
+# How many of a verdict's events it names; the trail, filtered to its stage and day, has the rest.
+PROOFS_SHOWN = 5
+# How many flags, and how many claims of one policy on the dashboard, are listed before "and N more".
+LISTED = 10
 
 
 @bp.get("/policies/<uuid:policy_id>/evidence")
@@ -32,34 +40,56 @@ def policy_level(policy_id: UUID) -> ResponseReturnValue:
     as_of, errors = _as_of(today)
     with commands.reading() as conn:
         policy = reads.policy(conn, policy_id)
-        facts = evidence.policy_facts(conn, policy_id)
-        if policy is None or facts is None:
+        if policy is None:
             abort(404)
         partnership = reads.partnership(conn, policy["partnership_id"])
         judged = thresholds.judged_by(conn, policy["partnership_id"], as_of.day, as_of.as_recorded)
-        found = assess_policy(facts, today, as_of.day, judged.thresholds, as_of.reading)
-        # Every verdict's events, named and dated, in one query; the links go to the trail unfiltered,
-        # where every row of the policy is, whatever the day the page is seen as of.
-        proofs = levels.proofs_of(conn, found)
-    day = as_of.day or today
-    known = facts.as_of(as_of.day, as_of.reading) if as_of.day else facts
-    charts = [(chart, DRAW[kind](chart), data_table(chart)) for chart, kind in all_charts(known, day)]
+        view = published_verdicts.View(today, as_of.day, as_of.reading)
+        kept = published_verdicts.verdicts(
+            conn, commands.services().engine, policy_id, view, judged.thresholds
+        )
+        if kept is None:
+            abort(404)
+        found = kept.assessments
+        # The events each verdict names, named and dated, in one query; the links go to the trail
+        # unfiltered, where every row of the policy is, whatever the day the page is seen as of.
+        named = proofs(conn, (ref for a in found for v in a.verdicts for ref in shown_refs(v.refs)))
+    charts = [(chart, DRAW[kind](chart), data_table(chart)) for chart, kind in kept.charts]
+    cycles = _by_cycle(found[1:])
     page = render_template(
         "evidence_policy.html",
         policy=policy,
         partnership=partnership,
         judged=judged,
         whole=found[0] if found else None,  # none: as of a day before the policy started
-        cycles=_by_cycle(found[1:]),
-        proofs=proofs,
-        charts=charts if found else [],
-        day=day,
+        cycles=cycles,
+        shown_cycle=_shown_cycle(cycles),
+        proofs=named,
+        proofs_shown=PROOFS_SHOWN,
+        listed=LISTED,
+        charts=charts,
+        day=as_of.day or today,
         today=today,
         as_of=as_of,
         values=request.args,
         errors=errors,
     )
     return page, 422 if errors else 200
+
+
+def shown_refs(refs: tuple[int, ...]) -> list[int]:
+    """The events a verdict names on the page: its first few, each once."""
+    return refs_shown(refs, PROOFS_SHOWN)[0]
+
+
+@bp.app_template_global()
+def refs_shown(refs: tuple[int, ...], shown: int | None = None) -> tuple[list[int], int]:
+    """A verdict's events, each once: the first `shown` of them (all when None), and how many more
+    there are. Thousands for a large policy: counted here, not by a template's loop."""
+    unique = list(dict.fromkeys(refs))
+    if shown is None:
+        return unique, 0
+    return unique[:shown], max(0, len(unique) - shown)
 
 
 @bp.get("/partnerships/<uuid:partnership_id>/dashboard")
@@ -70,21 +100,22 @@ def dashboard(partnership_id: UUID) -> ResponseReturnValue:
         partnership = reads.partnership(conn, partnership_id)
         if partnership is None:
             abort(404)
-        facts = [
-            evidence.policy_facts(conn, p) for p in evidence.partnership_policy_ids(conn, partnership_id)
-        ]
         judged = thresholds.judged_by(conn, partnership_id, as_of.day, as_of.as_recorded)
-    lines = [
-        portfolio.policy_line(f, today, judged.thresholds, as_of.day, as_of.reading)
-        for f in facts
-        if f is not None
-    ]
+        view = published_verdicts.View(today, as_of.day, as_of.reading)
+        lines = published_verdicts.lines(
+            conn,
+            commands.services().engine,
+            evidence.partnership_policy_ids(conn, partnership_id),
+            view,
+            judged.thresholds,
+        )
     page = render_template(
         "evidence_dashboard.html",
         partnership=partnership,
         lines=lines,
         rungs=portfolio.rung_counts(lines),
         attention=[line for line in lines if line.attention],
+        listed=LISTED,
         judged=judged,
         today=today,
         day=as_of.day or today,
@@ -100,6 +131,17 @@ def _as_of(today: date) -> tuple[AsOf, dict[str, str]]:
     problems = Problems()
     as_of = read_as_of(problems, request.args, today, "The date", "the date to see the evidence as of")
     return as_of, problems.by_field()
+
+
+def _shown_cycle(cycles: list[tuple]) -> int | None:
+    """The cycle whose criteria and stages the page shows in full: the one the address asks for
+    (`?cycle=N`), or the latest. The others show their level and a link, so the page does not grow
+    with the number of cycles."""
+    numbers = [cycle.scope.cycle for cycle, _ in cycles]
+    asked = request.args.get("cycle", "")
+    if asked.isdigit() and int(asked) in numbers:
+        return int(asked)
+    return numbers[-1] if numbers else None
 
 
 def _by_cycle(found: list) -> list[tuple]:

@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 from domain.decisions import VoteTally
 from domain.errors import Problems
 from projections import reads
-from web import commands, forms
+from web import commands, forms, paging
 from web.answers import answer_form
 from web.forms import Form
 
@@ -28,6 +28,10 @@ bp = Blueprint("meetings", __name__)
 CITES_SHOWN = 30
 # The partnership's contributions awaiting a response the page lists; the rest are a link away.
 AWAITING_SHOWN = 10
+# The members the page's forms offer: those the meeting's attendance or a form sent back names, and
+# a page of 20 others by name, with links to the pages either side (a partnership can have
+# thousands). An address names a member by id alone, never by name.
+MEMBERS_SHOWN = 20
 
 # Every form on the page, by the name its errors and typed values are kept under, and the section
 # a plain (no JavaScript) success returns to.
@@ -239,6 +243,29 @@ def _command(
     )
 
 
+def _chosen(attendance: dict, values: dict) -> list[UUID]:
+    """The members the page must offer whatever page of members it shows: those at the meeting, and
+    those a form sent back with a mistake had chosen."""
+    ids = [UUID(str(i)) for i in attendance]
+    for form in values.values():
+        for name in ("present", "apologies", "owner_id", "consulted", "informed", "approved_by"):
+            ids.extend(i for i in (forms.uuid_or_none(v) for v in form.getlist(name)) if i)
+    return ids
+
+
+def _named_on_page(meeting: dict, decisions: list, contributions: list, actions: list) -> list[UUID]:
+    """Everyone whose name the meeting's record shows: not every name in the store."""
+    ids: list[Any] = [*(meeting.get("minutes_approved_by") or [])]
+    for d in decisions:
+        ids.extend([d.get("proposed_by"), *(d.get("decided_by") or [])])
+        ids.extend([*(d.get("consulted") or []), *(d.get("informed") or [])])
+        ids.extend(note.get("by") for note in d.get("dissent") or [])
+        ids.extend(c.get("contributor_id") for c in d.get("cites") or [])
+    ids.extend(c.get("contributor_id") for c in contributions)
+    ids.extend(a.get("owner_id") for a in actions)
+    return [i if isinstance(i, UUID) else UUID(str(i)) for i in ids if i]
+
+
 def _render(
     meeting_id: UUID,
     partial: bool = False,
@@ -246,6 +273,7 @@ def _render(
     values: dict | None = None,
     status_message: str | None = None,
 ) -> str:
+    members_cursor = paging.cursor(reads.MEMBER_CURSOR_KEYS, prefix="members_", anchor="attendance")
     with commands.reading() as conn:
         meeting = reads.meeting(conn, meeting_id)
         if meeting is None:
@@ -262,23 +290,37 @@ def _render(
             cites_words,
             chosen=forms.uuids(decision_values, "cites"),
         )
+        attendance = reads.meeting_attendance(conn, meeting_id)
+        members_page = reads.partnership_members_page(conn, partnership_id, MEMBERS_SHOWN, members_cursor)
+        named = reads.members_named(conn, partnership_id, _chosen(attendance, values or {}))
+        members = sorted(
+            {m["id"]: m for m in [*named, *members_page.rows]}.values(),
+            key=lambda m: (m["name"], str(m["id"])),
+        )
+        decisions = reads.meeting_decisions(conn, meeting_id)
+        contributions = reads.meeting_contributions(conn, meeting_id)
+        awaiting = reads.contributions_awaiting_page(conn, partnership_id, AWAITING_SHOWN)
+        actions = reads.meeting_actions(conn, meeting_id)
         context = dict(
             meeting=meeting,
             partnership=reads.partnership(conn, partnership_id),
-            members=reads.partnership_members(conn, partnership_id),
+            members=members,
+            members_page=members_page,
             policies=policies,
-            attendance=reads.meeting_attendance(conn, meeting_id),
+            attendance=attendance,
             agenda=reads.meeting_agenda(conn, meeting_id),
             adjustments=reads.meeting_adjustments(conn, meeting_id),
-            contributions=reads.meeting_contributions(conn, meeting_id),
-            awaiting=reads.contributions_awaiting_page(conn, partnership_id, AWAITING_SHOWN),
+            contributions=contributions,
+            awaiting=awaiting,
             cites=cites,
             more_cites=more_cites,
             cites_policy=cites_policies[0] if len(cites_policies) == 1 else None,
             cites_words=cites_words,
-            decisions=reads.meeting_decisions(conn, meeting_id),
-            actions=reads.meeting_actions(conn, meeting_id),
-            names=reads.names(conn),
+            decisions=decisions,
+            actions=actions,
+            names=reads.names_of(
+                conn, _named_on_page(meeting, decisions, [*contributions, *awaiting.rows, *cites], actions)
+            ),
             today=commands.today(),
             errors={name: {} for name in SECTIONS} | (errors or {}),
             values={name: MultiDict() for name in SECTIONS} | (values or {}),

@@ -26,6 +26,7 @@ from domain.evidence.facts import (
 from domain.evidence.level import LEVELS, Assessment, assess, assess_policy
 from domain.evidence.published import (
     assessments_as_json,
+    assessments_from_json,
     facts_as_json,
     facts_from_json,
     thresholds_from_json,
@@ -74,6 +75,7 @@ __all__ = [
     "Verdict",
     "assess",
     "assessments_as_json",
+    "assessments_from_json",
     "assess_policy",
     "balance",
     "evidenced_hart_rung",

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from domain.evidence.facts import DecisionFact, PolicyFacts
+from domain.evidence.facts import ContributionFact, DecisionFact, PolicyFacts
 from domain.evidence.rungs import DOING_TO, evidenced_hart_rung, evidenced_rung, why_not_co_producing
 from domain.evidence.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from domain.evidence.verdicts import FAIL, IN_PROGRESS, NOT_APPLICABLE, PASS, Scope, Verdict
@@ -115,11 +115,15 @@ def not_after_the_fact(facts: PolicyFacts, scope: Scope) -> Verdict:
         "came after citizens took part in their stage"
     ]
     if early:
+        citizen_input: dict[tuple[int, str], list[ContributionFact]] = {}
+        for c in facts.contributions:
+            if c.by_citizen:
+                citizen_input.setdefault((c.cycle, c.stage), []).append(c)
         later_input = [
             c
             for d in early
-            for c in facts.contributions
-            if c.by_citizen and (c.cycle, c.stage) == (d.cycle, d.stage) and c.happened_on > d.happened_on
+            for c in citizen_input.get((d.cycle, d.stage), ())
+            if c.happened_on > d.happened_on
         ]
         if later_input:
             figures.append(
@@ -295,11 +299,19 @@ def no_doing_to(facts: PolicyFacts, scope: Scope) -> Verdict:
         return Verdict("no_doing_to", title, PASS, ("No rung claimed",), _absence(facts))
     doing_to = [c for c in facts.claims if (c.ladder, c.rung) in DOING_TO]
     flags = []
+    # What the evidence of a stage shows depends on the stage alone: judged once for all its claims.
+    shown_in: dict[tuple[bool, int, str], tuple[str | None, str]] = {}
     for claim in facts.claims:
-        if claim.ladder == "wokingham":
-            shown, why = evidenced_rung(facts, claim.cycle, claim.stage), why_not_co_producing(facts, claim)
-        else:
-            shown, why = evidenced_hart_rung(facts, claim.cycle, claim.stage)
+        key = (claim.ladder == "wokingham", claim.cycle, claim.stage)
+        if key not in shown_in:
+            if claim.ladder == "wokingham":
+                shown_in[key] = (
+                    evidenced_rung(facts, claim.cycle, claim.stage),
+                    why_not_co_producing(facts, claim),
+                )
+            else:
+                shown_in[key] = evidenced_hart_rung(facts, claim.cycle, claim.stage)
+        shown, why = shown_in[key]
         if shown is None:
             flags.append(
                 f"'{claim.activity}' (cycle {claim.cycle}, {stage_label(claim.stage)}): claimed "

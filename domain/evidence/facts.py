@@ -144,14 +144,18 @@ class PolicyFacts:
         (seed 000).
         """
 
+        # The first day a citizen contributed to each stage: a decision on or after it was preceded
+        # by citizens' input (one pass over the contributions, not one for every decision).
+        first_input: dict[tuple[int, str], date] = {}
+        for c in self.contributions:
+            if c.by_citizen:
+                key = (c.cycle, c.stage)
+                if key not in first_input or c.happened_on < first_input[key]:
+                    first_input[key] = c.happened_on
+
         def involved_before(decision: DecisionFact) -> bool:
-            return any(
-                c.by_citizen
-                and c.cycle == decision.cycle
-                and c.stage == decision.stage
-                and c.happened_on <= decision.happened_on
-                for c in self.contributions
-            )
+            first = first_input.get((decision.cycle, decision.stage))
+            return first is not None and first <= decision.happened_on
 
         return tuple(
             d for d in self.decisions if not (involved_before(d) or d.citizens_present or d.has_citizen_maker)

@@ -16,6 +16,7 @@ from uuid import UUID
 from domain.evidence.facts import ClaimFact, ContributionFact, DecisionFact, PolicyFacts, StageFact
 from domain.evidence.level import Assessment
 from domain.evidence.thresholds import Thresholds
+from domain.evidence.verdicts import Scope, Verdict
 
 _FACTS = {
     "stages": StageFact,
@@ -104,4 +105,28 @@ def assessments_as_json(found: list[Assessment]) -> list[dict[str, Any]]:
             ],
         }
         for a in found
+    ]
+
+
+def assessments_from_json(values: list[dict[str, Any]]) -> list[Assessment]:
+    """The assessments `assessments_as_json` wrote, equal to those it was given: what a page reads
+    back from the verdicts kept for it (projections/evidence.py), without judging the facts again."""
+    return [
+        Assessment(
+            scope=Scope(a["scope"]["cycle"], a["scope"]["stage"]),
+            level=a["level"],
+            verdicts=tuple(
+                Verdict(
+                    criterion=v["criterion"],
+                    title=v["title"],
+                    status=v["status"],
+                    figures=tuple(v["figures"]),
+                    refs=tuple(v["events"]),
+                    flags=tuple(v["flags"]),
+                )
+                for v in a["criteria"]
+            ),
+            reasons=tuple(a["reasons"]),
+        )
+        for a in values
     ]

@@ -85,11 +85,12 @@ def why_not_co_producing(facts: PolicyFacts, claim: ClaimFact) -> str:
         d.has_citizen_maker for d in stage.decisions
     ):
         return ": no citizen contributed to or decided anything in this stage"
+    # A decision came before the consultation when a citizen contributed to its stage later than it.
+    last_input = max((c.happened_on for c in stage.contributions if c.by_citizen), default=None)
     early = [
         d
         for d in stage.decisions
-        if any(c.by_citizen and c.happened_on > d.happened_on for c in stage.contributions)
-        and not d.has_citizen_maker
+        if last_input is not None and last_input > d.happened_on and not d.has_citizen_maker
     ]
     if early:
         return ": the decision was taken before the consultation opened"

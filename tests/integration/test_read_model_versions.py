@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import inspect, text, update
 
 from cotrace.services import open_services
+from projections.evidence import Evidence, stamps
 from projections.runner import read_model_versions
 from tests.conftest import TODAY
 from tests.integration.test_projections import snapshot
@@ -36,7 +37,32 @@ def test_an_evidence_table_of_an_older_shape_is_rebuilt_at_start(database_url):
                 .with_only_columns(read_model_versions.c.version)
                 .where(read_model_versions.c.projection == "evidence")
             )
-        assert version == 2
+        assert version == Evidence.version
+    finally:
+        upgraded.close()
+
+
+def test_an_evidence_model_built_before_verdicts_were_kept_gets_every_policy_stamped(database_url):
+    """Version 2 kept no verdicts and no stamps: an upgrade rebuilds it, stamping every policy, so
+    the pages can keep their verdicts from the first view."""
+    first = open_services(database_url, today=lambda: TODAY)
+    story = Riverside.set_up(first.app, TODAY)
+    first.read_models.catch_up()
+    with first.engine.begin() as conn:
+        conn.execute(text("DROP TABLE evidence_published"))
+        conn.execute(text("DROP TABLE evidence_stamps"))
+        conn.execute(
+            update(read_model_versions)
+            .where(read_model_versions.c.projection == "evidence")
+            .values(version=2)
+        )
+    first.close()
+
+    upgraded = open_services(database_url, today=lambda: TODAY)
+    try:
+        upgraded.read_models.catch_up()
+        with upgraded.engine.connect() as conn:
+            assert conn.scalar(stamps.select().with_only_columns(stamps.c.policy_id)) == story.policy
     finally:
         upgraded.close()
 

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from cotrace import checkpoints
+from cotrace.worker import Worker
 from tests.command_line import command_line
 from tests.followup_story import Followup, Mailbox, followup_app, smtp_server
 from tests.processes import Running, cotrace_env, running, wait_until
@@ -61,6 +62,15 @@ def test_one_round_sends_what_is_queued_and_signs_a_checkpoint(riverside, mailbo
     again = cotrace.invoke(["worker", "--once"])
     assert again.exit_code == 0 and "sent 0 follow-up messages." in again.output
     assert len(mailbox.messages) == 1
+
+
+def test_a_round_keeps_todays_verdicts_of_the_policies_an_event_changed(riverside, mailbox):
+    services = riverside.services
+    worker = Worker(services, services.settings)
+    assert worker.round().warmed >= 1  # every policy, the first time
+    assert worker.round().warmed == 0
+    riverside.contribute("amira", "Ask families first")
+    assert worker.round().warmed == 1
 
 
 def test_without_a_signing_key_a_round_says_so_and_does_the_rest(riverside, mailbox, caplog):

@@ -1,0 +1,213 @@
+"""A policy's verdicts, charts and dashboard line as pages show them, kept once computed.
+
+Judging a policy reads every one of its facts: 18,000 of them for the largest at a county's scale,
+about 170 ms of judging after as long again reading them. So the first page to ask for a policy's
+verdicts for a day, a reading and thresholds computes them and keeps them (projections/evidence.py,
+`published`), with the policy's stamp as it read it; every later page reads them back in one row.
+An event that changes the policy's facts or its partnership's thresholds moves the stamp and clears
+what was kept, in its own transaction, so a verdict kept from older facts is never read. The stamp
+is read before the facts: a verdict computed from newer facts than its stamp says is never read
+either (its stamp has moved on), so a race can cost a computation, never a stale page. The worker
+keeps today's verdicts ready for the policies an event changed (`warm`), so the first view after
+a change does not pay for them either.
+
+The kept verdicts are the same as those computed afresh (tests/integration/test_published_verdicts.py):
+they are written and read back through `domain.evidence.published`, as the audit pack publishes them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, Engine, and_, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from cotrace.evidence_figures import Chart, all_charts, chart_as_json, chart_from_json
+from cotrace.portfolio import PolicyLine, line_as_json, line_from_json, line_of
+from domain.evidence import AS_HAPPENED, Assessment, Thresholds, assess_policy
+from domain.evidence.published import assessments_as_json, assessments_from_json
+from projections import evidence, thresholds
+from projections.evidence import published, stamps
+
+NOW = "now"
+
+
+@dataclass(frozen=True)
+class Published:
+    assessments: list[Assessment]  # none: as of a day before the policy started
+    charts: list[tuple[Chart, str]]  # each with how it is drawn: "bar" or "timeline"
+    line: PolicyLine
+
+
+@dataclass(frozen=True)
+class View:
+    """What a policy's verdicts are asked for: today, or as of a past day in one reading."""
+
+    today: date
+    as_of: date | None = None
+    reading: str = AS_HAPPENED
+
+    @property
+    def name(self) -> str:
+        return NOW if self.as_of is None else self.reading
+
+    @property
+    def day(self) -> date:
+        return self.as_of or self.today
+
+
+def verdicts(
+    conn: Connection, engine: Engine, policy_id: UUID, view: View, judged_by: Thresholds
+) -> Published | None:
+    """The policy's verdicts, charts and line for the view, kept or computed (and then kept);
+    None for a policy the evidence does not know."""
+    stamp = _stamp(conn, policy_id)
+    if stamp is None:
+        return None
+    row = conn.execute(
+        select(published.c.line, published.c.content).where(_key(policy_id, view, judged_by, stamp))
+    ).first()
+    if row is not None:
+        return _from_row(row.line, row.content)
+    line, content = _compute(conn, policy_id, view, judged_by)
+    _keep(engine, policy_id, view, judged_by, stamp, line, content)
+    return _from_row(line, content)
+
+
+def lines(
+    conn: Connection, engine: Engine, policy_ids: list[UUID], view: View, judged_by: Thresholds
+) -> list[PolicyLine]:
+    """The dashboard's line of each policy, in the order given: each kept one is read in one
+    query, only the line; those not kept are computed and kept."""
+    query = select(stamps.c.policy_id, stamps.c.changed_at).where(stamps.c.policy_id.in_(policy_ids))
+    found_stamps = {row.policy_id: row.changed_at for row in conn.execute(query)}
+    kept = {
+        row.policy_id: row.line
+        for row in conn.execute(
+            select(published.c.policy_id, published.c.line, published.c.stamp).where(
+                published.c.policy_id.in_(policy_ids),
+                published.c.view == view.name,
+                published.c.day == view.day,
+                published.c.thresholds == _thresholds_key(judged_by),
+            )
+        )
+        if row.stamp == found_stamps.get(row.policy_id)
+    }
+    found = []
+    for policy_id in policy_ids:
+        if policy_id not in found_stamps:
+            continue
+        if policy_id not in kept:
+            line, content = _compute(conn, policy_id, view, judged_by)
+            _keep(engine, policy_id, view, judged_by, found_stamps[policy_id], line, content)
+            kept[policy_id] = line
+        found.append(line_from_json(kept[policy_id]))
+    return found
+
+
+def warm(engine: Engine, today: date) -> int:
+    """Computes and keeps today's verdicts of every policy that has none kept for today (an event
+    changed it, or the day turned), judged by its partnership's thresholds: what the worker does
+    between events. Returns how many it computed."""
+    view = View(today)
+    with engine.connect() as conn:
+        waiting = list(
+            conn.execute(
+                select(stamps.c.policy_id, stamps.c.changed_at, evidence.policies.c.partnership_id)
+                .join(evidence.policies, evidence.policies.c.id == stamps.c.policy_id)
+                .where(
+                    ~select(published.c.policy_id)
+                    .where(
+                        published.c.policy_id == stamps.c.policy_id,
+                        published.c.view == NOW,
+                        published.c.day == today,
+                        published.c.stamp == stamps.c.changed_at,
+                    )
+                    .exists()
+                )
+            )
+        )
+        for row in waiting:
+            judged = thresholds.judged_by(conn, row.partnership_id).thresholds
+            line, content = _compute(conn, row.policy_id, view, judged)
+            _keep(engine, row.policy_id, view, judged, row.changed_at, line, content)
+    return len(waiting)
+
+
+def _stamp(conn: Connection, policy_id: UUID) -> int | None:
+    return conn.scalar(select(stamps.c.changed_at).where(stamps.c.policy_id == policy_id))
+
+
+def _thresholds_key(judged_by: Thresholds) -> str:
+    return json.dumps(asdict(judged_by), sort_keys=True, separators=(",", ":"))
+
+
+def _key(policy_id: UUID, view: View, judged_by: Thresholds, stamp: int) -> Any:
+    return and_(
+        published.c.policy_id == policy_id,
+        published.c.view == view.name,
+        published.c.day == view.day,
+        published.c.thresholds == _thresholds_key(judged_by),
+        published.c.stamp == stamp,
+    )
+
+
+def _compute(
+    conn: Connection, policy_id: UUID, view: View, judged_by: Thresholds
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Judges the policy's facts afresh: its line, and its assessments and charts, as JSON."""
+    facts = evidence.policy_facts(conn, policy_id)
+    assert facts is not None  # it has a stamp
+    found = assess_policy(facts, view.today, view.as_of, judged_by, view.reading)
+    known = facts.as_of(view.as_of, view.reading) if view.as_of else facts
+    charts = all_charts(known, view.day) if found else []
+    content = {
+        "assessments": assessments_as_json(found),
+        "charts": [{"chart": chart_as_json(chart), "kind": kind} for chart, kind in charts],
+    }
+    return line_as_json(line_of(facts, found, view.as_of, view.reading)), content
+
+
+def _keep(
+    engine: Engine,
+    policy_id: UUID,
+    view: View,
+    judged_by: Thresholds,
+    stamp: int,
+    line: dict[str, Any],
+    content: dict[str, Any],
+) -> None:
+    """Keeps what was computed, in a transaction of its own; what another page kept first for the
+    same view stays. Older verdicts of the policy (from older facts, or for today on a past day)
+    go: they would never be read again."""
+    insert = (postgresql if engine.dialect.name == "postgresql" else sqlite).insert(published)
+    with engine.begin() as conn:
+        conn.execute(
+            published.delete().where(
+                published.c.policy_id == policy_id,
+                (published.c.stamp < stamp) | ((published.c.view == NOW) & (published.c.day < view.today)),
+            )
+        )
+        conn.execute(
+            insert.values(
+                policy_id=policy_id,
+                view=view.name,
+                day=view.day,
+                thresholds=_thresholds_key(judged_by),
+                stamp=stamp,
+                line=line,
+                content=content,
+            ).on_conflict_do_nothing()
+        )
+
+
+def _from_row(line: dict[str, Any], content: dict[str, Any]) -> Published:
+    return Published(
+        assessments=assessments_from_json(content["assessments"]),
+        charts=[(chart_from_json(c["chart"]), c["kind"]) for c in content["charts"]],
+        line=line_from_json(line),
+    )
