@@ -83,7 +83,8 @@ def store_path(events: int, seed: int) -> Path:
 
 
 def generated_store(events: int, seed: int = 14, database_url: str | None = None) -> str:
-    """The URL of a generated store of about `events` events: the cached SQLite file, made if missing."""
+    """The URL of a generated store of about `events` events: the cached SQLite file, made if missing.
+    A `database_url` (PostgreSQL) is filled each time: give an empty database."""
     if database_url is not None:
         generate(database_url, events, seed)
         return database_url
