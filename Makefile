@@ -3,6 +3,8 @@
 
 PYTHON ?= python3
 VENV := .venv
+# The size of the generated store the benchmarks read (bench/generate.py): `make bench EVENTS=50000` to try fast.
+EVENTS ?= 1000000
 BIN := $(VENV)/bin
 
 .PHONY: run test bench lint lint-imports clean
@@ -24,6 +26,10 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/record_decisions.py
 	$(BIN)/python bench/seal_cost.py
 	$(BIN)/python bench/verify_pack.py
+	$(BIN)/python bench/generate.py --events $(EVENTS)
+	$(BIN)/python bench/commands.py --events $(EVENTS)
+	$(BIN)/python bench/pages.py --events $(EVENTS)
+	$(BIN)/python bench/rebuild.py --events $(EVENTS)
 
 lint: lint-imports
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -1,5 +1,9 @@
 """How fast Cotrace records decisions, against how fast its recorder appends a single event.
 
+The old target of 50 % of raw appends is withdrawn (issue 14): a command is now held to 1.5 times
+its p95 on an empty store with a large store behind it, and compared with a plain CRUD app
+(bench/commands.py). The ratio is still printed, as a figure.
+
 For each database (a temporary SQLite file; a fresh PostgreSQL database on 127.0.0.1:5432 if
 it answers):
 
@@ -11,7 +15,7 @@ it answers):
    nothing, the floor that no read model committed with its command can go below;
 2. raw appends/s: `app.recorder.insert_events([stored_event])`, one event per call, N calls, in
    a separate fresh database, the stored events mapped from real `Decision` aggregates' events;
-3. their ratio (target: at least 50 %), and the median and 95th percentile latency per decision.
+3. their ratio, and the median and 95th percentile latency per decision.
 
 Where a decision's time goes (SQLite, 2026-11-24, 500 decisions, applying each projection timed):
 directory 0.12 ms, audit trail 0.31, evidence 0.18, provenance 0.27-0.38, follow-ups 0.02, on top
@@ -176,7 +180,7 @@ def run(database: str, urls: Callable[[str], str], n: int) -> None:
         p50 = statistics.median(latencies) * 1000
         p95 = statistics.quantiles(latencies, n=20)[18] * 1000 if n > 1 else p50
         print(
-            f"{database:<11} {name:<11} {rate:>11,.0f}  {raw:>13,.0f}  {rate / raw:>5.0%}  {'>= 50 %':>7}"
+            f"{database:<11} {name:<11} {rate:>11,.0f}  {raw:>13,.0f}  {rate / raw:>5.0%}  {'none':>7}"
             f"  {p50:>6.2f}  {p95:>6.2f}",
             flush=True,
         )
