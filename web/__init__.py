@@ -27,6 +27,7 @@ from cotrace.private_links import LinkReplaced
 from cotrace.sealing import LogTampered
 from cotrace.services import Conflict, open_cotrace
 from cotrace.settings import Settings
+from domain import wording
 from domain.dates import format_date
 from domain.errors import NotFound
 from domain.people import ERASED_NAME
@@ -301,6 +302,9 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["any_problem"] = any_problem
     app.jinja_env.filters["date"] = lambda day: format_date(day) if day else ""
     app.jinja_env.filters["group_label"] = group_label
+    # Sentences from numbers and words (domain/wording.py): "1 decision", "the same day", "online".
+    for helper in (wording.counted, wording.days_after, wording.waiting_for, wording.at_place):
+        app.jinja_env.filters[helper.__name__] = helper
     app.jinja_env.filters["recorded"] = lambda at: f"{format_date(at)}, {at:%H:%M} UTC" if at else ""
     app.jinja_env.globals.update(
         STAGES=STAGES,

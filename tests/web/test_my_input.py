@@ -41,7 +41,7 @@ def test_amira_sees_what_she_said_what_was_done_and_the_decision_citing_it(clien
     assert "Ask families before writing anything" in page
     assert "Shown as “River mum”." in page
     assert "<strong>Adopted</strong>: Families get a letter first" in page
-    assert "Answered on 15 June 2026, 0 days after you said it." in page
+    assert "Answered on 15 June 2026, the same day you said it." in page
     assert "Ask families first, in writing" in page
     assert "Decided on 15 June 2026 by Home educator, Local authority." in page
     assert "At Co-commission, cycle 1." in page
