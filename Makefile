@@ -1,23 +1,33 @@
 # Two commands on a fresh machine: `make run` serves Cotrace, `make test` runs every test.
-# Each creates the virtual environment and installs what it needs on first use.
+# Each creates the virtual environment and installs what it needs on first use: `make run` only what
+# serving needs (stamp .runtime), `make test` the test tools too (stamp .installed).
 
 PYTHON ?= python3
 VENV := .venv
 # The size of the generated store the benchmarks read (bench/generate.py): `make bench EVENTS=50000` to try fast.
 EVENTS ?= 1000000
 BIN := $(VENV)/bin
+# `make run PORT=5050` when 5000 is taken.
+PORT ?= 5000
 
 .PHONY: run test bench lint lint-imports clean
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/.runtime: pyproject.toml
+	@echo "Installing what Cotrace needs to run into $(VENV) (the first time only: about a minute)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --progress-bar off --upgrade pip
+	$(BIN)/pip install --progress-bar off -e .
 	touch $@
 
-run: $(BIN)/.installed
-	$(BIN)/cotrace demo --if-empty
-	$(BIN)/cotrace serve
+$(BIN)/.installed: $(BIN)/.runtime
+	@echo "Installing the test tools into $(VENV) (the first time only)"
+	$(BIN)/pip install --progress-bar off -e '.[test]'
+	touch $@
+
+# The demo prints its sign-in address at the port served, unless COTRACE_BASE_URL says otherwise.
+run: $(BIN)/.runtime
+	COTRACE_BASE_URL="$${COTRACE_BASE_URL:-http://127.0.0.1:$(PORT)}" $(BIN)/cotrace demo --if-empty
+	$(BIN)/cotrace serve --port $(PORT)
 
 test: $(BIN)/.installed
 	$(BIN)/pytest

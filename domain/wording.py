@@ -39,3 +39,35 @@ LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 def one_line(text: str) -> bool:
     return not LINE_BREAKS.search(text)
+
+
+# Sentences the pages build from numbers and words, said as a person would: "1 decision", "the
+# same day", "online". One place for them, so a page does not grow an `if` for each.
+
+
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """ "1 day", "3 days"; `plural` where adding an s is wrong ("1 reply", "2 replies")."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+
+
+def days_after(days: int) -> str:
+    """How long after: "the same day", "1 day after", "12 days after" (then "you said it")."""
+    return "the same day" if days == 0 else f"{counted(days, 'day')} after"
+
+
+def waiting_for(days: int) -> str:
+    """How long something has waited: "since today", "for 1 day", "for 12 days"."""
+    return "since today" if days == 0 else f"for {counted(days, 'day')}"
+
+
+def at_place(place: str) -> str:
+    """Where a meeting was held, after its date: "at the Civic Centre", but "online"."""
+    return "online" if place.strip().lower() == "online" else f"at {place}"
+
+
+def of_total(part: int, total: int, noun: str, plural: str | None = None) -> str:
+    """A share at the start of a sentence: "2 of 5 decisions", "The only decision", "No decision"
+    (where "1 of 1 decisions" and "0 of 1 decisions" read as a form's output)."""
+    if total == 1:
+        return f"The only {noun}" if part == 1 else f"No {noun}"
+    return f"{part:,} of {counted(total, noun, plural)}"

@@ -8,7 +8,16 @@ import re
 from typing import Any
 
 from eventsourcing.domain import OriginatorVersionError
-from flask import Flask, Response, render_template, request, session, url_for
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from htmx_flask import Htmx
 from werkzeug.exceptions import MethodNotAllowed, RequestEntityTooLarge
@@ -18,6 +27,7 @@ from cotrace.private_links import LinkReplaced
 from cotrace.sealing import LogTampered
 from cotrace.services import Conflict, open_cotrace
 from cotrace.settings import Settings
+from domain import wording
 from domain.dates import format_date
 from domain.errors import NotFound
 from domain.people import ERASED_NAME
@@ -84,6 +94,10 @@ DECISION_STATUSES = {
     "reversed": "Reversed",
     "superseded": "Superseded",
 }
+
+
+def favicon() -> ResponseReturnValue:
+    return send_from_directory(current_app.static_folder or "static", "icon.svg", mimetype="image/svg+xml")
 
 
 def create_app(config: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
@@ -155,6 +169,9 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         audit_packs,
     ):
         app.register_blueprint(area.bp)
+    # Browsers ask for /favicon.ico whatever the page says; it answers with the same SVG as the
+    # page's <link rel="icon">, from our own files (no network, within the CSP's img-src 'self').
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
     # Who is signed in, then whether they may use the page; an admin first sets up a second factor.
     access.init_app(app, accounts.load_principal)
     app.before_request(accounts.enforce_second_factor_for_admins)
@@ -285,6 +302,9 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["any_problem"] = any_problem
     app.jinja_env.filters["date"] = lambda day: format_date(day) if day else ""
     app.jinja_env.filters["group_label"] = group_label
+    # Sentences from numbers and words (domain/wording.py): "1 decision", "the same day", "online".
+    for helper in (wording.counted, wording.days_after, wording.waiting_for, wording.at_place):
+        app.jinja_env.filters[helper.__name__] = helper
     app.jinja_env.filters["recorded"] = lambda at: f"{format_date(at)}, {at:%H:%M} UTC" if at else ""
     app.jinja_env.globals.update(
         STAGES=STAGES,

@@ -137,6 +137,7 @@ INTEGRITY = Rule("admins, and the chairs and auditors of any partnership", _audi
 # Every endpoint, and who may use it. Deny by default: an endpoint not named here is refused.
 RULES: dict[str, Rule] = {
     "static": PUBLIC,
+    "favicon": PUBLIC,
     # Private links: the address carries the participant's key; it is the participant's own.
     "my_input.show": PUBLIC,
     "my_input.set_contact_preferences": PUBLIC,

@@ -8,6 +8,8 @@ without JavaScript a success redirects back with a message and an error re-rende
 
 from __future__ import annotations
 
+import re
+from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
@@ -67,12 +69,29 @@ def receipt(contribution_id: UUID) -> ResponseReturnValue:
             "given. Ask the person who runs Cotrace to create one with 'cotrace keygen'."
         )
         return render_template("problem.html", heading="No receipt yet", message=message), 503
-    filename = f"cotrace-receipt-{contribution_id}.tlog-proof"  # the extension C2SP tlog-proof asks for
+    with commands.reading() as conn:
+        found = reads.contribution(conn, contribution_id)
+    filename = receipt_filename(found, contribution_id)
     return Response(
         made.text,
         mimetype="text/plain",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+def receipt_filename(contribution: Any, contribution_id: UUID) -> str:
+    """The receipt's file says whose contribution it proves without opening it: the policy, the day
+    and the channel ("cotrace-receipt-ehe-policy-2026-06-15-meeting-<id>"), never the contributor or
+    their words. The proof itself stays the C2SP tlog-proof format, which has no room for them, and
+    the extension that format asks for."""
+    words = []
+    if contribution is not None:
+        words = [
+            re.sub(r"[^a-z0-9]+", "-", contribution["policy_title"].lower()).strip("-")[:40].strip("-"),
+            str(contribution["happened_on"]),
+            contribution["channel"],
+        ]
+    return "-".join(["cotrace-receipt", *(w for w in words if w), str(contribution_id)]) + ".tlog-proof"
 
 
 @bp.get("/partnerships/<uuid:partnership_id>/contributions")

@@ -15,7 +15,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
-from projections import reads
+from projections import reads, transparency_pages
 from projections.participant_list import policies_open_to
 from web import access, commands, forms
 from web.accounts import absolute_url
@@ -103,11 +103,17 @@ def _render(
             contribution["citing"] = [d for d in citing if d["contribution_id"] == contribution["id"]]
         versions = reads.latest_versions(conn, list({c["policy_id"] for c in mine}))
         feed = current_token(conn, FEED, participant_id)
+        published = {
+            policy_id
+            for policy_id in {c["policy_id"] for c in mine}
+            if transparency_pages.published_policy(conn, policy_id) is not None
+        }
         open_policies = policies_open_to(conn, participant_id)
     return render_template(
         "my_input.html",
         contributions=mine,
         versions=versions,
+        published=published,
         open_policies=open_policies,
         signed_in_as_them=_signed_in_as(participant_id),
         today=commands.today(),

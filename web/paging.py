@@ -18,13 +18,19 @@ def cursor(keys: list[Key], prefix: str = "", anchor: str | None = None) -> Curs
     try:
         return cursor_from(request.args.get(f"{prefix}after"), request.args.get(f"{prefix}before"), keys)
     except BadCursor:
+        # Said as what is wrong with the link, not "cannot be found": the list is there, its marker is not.
+        marker = f"{prefix}after" if f"{prefix}after" in request.args else f"{prefix}before"
         message = (
-            "This link to a page of the list is not one Cotrace made: part of it may have been lost "
-            "when it was copied. Start again from the first page."
+            "This link to a page of the list is not one Cotrace made: its page marker "
+            f"(“{marker}=” and what follows) may have been cut short or changed when it was copied. "
+            "Go to the first page of the list instead."
         )
         first_page = (page_url(prefix, None, anchor=anchor), "Go to the first page")
         page = render_template(
-            "problem.html", heading="This page cannot be found", message=message, link=first_page
+            "problem.html",
+            heading="This link’s page marker is not one Cotrace made",
+            message=message,
+            link=first_page,
         )
         abort(make_response(page, 400))
 

@@ -83,8 +83,10 @@ def _context(
 def trail_filter(args: MultiDict) -> tuple[TrailFilter, dict[str, str]]:
     """The filter the form asks for, and a message for each field that cannot be read.
 
-    A value that is not one of the choices offered (an edited address) is ignored, not an error.
-    The trail's exports read the same filter from their address (web/exports.py).
+    A value that is not one of the choices offered (an edited or old address) is explained next to
+    its field, as a date that cannot be read is: a filter ignored in silence shows a trail that
+    looks filtered and is not. The trail's exports read the same filter from their address
+    (web/exports.py), and make no file then.
     """
     problems = Problems()
     happened_from = forms.optional_date(problems, args, "from", "the 'from' date")
@@ -92,8 +94,15 @@ def trail_filter(args: MultiDict) -> tuple[TrailFilter, dict[str, str]]:
     as_of = read_as_of(problems, args, commands.today())
     if happened_from and happened_to and happened_to < happened_from:
         problems.add("to", "The 'to' date must be the same as or after the 'from' date")
-    errors = problems.by_field()
     stage, group, kind = (forms.text(args, name) for name in ("stage", "group", "kind"))
+    for name, value, choices, what in (
+        ("stage", stage, STAGES, "stage"),
+        ("group", group, STAKEHOLDER_GROUPS, "stakeholder group"),
+        ("kind", kind, KIND_FILTERS, "kind of event"),
+    ):
+        if value and value not in choices:
+            problems.add(name, f"Choose a {what} from the list: “{value[:40]}” is not one Cotrace knows")
+    errors = problems.by_field()
     only = TrailFilter(
         stage=stage if stage in STAGES else None,
         group=group if group in STAKEHOLDER_GROUPS else None,

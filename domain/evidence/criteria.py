@@ -26,6 +26,7 @@ from domain.evidence.rungs import DOING_TO, evidenced_hart_rung, evidenced_rung,
 from domain.evidence.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from domain.evidence.verdicts import FAIL, IN_PROGRESS, NOT_APPLICABLE, PASS, Scope, Verdict
 from domain.vocabulary import STAGES, group_label, is_citizen, rung, stage_label
+from domain.wording import of_total
 
 
 def from_conception(facts: PolicyFacts, scope: Scope) -> Verdict:
@@ -86,9 +87,9 @@ def key_decision_makers(
     figures, failing, refs = [], [], []
     for (cycle, stage), decisions in _by_stage(facts.decisions).items():
         with_citizens = [d for d in decisions if d.has_citizen_maker]
+        share = of_total(len(with_citizens), len(decisions), "decision")
         figures.append(
-            f"{len(with_citizens)} of {len(decisions)} decisions in cycle {cycle}, {stage_label(stage)} "
-            "had a citizen among the decision makers"
+            f"{share} in cycle {cycle}, {stage_label(stage)} had a citizen among the decision makers"
         )
         refs.extend(d.ref for d in decisions)
         if len(with_citizens) < thresholds.key_decision_share * len(decisions):
@@ -111,7 +112,7 @@ def not_after_the_fact(facts: PolicyFacts, scope: Scope) -> Verdict:
         return Verdict("not_after_the_fact", title, IN_PROGRESS, ("No decision recorded yet",))
     early = facts.decided_before_citizens()
     figures = [
-        f"{len(facts.decisions) - len(early)} of {len(facts.decisions)} decisions "
+        f"{of_total(len(facts.decisions) - len(early), len(facts.decisions), 'decision')} "
         "came after citizens took part in their stage"
     ]
     if early:

@@ -62,7 +62,7 @@ def test_the_contributor_finds_their_input_and_then_what_was_done(served, page, 
     mine = amira.get_by_role("article").filter(has_text=SAID)
     assert DECISION in mine.inner_text()
     assert "Home educator, Local authority" in mine.inner_text()
-    assert "Awaiting a response for 0 days." in mine.inner_text()
+    assert "Awaiting a response since today." in mine.inner_text()
     assert_accessible(amira, "my-input-awaiting")
 
     # The chair responds, from the list of contributions awaiting a response.
@@ -80,7 +80,7 @@ def test_the_contributor_finds_their_input_and_then_what_was_done(served, page, 
     amira.reload()
     mine = amira.get_by_role("article").filter(has_text=SAID)
     assert f"Adapted: {REASON}" in mine.inner_text()
-    assert "0 days after you said it" in mine.inner_text()
+    assert "the same day you said it" in mine.inner_text()
     assert "Daniel" not in amira.content() and "Tom" not in amira.content()
     assert_accessible(amira, "my-input-answered")
 

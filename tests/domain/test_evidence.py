@@ -165,7 +165,7 @@ def test_citizens_present_but_never_decision_makers_fails_key_decision_makers():
     )
     found = verdict(facts, "key_decision_makers")
     assert found.status == FAIL
-    assert "0 of 1 decisions in cycle 1, Co-design had a citizen among the decision makers" in found.figures
+    assert "No decision in cycle 1, Co-design had a citizen among the decision makers" in found.figures
     assert assess(facts, Scope(), on(60)).level == "intermediate"
 
 

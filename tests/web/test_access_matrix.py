@@ -20,6 +20,7 @@ from tests.web.url_map import World, open_world
 # Who may use each endpoint (every method it answers).
 EXPECTED = {
     "static": "anyone",
+    "favicon": "anyone",
     "my_input.show": "anyone",
     "my_input.set_contact_preferences": "anyone",
     "my_input.feed": "anyone",

@@ -80,7 +80,7 @@ def test_deciding_before_asking_citizens_is_intermediate_and_the_claim_is_flagge
     text = text_of(page)
     assert "Whole policy Evidenced level: Intermediate" in text
     assert "Because: Citizens are key decision makers: fail Not a review after the fact: fail" in text
-    assert "0 of 1 decisions in cycle 1, Co-design had a citizen among the decision makers" in text
+    assert "No decision in cycle 1, Co-design had a citizen among the decision makers" in text
     assert (
         "'Drafting workshop' (cycle 1, Co-design): claimed co-producing; evidence shows consulting: "
         "the decision was taken before the consultation opened" in text

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import TODAY
+from tests.conftest import TODAY, signed_in
 from tests.story import Riverside
 from tests.web.test_contributions import an_earlier_contribution
 from tests.web.test_meeting_page import MODES, post
@@ -41,7 +41,7 @@ def test_amira_sees_what_she_said_what_was_done_and_the_decision_citing_it(clien
     assert "Ask families before writing anything" in page
     assert "Shown as “River mum”." in page
     assert "<strong>Adopted</strong>: Families get a letter first" in page
-    assert "Answered on 15 June 2026, 0 days after you said it." in page
+    assert "Answered on 15 June 2026, the same day you said it." in page
     assert "Ask families first, in writing" in page
     assert "Decided on 15 June 2026 by Home educator, Local authority." in page
     assert "At Co-commission, cycle 1." in page
@@ -147,3 +147,46 @@ def test_an_address_that_would_add_a_header_or_a_recipient_is_refused_next_to_th
     assert story.notifications() == before
     participant = story.app.repository.get(story.people["amira"])
     assert (participant.email, participant.email_consent, participant.version) == (None, False, 1)
+
+
+def a_cited_contribution(story: Riverside) -> tuple:
+    said = said_in_the_room(story)
+    decision = story.decide(text="Ask families first, in writing", cites=[said])
+    return said, decision
+
+
+def test_the_page_links_its_own_feed_in_the_page_and_in_its_head(client, flask_app, story):
+    a_cited_contribution(story)
+    page = client.get(link_for(flask_app, story, "amira")).get_data(as_text=True)
+    head = page.split("</head>")[0]
+    feed = re.search(r'<link rel="alternate" type="application/atom\+xml" [^>]*href="([^"]+)"', head)
+    assert feed is not None
+    assert f'<a href="{feed[1]}" type="application/atom+xml">Follow this news in a feed reader</a>' in page
+    answer = client.get(feed[1].removeprefix("http://localhost"))
+    assert answer.status_code == 200 and answer.mimetype == "application/atom+xml"
+
+
+def test_by_private_link_the_policy_is_linked_only_once_its_page_is_public(client, flask_app, story):
+    a_cited_contribution(story)
+    link = link_for(flask_app, story, "amira")
+    page = client.get(link).get_data(as_text=True)
+    assert f"/policies/{story.policy}" not in page  # its record is the partnership's readers'
+    assert "/decisions/" not in page
+
+    story.app.publish_transparency_page(story.actor, story.policy)
+    page = client.get(link).get_data(as_text=True)
+    public = f"/public/policies/{story.policy}"
+    assert f'<a href="{public}">' in page
+    assert f'<a href="{public}#decisions">on the public page' in page
+    assert client.get(public).status_code == 200  # the link opens for whoever holds the private link
+    assert "/decisions/" not in page
+
+
+def test_signed_in_the_participant_gets_links_to_the_policy_and_the_decision_citing_it(flask_app, story):
+    _, decision = a_cited_contribution(story)
+    amira = signed_in(flask_app, "participant", story.people["amira"])
+    page = amira.get("/my-input").get_data(as_text=True)
+    assert f'<a href="/policies/{story.policy}">The policy: ' in page
+    assert f'<a href="/decisions/{decision}">Ask families first, in writing</a>' in page
+    assert amira.get(f"/policies/{story.policy}").status_code == 200
+    assert amira.get(f"/decisions/{decision}").status_code == 200

@@ -86,6 +86,10 @@ def test_the_form_keeps_what_was_chosen(client, life):
         ({"as_of": "15/06/2026"}, "as_of", "Enter the &#39;as of&#39; date as a real date"),
         ({"as_of": "0001-01-01"}, "as_of", "must be on or after 1 January 1990"),
         ({"as_of": "2099-01-01"}, "as_of", "cannot be in the future"),
+        # A choice not offered (an edited or old address) was ignored, and the trail looked filtered.
+        ({"stage": "nonsense"}, "stage", "Choose a stage from the list: “nonsense” is not one Cotrace"),
+        ({"group": "wizards"}, "group", "Choose a stakeholder group from the list"),
+        ({"kind": "gossip"}, "kind", "Choose a kind of event from the list"),
     ],
 )
 def test_a_date_that_cannot_be_read_is_explained_next_to_its_field(client, life, args, field, message):
@@ -203,3 +207,11 @@ def test_the_meeting_page_links_each_decision_to_its_provenance(client, life):
     page = client.get(f"/meetings/{life.story.meeting}").get_data(as_text=True)
     assert f'href="/decisions/{life.decided}"' in page
     assert f'href="/decisions/{life.reversed}"' in page
+
+
+def test_an_unknown_choice_keeps_the_page_usable(client, life):
+    response = get(client, life, stage="nonsense")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Any stage" in page and "Clear filters" in page  # the form is there to choose again
+    assert get(client, life, stage="co_design").status_code == 200

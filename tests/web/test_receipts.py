@@ -5,6 +5,7 @@ later checkpoints, and a receipt whose entry was changed does not."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -25,9 +26,13 @@ def vkey(flask_app):
 def download(client, contribution):
     answer = client.get(f"/contributions/{contribution}/receipt")
     assert answer.status_code == 200, answer.get_data(as_text=True)
-    assert answer.headers["Content-Disposition"] == (
-        f'attachment; filename="cotrace-receipt-{contribution}.tlog-proof"'
-    )
+    # The file names the contribution it proves (policy, day, channel), never the contributor.
+    disposition = answer.headers["Content-Disposition"]
+    assert re.fullmatch(
+        r'attachment; filename="cotrace-receipt-[a-z0-9-]+-\d{4}-\d{2}-\d{2}-[a-z_]+-'
+        rf'{contribution}\.tlog-proof"',
+        disposition,
+    ), disposition
     return answer.get_data(as_text=True)
 
 

@@ -105,6 +105,21 @@ def test_every_form_answer_carries_the_headers(world):
     assert {303, 400, 401, 422} <= statuses
 
 
+def test_the_favicon_is_ours_offline_and_within_the_policy(world):
+    """Browsers ask every site for /favicon.ico: it answers (it was a 404 on every page), from our
+    own files, with the headers; every page links the same icon, which the CSP's img-src allows."""
+    anyone = world.app.test_client()
+    icon = anyone.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.mimetype == "image/svg+xml"
+    assert icon.get_data(as_text=True).startswith("<svg")
+    assert "<style" not in icon.get_data(as_text=True) and "<script" not in icon.get_data(as_text=True)
+    assert missing_headers(icon) == []
+    page = anyone.get("/sign-in").get_data(as_text=True)
+    assert '<link rel="icon" href="/static/icon.svg" type="image/svg+xml">' in page
+    assert anyone.get("/static/icon.svg").data == icon.data
+
+
 def test_static_files_and_error_pages_carry_the_headers(world):
     admin = signed_in(world.app, *world.people["admin"])
     css = admin.get("/static/cotrace.css")

@@ -122,6 +122,8 @@ def test_a_spoilt_page_link_is_explained_and_leads_to_the_first_page(client, sto
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "This link to a page of the list is not one Cotrace made" in page
+    assert "<h1>This link’s page marker is not one Cotrace made</h1>" in page
+    assert "cannot be found" not in page
     first_page = html.unescape(re.search(r'href="([^"]+)">Go to the first page', page).group(1))
     assert first_page == f"/policies/{story.policy}?kind=ratings#audit-trail"
     assert client.get(first_page).status_code == 200

@@ -1,0 +1,48 @@
+"""The sentences pages build from numbers, as a person would say them (issue 15)."""
+
+import pytest
+
+from domain.wording import at_place, counted, days_after, of_total, waiting_for
+
+
+@pytest.mark.parametrize(
+    ("number", "said"), [(0, "0 decisions"), (1, "1 decision"), (2, "2 decisions"), (1200, "1,200 decisions")]
+)
+def test_a_count_agrees_with_its_noun(number, said):
+    assert counted(number, "decision") == said
+
+
+def test_a_plural_that_is_not_an_s():
+    assert counted(2, "reply", "replies") == "2 replies"
+    assert counted(1, "reply", "replies") == "1 reply"
+
+
+@pytest.mark.parametrize(("days", "said"), [(0, "the same day"), (1, "1 day after"), (12, "12 days after")])
+def test_how_long_after(days, said):
+    assert days_after(days) == said
+
+
+@pytest.mark.parametrize(("days", "said"), [(0, "since today"), (1, "for 1 day"), (12, "for 12 days")])
+def test_how_long_waiting(days, said):
+    assert waiting_for(days) == said
+
+
+@pytest.mark.parametrize(
+    ("place", "said"),
+    [("Online", "online"), (" online ", "online"), ("the Civic Centre", "at the Civic Centre")],
+)
+def test_where(place, said):
+    assert at_place(place) == said
+
+
+@pytest.mark.parametrize(
+    ("part", "total", "said"),
+    [
+        (1, 1, "The only decision"),
+        (0, 1, "No decision"),
+        (2, 5, "2 of 5 decisions"),
+        (0, 3, "0 of 3 decisions"),
+    ],
+)
+def test_a_share(part, total, said):
+    assert of_total(part, total, "decision") == said
