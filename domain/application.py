@@ -23,7 +23,7 @@ from domain.policies import Policy, StageEntry
 
 # Every this many events of a policy, a snapshot of it is stored (in the store's snapshots table,
 # never in the log): a policy's own events (stages, ratings, versions, rung claims) grow without
-# bound, and loading one replays them all, about 60 microseconds each (docs/performance-rebuild.md).
+# bound, and loading one replays them all, about 60 microseconds each (docs/performance.md).
 # A snapshot holds the policy's attributes as they stood: a change to them raises
 # `Policy.class_version` and adds its `upcast_v1_v2`, as an event's change adds an upcaster.
 POLICY_SNAPSHOT_INTERVAL = 200

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from domain.errors import Problems
+from domain.evidence.numbers import counted, of_total  # noqa: F401 (the evidence rules say them too)
 
 # Every limit on the words a record holds, in one place (the import format's JSON Schema gives
 # the same numbers, and a test holds them together).
@@ -45,11 +46,6 @@ def one_line(text: str) -> bool:
 # same day", "online". One place for them, so a page does not grow an `if` for each.
 
 
-def counted(number: int, noun: str, plural: str | None = None) -> str:
-    """ "1 day", "3 days"; `plural` where adding an s is wrong ("1 reply", "2 replies")."""
-    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
-
-
 def days_after(days: int) -> str:
     """How long after: "the same day", "1 day after", "12 days after" (then "you said it")."""
     return "the same day" if days == 0 else f"{counted(days, 'day')} after"
@@ -63,11 +59,3 @@ def waiting_for(days: int) -> str:
 def at_place(place: str) -> str:
     """Where a meeting was held, after its date: "at the Civic Centre", but "online"."""
     return "online" if place.strip().lower() == "online" else f"at {place}"
-
-
-def of_total(part: int, total: int, noun: str, plural: str | None = None) -> str:
-    """A share at the start of a sentence: "2 of 5 decisions", "The only decision", "No decision"
-    (where "1 of 1 decisions" and "0 of 1 decisions" read as a form's output)."""
-    if total == 1:
-        return f"The only {noun}" if part == 1 else f"No {noun}"
-    return f"{part:,} of {counted(total, noun, plural)}"

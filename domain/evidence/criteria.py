@@ -22,11 +22,11 @@ from collections import Counter
 from datetime import date
 
 from domain.evidence.facts import ContributionFact, DecisionFact, PolicyFacts
+from domain.evidence.numbers import of_total
 from domain.evidence.rungs import DOING_TO, evidenced_hart_rung, evidenced_rung, why_not_co_producing
 from domain.evidence.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from domain.evidence.verdicts import FAIL, IN_PROGRESS, NOT_APPLICABLE, PASS, Scope, Verdict
 from domain.vocabulary import STAGES, group_label, is_citizen, rung, stage_label
-from domain.wording import of_total
 
 
 def from_conception(facts: PolicyFacts, scope: Scope) -> Verdict:
