@@ -8,7 +8,7 @@
    peak resident memory.
 
 Figures only: nothing is asserted. The target is 1,000,000 events in under 3 minutes (5,556
-events/s) and 512 MB; docs/performance-rebuild.md has the figures and how they extrapolate.
+events/s) and 512 MB; docs/performance.md has the figures and how they extrapolate.
 `.venv/bin/python bench/rebuild_speed.py [--events N] [--batch B] [--only NAME] [--postgresql | --url URL]`
 """
 

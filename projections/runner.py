@@ -64,7 +64,7 @@ read_model_versions = Table(
 MAX_RETRIES = 50
 # Notifications a rebuild applies in each transaction: bounded, so a rebuild holds one batch in memory
 # whatever the log's length. Larger batches gained nothing measurable (commits are about 2 % of a
-# rebuild: docs/performance-rebuild.md), and a batch holds SQLite's write lock, and on PostgreSQL
+# rebuild: docs/performance.md), and a batch holds SQLite's write lock, and on PostgreSQL
 # the positions' rows, for as long as it takes: 1,000 events take 1.5-2 s, well inside the 10 s a
 # web worker's command waits (`cotrace.connections`), where 5,000 took 8-10 s.
 REBUILD_BATCH = 1000
