@@ -9,9 +9,11 @@ from __future__ import annotations
 import threading
 
 import pytest
+from sqlalchemy import select
 
 from cotrace.services import open_services
 from tests.conftest import TODAY
+from tests.integration.test_projections import snapshot
 from tests.story import Riverside
 
 
@@ -113,3 +115,57 @@ def test_two_writers_adding_to_one_meeting_at_once_lose_no_item(services, other)
     for name in "AB":
         assert [i for i in items if i.startswith(name)] == [f"{name} {n}" for n in range(15)]
     assert services.read_models.pending() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_four_writers_and_a_tailing_reader_that_never_skips_an_event(database_url, services):
+    """Notification ids are taken as each transaction inserts; were they committed out of order, a
+    reader that had moved past a later id would never see the earlier one. The recorder's table
+    lock on insert keeps commit order and id order the same: the reader sees every id there is."""
+    story = Riverside.set_up(services.app, TODAY)
+    services.read_models.catch_up()
+    writers = [open_services(database_url, today=lambda: TODAY) for _ in range(4)]
+    stop = threading.Event()
+    seen: list[int] = []
+    errors: list[BaseException] = []
+
+    def write(writer, name: str) -> None:
+        try:
+            n = 0
+            while not stop.is_set():
+                writer.run(add_item(story.meeting, f"{name} {n}"), story.actor)
+                n += 1
+        except BaseException as error:
+            errors.append(error)
+
+    def tail() -> None:  # as the read models' runner reads: the notifications after the last seen
+        position = services.app.recorder.max_notification_id()
+        while not stop.is_set():
+            found = services.app.recorder.select_notifications(position, 100, inclusive_of_start=False)
+            seen.extend(n.id for n in found)
+            position = found[-1].id if found else position
+
+    threads = [threading.Thread(target=write, args=(w, str(i))) for i, w in enumerate(writers)]
+    threads.append(threading.Thread(target=tail))
+    start = services.app.recorder.max_notification_id()
+    try:
+        for thread in threads:
+            thread.start()
+        threading.Event().wait(6)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+        for writer in writers:
+            writer.close()
+    assert not errors, errors
+    with services.engine.connect() as conn:
+        table = services.app.recorder.events_record_cls.__table__
+        stored = list(conn.scalars(select(table.c.id).where(table.c.id > start).order_by(table.c.id)))
+    assert len(seen) > 20
+    assert seen == [i for i in stored if i <= seen[-1]]  # nothing skipped, nothing twice
+    services.read_models.catch_up()
+    kept = snapshot(services)
+    services.read_models.rebuild()
+    assert snapshot(services) == kept
