@@ -38,6 +38,9 @@ DEFAULT_CHECKPOINT_EVERY = 300  # seconds: an auditor's checkpoint is at most fi
 DEFAULT_INTERVAL = 60  # seconds between rounds when nothing is recorded
 SQLITE_POLL_SECONDS = 2  # a glance at the log's head: cheap enough to do often, rare enough to be gentle
 WAIT_SLICE_SECONDS = 0.5  # how soon a stop is noticed while waiting
+# Seconds before each try to listen again once the connection is lost: soon after a blip, then more
+# gently while the server stays away (a round runs between tries, and logs what failed).
+RECONNECT_DELAYS = (0.5, 1, 2, 5, 10, 30)
 
 
 @dataclass
@@ -178,25 +181,99 @@ class Worker:
     def _notifications(self) -> Iterator[Any]:
         """A connection of its own that LISTENs on the log's channel (not one of the pool's: it stays
         listening for the worker's life). Notifications that came during a round are waiting on it,
-        so none is missed between rounds."""
+        so none is missed between rounds.
+
+        When the server closes it (a restart, a failover, `pg_terminate_backend`) the wait ends,
+        the worker connects again, waiting longer after each failure (`RECONNECT_DELAYS`), and once
+        listening again it runs a round: what was recorded while it was away is caught up."""
+        listener = _Listener(
+            self.services.engine.url.set(drivername="postgresql").render_as_string(hide_password=False),
+            self.services.app.recorder.channel_name,  # type: ignore[attr-defined]
+            self.interval,
+        )
+        try:
+            yield listener.wait
+        finally:
+            listener.close()
+
+
+class _Listener:
+    """The worker's LISTEN connection, opened again whenever the server closes it."""
+
+    def __init__(self, conninfo: str, channel: str, interval: float) -> None:
+        self.conninfo = conninfo
+        self.channel = channel
+        self.interval = interval
+        self.conn: Any = None
+        self.failures = 0
+        self._connect()
+
+    def _connect(self) -> None:
         import psycopg
 
-        channel = self.services.app.recorder.channel_name  # type: ignore[attr-defined]
-        conninfo = self.services.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute(f'LISTEN "{channel}"')
+        conn = psycopg.connect(self.conninfo, autocommit=True, connect_timeout=10)
+        try:
+            conn.execute(f'LISTEN "{self.channel}"')
+        except BaseException:
+            conn.close()
+            raise
+        self.conn = conn
 
-            def wait(stop: threading.Event) -> None:
-                deadline = time.monotonic() + self.interval
-                while not stop.is_set():
-                    left = deadline - time.monotonic()
-                    if left <= 0:
-                        return
-                    # In slices, so that a stop is noticed soon; the first notification ends the wait,
-                    # and those that came with it are drained, as one round answers them all.
-                    if any(True for _ in conn.notifies(timeout=min(WAIT_SLICE_SECONDS, left), stop_after=1)):
-                        for _ in conn.notifies(timeout=0):
-                            pass
-                        return
+    def wait(self, stop: threading.Event) -> None:
+        """Until a notification, `interval`, or `stop`; or the connection is lost and made again."""
+        import psycopg
 
-            yield wait
+        if self.conn is None:
+            self._reconnect(stop)
+            return
+        deadline = time.monotonic() + self.interval
+        try:
+            while not stop.is_set():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                # In slices, so that a stop is noticed soon; the first notification ends the wait,
+                # and those that came with it are drained, as one round answers them all.
+                if any(True for _ in self.conn.notifies(timeout=min(WAIT_SLICE_SECONDS, left), stop_after=1)):
+                    for _ in self.conn.notifies(timeout=0):
+                        pass
+                    return
+        except psycopg.Error as lost:
+            log.warning(
+                "Lost the connection that listens for new events (%s); connecting again", _first_line(lost)
+            )
+            self.close()
+            self._reconnect(stop)
+
+    def _reconnect(self, stop: threading.Event) -> None:
+        """Connects again after a pause that grows with each failure; returns, connected or not, so
+        a round runs (and tries the database) in between."""
+        import psycopg
+
+        delay = RECONNECT_DELAYS[min(self.failures, len(RECONNECT_DELAYS) - 1)]
+        if stop.wait(delay):
+            return
+        try:
+            self._connect()
+        except psycopg.Error as refused:
+            self.failures += 1
+            log.warning(
+                "Could not listen for new events yet (%s); trying again in %g s",
+                _first_line(refused),
+                RECONNECT_DELAYS[min(self.failures, len(RECONNECT_DELAYS) - 1)],
+            )
+            return
+        self.failures = 0
+        log.info("Listening again for new events; catching up what was recorded meanwhile")
+
+    def close(self) -> None:
+        if self.conn is not None:
+            try:
+                self.conn.close()
+            finally:
+                self.conn = None
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

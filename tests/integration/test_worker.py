@@ -16,6 +16,7 @@ import pytest
 from cotrace import checkpoints
 from cotrace.worker import Worker
 from tests.command_line import command_line
+from tests.conftest import POSTGRES_DSN
 from tests.followup_story import Followup, Mailbox, followup_app, smtp_server
 from tests.processes import Running, cotrace_env, running, wait_until
 
@@ -168,3 +169,50 @@ def test_the_worker_stops_on_sigterm_while_it_waits(tmp_path):
         worker.wait_for_output("Checkpoints are not signed")
         assert worker.stop(timeout=10) == 0
     assert "Worker stopped" in worker.output()
+
+
+def terminate_backends(database_url: str) -> int:
+    """Closes every connection to the test's database, from a superuser's connection of its own."""
+    import psycopg
+
+    name = database_url.rsplit("/", 1)[1]
+    with psycopg.connect(POSTGRES_DSN, autocommit=True) as admin:
+        rows = admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid()",
+            (name,),
+        ).fetchall()
+    return len(rows)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_the_worker_reconnects_after_its_connections_are_killed_and_catches_up(
+    database_url, riverside, mailbox, tmp_path
+):
+    """On PostgreSQL it outlives the server closing its connections (a restart, a failover,
+    `pg_terminate_backend`): it connects again, with a back-off, and catches up on what was
+    recorded while it was away."""
+    worker = start_worker(database_url, riverside, mailbox, tmp_path / "worker.log")
+    try:
+        worker.wait_for_output("Worker started: a round when the log moves (LISTEN/NOTIFY)")
+        worker.wait_for_output("Checkpoints are not signed")
+        riverside.services.engine.dispose()  # this process's own connections go too: start afresh
+        assert terminate_backends(database_url) >= 1  # the worker's LISTEN connection at least
+
+        # Recorded while the worker may still be reconnecting: it must not be missed.
+        queue_a_response_to_amira(riverside)
+
+        wait_until(lambda: mailbox.to(AMIRA), 30, "the worker to send the follow-up", worker)
+        worker.wait_for_output("Listening again", timeout=10)  # said, with no Traceback
+
+        # Killed a second time, after it reconnected: it does so again.
+        terminate_backends(database_url)
+        riverside.services.engine.dispose()
+        said = riverside.contribute("amira", "A second thought")
+        riverside.respond(said, "adopted")
+        wait_until(lambda: len(mailbox.to(AMIRA)) == 2, 30, "the second follow-up", worker)
+        assert worker.stop(timeout=20) == 0
+    finally:
+        worker.kill()
+    assert "Traceback" not in worker.output()
