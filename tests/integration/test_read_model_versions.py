@@ -10,6 +10,7 @@ from projections.evidence import Evidence, stamps
 from projections.runner import read_model_versions
 from tests.conftest import TODAY
 from tests.integration.test_projections import snapshot
+from tests.older_shapes import built_at_version
 from tests.story import Riverside
 
 
@@ -19,13 +20,9 @@ def test_an_evidence_table_of_an_older_shape_is_rebuilt_at_start(database_url):
     first.read_models.catch_up()
     before = snapshot(first)
     # As an installation built before the days of recording were kept: version 1, no such column.
-    with first.engine.begin() as conn:
-        conn.execute(text("ALTER TABLE evidence_policies DROP COLUMN started_recorded_on"))
-        conn.execute(
-            update(read_model_versions)
-            .where(read_model_versions.c.projection == "evidence")
-            .values(version=1)
-        )
+    built_at_version(
+        first.engine, "evidence", 1, "ALTER TABLE evidence_policies DROP COLUMN started_recorded_on"
+    )
     first.close()
 
     upgraded = open_services(database_url, today=lambda: TODAY)
@@ -48,14 +45,9 @@ def test_an_evidence_model_built_before_verdicts_were_kept_gets_every_policy_sta
     first = open_services(database_url, today=lambda: TODAY)
     story = Riverside.set_up(first.app, TODAY)
     first.read_models.catch_up()
-    with first.engine.begin() as conn:
-        conn.execute(text("DROP TABLE evidence_published"))
-        conn.execute(text("DROP TABLE evidence_stamps"))
-        conn.execute(
-            update(read_model_versions)
-            .where(read_model_versions.c.projection == "evidence")
-            .values(version=2)
-        )
+    built_at_version(
+        first.engine, "evidence", 2, "DROP TABLE evidence_published", "DROP TABLE evidence_stamps"
+    )
     first.close()
 
     upgraded = open_services(database_url, today=lambda: TODAY)

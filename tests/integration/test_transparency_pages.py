@@ -4,15 +4,14 @@ PostgreSQL: kept as the events arrive, the same after a rebuild, rebuilt when an
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text, update
 
 from cotrace.importer import HistoryInvalid, import_history, load_history
 from cotrace.services import open_services
 from projections import transparency_pages
 from projections.reads import policy_trail
-from projections.runner import read_model_versions
 from tests.conftest import TODAY, importer
 from tests.integration.test_projections import snapshot
+from tests.older_shapes import built_at_version
 from tests.story import Riverside
 from tests.transparency_story import ADAPTED, NOT_ADOPTED, published_with_input
 
@@ -80,14 +79,13 @@ def test_a_directory_of_the_shape_before_transparency_pages_is_rebuilt_at_start(
     before = snapshot(first)
     # As an installation built before transparency pages: version 1, no such column (and no index
     # of the published pages on it, which SQLite would not drop with the column).
-    with first.engine.begin() as conn:
-        conn.execute(text("DROP INDEX directory_policies_published"))
-        conn.execute(text("ALTER TABLE directory_policies DROP COLUMN public_page_since"))
-        conn.execute(
-            update(read_model_versions)
-            .where(read_model_versions.c.projection == "directory")
-            .values(version=1)
-        )
+    built_at_version(
+        first.engine,
+        "directory",
+        1,
+        "DROP INDEX directory_policies_published",
+        "ALTER TABLE directory_policies DROP COLUMN public_page_since",
+    )
     first.close()
 
     upgraded = open_services(database_url, today=lambda: TODAY)
