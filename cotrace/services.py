@@ -10,7 +10,8 @@ import os
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,7 +20,8 @@ from uuid import UUID
 
 from eventsourcing.application import LRUCache
 from eventsourcing.persistence import IntegrityError, Mapper, OperationalError, Recording
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.pool import NullPool
 
 from cotrace import checkpoints, connections, personal_data, sealing, sign_in_tables, submissions
 from cotrace.connections import ConnectionSettings
@@ -204,6 +206,19 @@ def open_services(
     `cotrace doctor` to report how far behind they are."""
     if url.startswith("sqlite:///"):
         _create_private_sqlite_file(Path(url.removeprefix("sqlite:///").partition("?")[0]))
+    with _one_process_setting_up(url):
+        services = _set_up(url, today, projections, connection_settings)
+    if catch_up:
+        services.read_models.catch_up()
+    return services
+
+
+def _set_up(
+    url: str,
+    today: Callable[[], date],
+    projections: list[Projection] | None,
+    connection_settings: ConnectionSettings | None,
+) -> Services:
     app = ServedCotrace(
         env={
             "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
@@ -225,9 +240,33 @@ def open_services(
     sealing.seal_events_from_before_the_seal(app)
     checkpoints.create_tables(read_models.engine)
     sign_in_tables.create_tables(read_models.engine)
-    if catch_up:
-        read_models.catch_up()
     return Services(app=app, read_models=read_models)
+
+
+# Any number, the same in every process: the key of the lock taken while setting up.
+SETTING_UP_LOCK = 0x636F7472  # "cotr"
+
+
+@contextmanager
+def _one_process_setting_up(url: str) -> Iterator[None]:
+    """On PostgreSQL, one process at a time creates what is missing (tables, indexes, the seal's
+    first leaves): two creating the same catalogue rows at once fail with "tuple concurrently
+    updated", as `cotrace serve` and `cotrace worker` started together on a new database did. A
+    session-level advisory lock on a connection of its own, let go when the set-up is done. SQLite
+    needs none: a writer holds the whole file."""
+    if url.startswith("sqlite"):
+        yield
+        return
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SETTING_UP_LOCK})
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SETTING_UP_LOCK})
+    finally:
+        engine.dispose()
 
 
 def _create_private_sqlite_file(path: Path) -> None:
