@@ -1,6 +1,7 @@
 """The README's two commands, as make would run them on a fresh clone (`make -n -B`: every recipe
 printed, nothing run): `make run` installs only what serving needs, says so, and serves on PORT."""
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -8,8 +9,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def dry_run(*args: str) -> str:
+    # As a person would type it, not as a make already running (CI's `make test`) would: a nested
+    # make's flags and level would add "Entering directory" lines and change what it prints.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     done = subprocess.run(
-        ["make", "-n", "-B", *args], cwd=ROOT, capture_output=True, text=True, check=True, timeout=30
+        ["make", "-n", "-B", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=30
     )
     return done.stdout
 
