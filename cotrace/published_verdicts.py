@@ -61,10 +61,10 @@ class View:
 
 
 def verdicts(
-    conn: Connection, engine: Engine, policy_id: UUID, view: View, judged_by: Thresholds
+    conn: Connection, engine: Engine, policy_id: UUID, view: View, judged_by: Thresholds, keep: bool = True
 ) -> Published | None:
-    """The policy's verdicts, charts and line for the view, kept or computed (and then kept);
-    None for a policy the evidence does not know."""
+    """The policy's verdicts, charts and line for the view, kept or computed (and then kept, unless
+    `keep` is false: a HEAD request writes nothing); None for a policy the evidence does not know."""
     stamp = _stamp(conn, policy_id)
     if stamp is None:
         return None
@@ -74,15 +74,21 @@ def verdicts(
     if row is not None:
         return _from_row(row.line, row.content)
     line, content = _compute(conn, policy_id, view, judged_by)
-    _keep(engine, policy_id, view, judged_by, stamp, line, content)
+    if keep:
+        _keep(engine, policy_id, view, judged_by, stamp, line, content)
     return _from_row(line, content)
 
 
 def lines(
-    conn: Connection, engine: Engine, policy_ids: list[UUID], view: View, judged_by: Thresholds
+    conn: Connection,
+    engine: Engine,
+    policy_ids: list[UUID],
+    view: View,
+    judged_by: Thresholds,
+    keep: bool = True,
 ) -> list[PolicyLine]:
     """The dashboard's line of each policy, in the order given: each kept one is read in one
-    query, only the line; those not kept are computed and kept."""
+    query, only the line; those not kept are computed and kept (unless `keep` is false)."""
     query = select(stamps.c.policy_id, stamps.c.changed_at).where(stamps.c.policy_id.in_(policy_ids))
     found_stamps = {row.policy_id: row.changed_at for row in conn.execute(query)}
     kept = {
@@ -103,7 +109,8 @@ def lines(
             continue
         if policy_id not in kept:
             line, content = _compute(conn, policy_id, view, judged_by)
-            _keep(engine, policy_id, view, judged_by, found_stamps[policy_id], line, content)
+            if keep:
+                _keep(engine, policy_id, view, judged_by, found_stamps[policy_id], line, content)
             kept[policy_id] = line
         found.append(line_from_json(kept[policy_id]))
     return found

@@ -46,7 +46,7 @@ def policy_level(policy_id: UUID) -> ResponseReturnValue:
         judged = thresholds.judged_by(conn, policy["partnership_id"], as_of.day, as_of.as_recorded)
         view = published_verdicts.View(today, as_of.day, as_of.reading)
         kept = published_verdicts.verdicts(
-            conn, commands.services().engine, policy_id, view, judged.thresholds
+            conn, commands.services().engine, policy_id, view, judged.thresholds, keep=_may_keep()
         )
         if kept is None:
             abort(404)
@@ -108,6 +108,7 @@ def dashboard(partnership_id: UUID) -> ResponseReturnValue:
             evidence.partnership_policy_ids(conn, partnership_id),
             view,
             judged.thresholds,
+            keep=_may_keep(),
         )
     page = render_template(
         "evidence_dashboard.html",
@@ -124,6 +125,11 @@ def dashboard(partnership_id: UUID) -> ResponseReturnValue:
         errors=errors,
     )
     return page, 422 if errors else 200
+
+
+def _may_keep() -> bool:
+    """Whether the page may keep the verdicts it computed: not for a HEAD request, which writes nothing."""
+    return request.method != "HEAD"
 
 
 def _as_of(today: date) -> tuple[AsOf, dict[str, str]]:
