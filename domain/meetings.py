@@ -68,6 +68,12 @@ class Meeting(Aggregate):
     def complete_action(self, action_id: UUID, done_on: date, recorded_by: UUID) -> None:
         self.actions[action_id]["done_on"] = done_on
 
+    @event("ActionReopened")
+    def reopen_action(self, action_id: UUID, reason: str, happened_on: date, recorded_by: UUID) -> None:
+        """An action marked done by mistake (or not done after all) is open again; the trail keeps
+        the day it was marked done, and why that was wrong."""
+        self.actions[action_id]["done_on"] = None
+
     @event("MinutesApproved")
     def approve_minutes(self, approved_by: list[UUID], approved_on: date, recorded_by: UUID) -> None:
         self.minutes_approved_on = approved_on

@@ -110,7 +110,10 @@ KIND_FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
         "Decisions, corrections, reversals and supersessions",
         ("decision_recorded", "decision_corrected", "decision_reversed", "decision_superseded"),
     ),
-    "contributions": ("Contributions and responses", ("contribution_submitted", "contribution_responded")),
+    "contributions": (
+        "Contributions, responses and their corrections",
+        ("contribution_submitted", "contribution_responded", "contribution_corrected", "response_corrected"),
+    ),
     "stages": ("Start and stages", ("policy_started", "stage_entered")),
     "ratings": ("RAG ratings", ("policy_rated",)),
     "documents": (

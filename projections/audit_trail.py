@@ -29,7 +29,8 @@ __all__ = ["KIND_FILTERS", "AuditTrail", "recorded_day", "trail", "trail_groups"
 
 class AuditTrail(ReadModel):
     name = "audit_trail"
-    version = 2  # 2: the trail indexed by policy and position, for its pages
+    version = 3  # 2: the trail indexed by policy and position, for its pages; 3: corrections of
+    # contributions and of responses
     metadata = metadata
     lookups = lookups
     # Contributions and decisions have their entries in `audit_decisions`.

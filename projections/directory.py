@@ -31,6 +31,7 @@ from projections.directory_tables import (
     attendance,
     citations,
     contributions,
+    corrections,
     decision_changes,
     decisions,
     lookups,
@@ -51,8 +52,8 @@ from projections.transparency_pages import transparency_page_entry
 class Directory(ReadModel):
     name = "directory"
     # 2: whether each policy's transparency page is published; 3: the indexes of the pages' lists,
-    # and each contribution's partnership
-    version = 3
+    # and each contribution's partnership; 4: corrections of contributions, responses and actions
+    version = 4
     metadata = metadata
     lookups = lookups
     handlers_elsewhere = (transparency_page_entry,)
@@ -241,6 +242,12 @@ class Directory(ReadModel):
         conn.execute(update(actions).where(actions.c.id == event.action_id).values(done_on=event.done_on))
 
     @_on.register
+    def _(self, event: Meeting.ActionReopened, conn: Connection, position: int) -> None:
+        done_on = conn.scalar(select(actions.c.done_on).where(actions.c.id == event.action_id))
+        _correction(conn, event, position, event.action_id, "action_reopened", done_on=done_on)
+        conn.execute(update(actions).where(actions.c.id == event.action_id).values(done_on=None))
+
+    @_on.register
     def _(self, event: Meeting.MinutesApproved, conn: Connection, position: int) -> None:
         conn.execute(
             update(meetings)
@@ -289,3 +296,45 @@ class Directory(ReadModel):
                 responded_on=event.happened_on,
             )
         )
+
+    @_on.register
+    def _(self, event: Contribution.Corrected, conn: Connection, position: int) -> None:
+        previous = conn.scalar(select(contributions.c.text).where(contributions.c.id == event.originator_id))
+        _correction(conn, event, position, event.originator_id, "contribution", text=previous)
+        conn.execute(
+            update(contributions).where(contributions.c.id == event.originator_id).values(text=event.text)
+        )
+
+    @_on.register
+    def _(self, event: Contribution.ResponseCorrected, conn: Connection, position: int) -> None:
+        row = conn.execute(
+            select(contributions.c.response, contributions.c.reason).where(
+                contributions.c.id == event.originator_id
+            )
+        ).one()
+        _correction(
+            conn, event, position, event.originator_id, "response", response=row.response, reason=row.reason
+        )
+        conn.execute(
+            update(contributions)
+            .where(contributions.c.id == event.originator_id)
+            .values(response=event.response, reason=event.response_reason)
+        )
+
+
+def _correction(
+    conn: Connection, event: Any, position: int, subject_id: Any, kind: str, **previous: Any
+) -> None:
+    """A correction's row: what it corrects, and what that read before (dates as ISO text, for JSON)."""
+    conn.execute(
+        insert(corrections),
+        dict(
+            position=position,
+            subject_id=subject_id,
+            kind=kind,
+            previous={k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in previous.items()},
+            reason=event.reason,
+            happened_on=event.happened_on,
+            recorded_by=event.recorded_by,
+        ),
+    )

@@ -147,14 +147,17 @@ FACT_EVENTS: dict[type, Any] = {
     Policy.Retired: lambda conn, e: e.originator_id,
     Contribution.Submitted: lambda conn, e: e.policy_id,
     Contribution.Responded: lambda conn, e: conn.scalar(POLICY_OF_CONTRIBUTION, {"id": e.originator_id}),
+    Contribution.ResponseCorrected: lambda conn, e: conn.scalar(
+        POLICY_OF_CONTRIBUTION, {"id": e.originator_id}
+    ),
     Decision.Recorded: lambda conn, e: e.policy_id,
 }
 
 
 class Evidence(ReadModel):
     name = "evidence"
-    version = 3  # 2: the days a policy's start and retirement were recorded, for "as recorded";
-    # 3: the verdicts kept for pages, and each policy's stamp
+    version = 4  # 2: the days a policy's start and retirement were recorded, for "as recorded";
+    # 3: the verdicts kept for pages, and each policy's stamp; 4: corrected responses
     metadata = metadata
     lookups = lookups
 
@@ -230,6 +233,16 @@ class Evidence(ReadModel):
                 response_recorded_on=recorded_day(event.timestamp),
                 response_ref=position,
             )
+        )
+
+    @_on.register
+    def _(self, event: Contribution.ResponseCorrected, conn: Connection, position: int) -> None:
+        # The corrected response is what is judged, as of the day the response was given: the record
+        # was wrong, not the response late. The fact now cites the correction, which states both.
+        conn.execute(
+            update(contributions)
+            .where(contributions.c.id == event.originator_id)
+            .values(response=event.response, response_ref=position)
         )
 
     @_on.register

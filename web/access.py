@@ -185,6 +185,9 @@ RULES: dict[str, Rule] = {
     "contributions.for_partnership": READER,
     "contributions.show": READER,
     "contributions.respond": RECORDER,
+    # Corrections are recorded by those who record the thing corrected, as decisions' are.
+    "contributions.correct": RECORDER,
+    "contributions.correct_response": RECORDER,
     "contributions.receipt": RECEIPT,
     # The integrity of the whole log: verified on the server, with the latest checkpoint.
     "integrity.show": INTEGRITY,
@@ -210,6 +213,7 @@ RULES: dict[str, Rule] = {
     "meetings.agree_action": RECORDER,
     "meetings.approve_minutes": RECORDER,
     "meetings.complete_action": RECORDER,
+    "meetings.reopen_action": RECORDER,
     "meetings.record_adjustment": RECORDER,
     "meetings.record_attendance": RECORDER,
     "meetings.record_contribution": RECORDER,

@@ -138,6 +138,32 @@ class MeetingCommands(Commands):
         meeting.complete_action(action_id=action_id, done_on=done_on, recorded_by=actor)
         self.save(meeting)
 
+    def reopen_action(
+        self, actor: UUID, meeting_id: UUID, action_id: UUID, reason: str, happened_on: date
+    ) -> None:
+        """An action marked done by mistake: open again, with the reason beside the day it was marked."""
+        meeting = self._get(Meeting, meeting_id)
+        problems = Problems()
+        action = meeting.actions.get(action_id)
+        if action is None:
+            problems.add("action_id", "Choose one of this meeting's actions")
+        elif action["done_on"] is None:
+            problems.add("action_id", "This action is not marked done: there is nothing to reopen")
+        if not reason.strip():
+            problems.add("reason", "Give the reason it is reopened, so the trail explains it")
+        check_length(problems, "reason", reason, REASON, "The reason")
+        check_not_in_future(problems, "happened_on", happened_on, self.today(), "The date it was reopened")
+        if action is not None and action["done_on"] is not None and happened_on < action["done_on"]:
+            problems.add(
+                "happened_on",
+                f"It cannot be reopened before it was marked done, on {format_date(action['done_on'])}",
+            )
+        problems.raise_if_any()
+        meeting.reopen_action(
+            action_id=action_id, reason=reason.strip(), happened_on=happened_on, recorded_by=actor
+        )
+        self.save(meeting)
+
     def approve_minutes(
         self, actor: UUID, meeting_id: UUID, approved_by: list[UUID], approved_on: date
     ) -> None:
