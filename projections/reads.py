@@ -489,6 +489,8 @@ def corrections_of(conn: Connection, subject_ids: Iterable[UUID]) -> dict[UUID, 
         .order_by(corrections.c.position)
     )
     for row in _rows(conn, query):
+        if row["previous"].get("done_on"):
+            row["previous"] = {**row["previous"], "done_on": date.fromisoformat(row["previous"]["done_on"])}
         found.setdefault(row["subject_id"], []).append(row)
     return found
 

@@ -101,7 +101,8 @@ def correct_response(contribution_id: UUID) -> ResponseReturnValue:
                 "response_reason",
                 "The response's reason",
                 "textarea",
-                hint="Say how it was adapted, or why it was not adopted. Optional when it was adopted as it was.",
+                hint="Say how it was adapted, or why it was not adopted. "
+                "Optional when it was adopted as it was.",
             ),
             REASON,
             HAPPENED_ON,

@@ -1,0 +1,140 @@
+"""The chair corrects what was recorded wrong: a contribution's words, its response, an action marked
+done. Each form records a correction with a reason, shown beside the original, or explains what is
+wrong next to the field and writes nothing; only those who record for the partnership may."""
+
+from __future__ import annotations
+
+import html
+from datetime import timedelta
+
+from cotrace.accounts import open_account
+from tests.conftest import TODAY, signed_in
+from tests.web.test_meeting_page import post
+
+
+def said(story):
+    return story.app.submit_contribution(
+        story.actor,
+        story.policy,
+        story.people["amira"],
+        "suggestion",
+        "Ask families before any visit",
+        "survey",
+        happened_on=TODAY - timedelta(days=3),
+    )
+
+
+def page_of(client, url: str) -> str:
+    return html.unescape(client.get(url).get_data(as_text=True))
+
+
+def test_a_contributions_words_are_corrected_and_shown_beside_the_original(client, story):
+    contribution_id = said(story)
+    page = page_of(client, f"/contributions/{contribution_id}")
+    assert f'href="/contributions/{contribution_id}/correction"' in page
+    form = page_of(client, f"/contributions/{contribution_id}/correction")
+    assert "Ask families before any visit" in form  # the words to correct, ready to edit
+
+    before = story.notifications()
+    refused = post(
+        client,
+        f"/contributions/{contribution_id}/correction",
+        {"text": "Ask families before any visit", "reason": "", "happened_on": "15 June"},
+    )
+    assert refused.status_code == 422
+    body = html.unescape(refused.get_data(as_text=True))
+    assert "Give the reason for the correction" in body
+    assert "The corrected words are the same as the recorded ones" in body
+    assert "the date of the correction" in body
+    assert story.notifications() == before  # nothing written
+
+    done = post(
+        client,
+        f"/contributions/{contribution_id}/correction",
+        {"text": "Ask families before any home visit", "reason": "Misheard", "happened_on": "2026-06-15"},
+    )
+    assert done.status_code == 303
+    assert done.headers["Location"].endswith(f"/contributions/{contribution_id}#corrections")
+    page = page_of(client, f"/contributions/{contribution_id}")
+    assert "Ask families before any home visit" in page
+    assert "Corrected</strong> on 15 June 2026 by Ada Admin: Misheard" in page
+    assert "It read: “Ask families before any visit”" in page
+    trail = page_of(client, f"/policies/{story.policy}?kind=contributions")
+    assert "Correction:" in trail and "Reason: Misheard" in trail
+
+
+def test_a_response_is_corrected_and_the_evidence_judges_the_corrected_one(client, flask_app, story):
+    contribution_id = said(story)
+    url = f"/contributions/{contribution_id}/response/correction"
+    assert client.get(url).status_code == 404  # no response yet: nothing to correct
+    story.app.respond_to_contribution(
+        story.actor, contribution_id, "adopted", "", story.people["daniel"], TODAY - timedelta(days=1)
+    )
+    before = story.notifications()
+    refused = post(client, url, {"response": "not_adopted", "response_reason": "", "reason": "Slip"})
+    assert refused.status_code == 422
+    assert "Say why it was not adopted" in refused.get_data(as_text=True)
+    assert story.notifications() == before
+
+    done = post(
+        client,
+        url,
+        {
+            "response": "adapted",
+            "response_reason": "Visits by appointment",
+            "reason": "Recorded as adopted by mistake",
+            "happened_on": "2026-06-15",
+        },
+    )
+    assert done.status_code == 303
+    page = page_of(client, f"/contributions/{contribution_id}")
+    assert "Adapted</strong>: Visits by appointment" in page
+    assert "Recorded as adopted by mistake" in page and "It read: Adopted" in page
+    assert "on 14 June 2026" in page  # the day it was given stays
+
+    from projections import evidence
+
+    with flask_app.extensions["cotrace"].engine.connect() as conn:
+        kept = conn.execute(
+            evidence.contributions.select().where(evidence.contributions.c.id == contribution_id)
+        ).one()
+    assert (kept.response, kept.responded_on) == ("adapted", TODAY - timedelta(days=1))
+
+
+def test_an_action_marked_done_by_mistake_is_reopened_from_the_meeting_page(client, story):
+    action_id = story.app.agree_action(
+        story.actor, story.meeting, "Draft the survey", story.people["tom"], TODAY + timedelta(days=7)
+    )
+    story.app.complete_action(story.actor, story.meeting, action_id, TODAY)
+    url = f"/meetings/{story.meeting}/actions/{action_id}/reopening"
+    assert f'href="{url}"' in page_of(client, f"/meetings/{story.meeting}")
+
+    before = story.notifications()
+    refused = post(client, url, {"reason": " ", "happened_on": "2026-06-15"})
+    assert refused.status_code == 422
+    assert "Give the reason it is reopened" in refused.get_data(as_text=True)
+    assert story.notifications() == before
+
+    done = post(client, url, {"reason": "The letters have not gone yet", "happened_on": "2026-06-15"})
+    assert done.status_code == 303
+    page = page_of(client, f"/meetings/{story.meeting}")
+    assert "Reopened</strong> on 15 June 2026 by Ada Admin: The letters have not gone yet" in page
+    assert "It had been marked done on 15 June 2026" in page
+    assert 'Mark as done<span class="visually-hidden">: Draft the survey' in page
+    assert post(client, url, {"reason": "Again", "happened_on": "2026-06-15"}).status_code == 422
+
+
+def test_a_member_may_not_correct_and_is_not_offered_to(flask_app, services, story):
+    contribution_id = said(story)
+    account = open_account(services, None, "Mo Member", "mo@example.org")
+    services.run(lambda app, actor: app.grant_role(actor, story.partnership, account, "member"), account)
+    member = signed_in(flask_app, "account", account)
+    assert "/correction" not in page_of(member, f"/contributions/{contribution_id}")
+    before = story.notifications()
+    refused = post(
+        member,
+        f"/contributions/{contribution_id}/correction",
+        {"text": "Other words", "reason": "Because", "happened_on": "2026-06-15"},
+    )
+    assert refused.status_code == 403
+    assert story.notifications() == before
