@@ -45,7 +45,23 @@ def lived(services) -> None:
             decided_by=[story.people["amira"], story.people["daniel"]],
             method="consensus",
         )
+    _corrected(story, meeting)
     services.read_models.catch_up()
+
+
+def _corrected(story: Riverside, meeting) -> None:
+    """A contribution, its response and an action, each recorded wrong and then corrected."""
+    app, actor, day = story.app, story.actor, TODAY - timedelta(days=2)
+    policy = app.start_policy(actor, story.partnership, "Corrected policy", "citizens", day)
+    said = app.submit_contribution(
+        actor, policy, story.people["tom"], "view", "Misheard words", "email", happened_on=day
+    )
+    app.respond_to_contribution(actor, said, "adopted", "", story.people["daniel"], day)
+    app.correct_contribution(actor, said, "The words said", "Misheard", TODAY)
+    app.correct_response(actor, said, "adapted", "In part", "Recorded wrong", TODAY)
+    action = app.agree_action(actor, meeting, "Write to families", story.people["tom"], TODAY)
+    app.complete_action(actor, meeting, action, TODAY)
+    app.reopen_action(actor, meeting, action, "Marked done by mistake", TODAY)
 
 
 @pytest.mark.parametrize("batch_size", [REBUILD_BATCH, 7])
