@@ -52,7 +52,7 @@ from projections.transparency_pages import transparency_page_entry
 class Directory(ReadModel):
     name = "directory"
     # 2: whether each policy's transparency page is published; 3: the indexes of the pages' lists,
-    # and each contribution's partnership; 4: corrections of contributions, responses and actions
+    # and each contribution's partnership; 4: corrections of contributions, responses, actions, meetings
     version = 4
     metadata = metadata
     lookups = lookups
@@ -240,6 +240,19 @@ class Directory(ReadModel):
     @_on.register
     def _(self, event: Meeting.ActionCompleted, conn: Connection, position: int) -> None:
         conn.execute(update(actions).where(actions.c.id == event.action_id).values(done_on=event.done_on))
+
+    @_on.register
+    def _(self, event: Meeting.DetailsCorrected, conn: Connection, position: int) -> None:
+        # The lookup of meetings already has the corrected date and place (`projections.lookups`).
+        _correction(
+            conn,
+            event,
+            position,
+            event.originator_id,
+            "meeting",
+            held_on=event.previous_held_on,
+            place=event.previous_place,
+        )
 
     @_on.register
     def _(self, event: Meeting.ActionReopened, conn: Connection, position: int) -> None:

@@ -124,6 +124,7 @@ WRITES: dict[type, tuple[str, bool, dict[str, Value]]] = {
             "present": lambda event, position: [],
         },
     ),
+    Meeting.DetailsCorrected: ("meetings", False, {"held_on": "held_on", "place": "place"}),
     Meeting.AttendanceRecorded: (
         "meetings",
         False,

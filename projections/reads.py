@@ -489,8 +489,9 @@ def corrections_of(conn: Connection, subject_ids: Iterable[UUID]) -> dict[UUID, 
         .order_by(corrections.c.position)
     )
     for row in _rows(conn, query):
-        if row["previous"].get("done_on"):
-            row["previous"] = {**row["previous"], "done_on": date.fromisoformat(row["previous"]["done_on"])}
+        for day in ("done_on", "held_on"):
+            if row["previous"].get(day):
+                row["previous"] = {**row["previous"], day: date.fromisoformat(row["previous"][day])}
         found.setdefault(row["subject_id"], []).append(row)
     return found
 

@@ -214,6 +214,7 @@ RULES: dict[str, Rule] = {
     "meetings.approve_minutes": RECORDER,
     "meetings.complete_action": RECORDER,
     "meetings.reopen_action": RECORDER,
+    "meetings.correct_meeting": RECORDER,
     "meetings.record_adjustment": RECORDER,
     "meetings.record_attendance": RECORDER,
     "meetings.record_contribution": RECORDER,

@@ -159,3 +159,51 @@ def reopen_action(meeting_id: UUID, action_id: UUID) -> ResponseReturnValue:
         done_message="Action reopened.",
         back=(back, meeting["title"]),
     )
+
+
+@meetings.route("/meetings/<uuid:meeting_id>/correction", methods=["GET", "POST"])
+def correct_meeting(meeting_id: UUID) -> ResponseReturnValue:
+    with commands.reading() as conn:
+        meeting = reads.meeting(conn, meeting_id)
+    if meeting is None:
+        abort(404)
+    back = url_for("meetings.show", meeting_id=meeting_id)
+
+    def handle(form: Form, problems: Problems) -> Any:
+        held_on = commands.date_from(problems, form, "held_on", "the date of the meeting")
+        happened_on = commands.date_from(problems, form, "happened_on", "the date of the correction")
+        return commands.run_after(
+            problems,
+            lambda app, actor: app.correct_meeting(
+                actor, meeting_id, held_on, forms.text(form, "place"), forms.text(form, "reason"), happened_on
+            ),
+        )
+
+    return form_page(
+        title="Correct the date or place of a meeting",
+        caption=meeting["title"],
+        intro="For a date or place recorded wrong. The original stays in the record, beside the "
+        "correction. Once people are recorded as present, the date stays: its decisions and "
+        "contributions are dated by it.",
+        fields=[
+            Field("held_on", "Date of the meeting", "date"),
+            Field("place", "Place", hint="For example, 'Town Hall, Room 2', or 'Online'"),
+            Field(
+                "reason",
+                "Why it is corrected",
+                "textarea",
+                hint="For example, 'Held at the library, not the town hall'",
+            ),
+            HAPPENED_ON,
+        ],
+        defaults={
+            "held_on": meeting["held_on"].isoformat(),
+            "place": meeting["place"],
+            "happened_on": commands.today().isoformat(),
+        },
+        button="Record correction",
+        handle=handle,
+        done=lambda _: back,
+        done_message="Correction recorded.",
+        back=(back, meeting["title"]),
+    )

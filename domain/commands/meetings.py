@@ -138,6 +138,25 @@ class MeetingCommands(Commands):
         meeting.complete_action(action_id=action_id, done_on=done_on, recorded_by=actor)
         self.save(meeting)
 
+    def correct_meeting(
+        self, actor: UUID, meeting_id: UUID, held_on: date, place: str, reason: str, happened_on: date
+    ) -> None:
+        """The meeting's date or place was recorded wrong: corrected, with the original beside it."""
+        meeting = self._get(Meeting, meeting_id)
+        problems = Problems()
+        meeting.check_correction(problems, held_on, place, reason, happened_on, self.today())
+        problems.raise_if_any()
+        meeting.correct_details(
+            held_on=held_on,
+            place=place.strip(),
+            previous_held_on=meeting.held_on,
+            previous_place=meeting.place,
+            reason=reason.strip(),
+            happened_on=happened_on,
+            recorded_by=actor,
+        )
+        self.save(meeting)
+
     def reopen_action(
         self, actor: UUID, meeting_id: UUID, action_id: UUID, reason: str, happened_on: date
     ) -> None:

@@ -87,3 +87,24 @@ def test_an_action_marked_done_by_mistake_is_reopened_with_a_reason(riverside):
     assert app.repository.get(meeting_id).actions[action_id]["done_on"] is None
     app.complete_action(actor, meeting_id, action_id, day)  # it can be done again, really
     assert app.repository.get(meeting_id).actions[action_id]["done_on"] == day
+
+
+def test_a_meetings_place_is_corrected_and_its_date_until_anyone_is_recorded_present(riverside):
+    app, actor, day = riverside.app, riverside.actor, riverside.today
+    meeting_id = app.schedule_meeting(actor, riverside.partnership, "Workshop", day, "Town Hall")
+    with pytest.raises(RulesBroken) as error:
+        app.correct_meeting(actor, meeting_id, day, "Town Hall", "", day + timedelta(days=1))
+    assert set(error.value.by_field()) == {"held_on", "reason", "happened_on"}
+    earlier = day - timedelta(days=1)
+    app.correct_meeting(actor, meeting_id, earlier, "Library", "Typed the wrong day", day)
+    meeting = app.repository.get(meeting_id)
+    assert (meeting.held_on, meeting.place) == (earlier, "Library")
+    corrected = list(app.events.get(meeting_id))[-1]
+    assert (corrected.previous_held_on, corrected.previous_place) == (day, "Town Hall")
+
+    app.record_attendance(actor, meeting_id, [riverside.people["amira"]], [])
+    with pytest.raises(RulesBroken) as error:
+        app.correct_meeting(actor, meeting_id, day, "Library", "Wrong again", day)
+    assert "dated by it" in error.value.by_field()["held_on"]
+    app.correct_meeting(actor, meeting_id, earlier, "Library, Room 2", "The room", day)
+    assert app.repository.get(meeting_id).place == "Library, Room 2"

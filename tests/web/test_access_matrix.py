@@ -85,6 +85,7 @@ EXPECTED = {
     "meetings.approve_minutes": "chairs",
     "meetings.complete_action": "chairs",
     "meetings.reopen_action": "chairs",
+    "meetings.correct_meeting": "chairs",
     "meetings.record_adjustment": "chairs",
     "meetings.record_attendance": "chairs",
     "meetings.record_contribution": "chairs",

@@ -43,7 +43,7 @@ def test_a_contributions_words_are_corrected_and_shown_beside_the_original(clien
     )
     assert refused.status_code == 422
     body = html.unescape(refused.get_data(as_text=True))
-    assert "Give the reason for the correction" in body
+    assert 'id="form-reason-error"' in body and "Give the reason for the correction" in body
     assert "The corrected words are the same as the recorded ones" in body
     assert "the date of the correction" in body
     assert story.notifications() == before  # nothing written
@@ -138,3 +138,33 @@ def test_a_member_may_not_correct_and_is_not_offered_to(flask_app, services, sto
     )
     assert refused.status_code == 403
     assert story.notifications() == before
+
+
+def test_a_meetings_place_is_corrected_and_its_date_kept_once_people_were_present(client, story):
+    url = f"/meetings/{story.meeting}/correction"
+    assert f'href="{url}"' in page_of(client, f"/meetings/{story.meeting}")
+    before = story.notifications()
+    refused = post(
+        client,
+        url,
+        {"held_on": "2026-06-14", "place": "Library", "reason": "Wrong day", "happened_on": "2026-06-15"},
+    )
+    assert refused.status_code == 422
+    body = html.unescape(refused.get_data(as_text=True))
+    assert 'id="form-held_on-error"' in body and "its date can no longer be corrected" in body
+    assert story.notifications() == before
+
+    done = post(
+        client,
+        url,
+        {
+            "held_on": "2026-06-15",
+            "place": "Library, Room 2",
+            "reason": "The room was booked",
+            "happened_on": "2026-06-15",
+        },
+    )
+    assert done.status_code == 303
+    page = page_of(client, f"/meetings/{story.meeting}")
+    assert "15 June 2026, Library, Room 2." in page
+    assert "by Ada Admin: The room was booked" in page and "It read: 15 June 2026, Library" in page
