@@ -98,6 +98,21 @@ class Meeting(Aggregate):
     def add_agenda_item(self, title: str, policy_id: UUID | None, recorded_by: UUID) -> None:
         self.agenda.append({"title": title, "policy_id": policy_id})
 
+    @event("AgendaItemCorrected")
+    def correct_agenda_item(
+        self,
+        number: int,
+        title: str,
+        policy_id: UUID | None,
+        previous_title: str,
+        reason: str,
+        happened_on: date,
+        recorded_by: UUID,
+    ) -> None:
+        """An agenda item's wording was recorded wrong. `number` is its place on the agenda (from 0);
+        its policy and what it read before are on the event, for the trail of that policy."""
+        self.agenda[number] = {**self.agenda[number], "title": title}
+
     @event("AccessAdjustmentMade")
     def record_access_adjustment(self, kind: str, description: str, recorded_by: UUID) -> None:
         """Access adjustments made so people could take part: evidence of an inclusive meeting."""

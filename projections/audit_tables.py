@@ -125,5 +125,5 @@ KIND_FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
         "Transparency page published and withdrawn",
         ("transparency_page_published", "transparency_page_withdrawn"),
     ),
-    "agenda": ("Agenda items", ("agenda_item_added",)),
+    "agenda": ("Agenda items and their corrections", ("agenda_item_added", "agenda_item_corrected")),
 }

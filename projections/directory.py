@@ -52,7 +52,7 @@ from projections.transparency_pages import transparency_page_entry
 class Directory(ReadModel):
     name = "directory"
     # 2: whether each policy's transparency page is published; 3: the indexes of the pages' lists,
-    # and each contribution's partnership; 4: corrections of contributions, responses, actions, meetings
+    # and each contribution's partnership; 4: corrections of contributions, responses, actions, meetings, agenda items
     version = 4
     metadata = metadata
     lookups = lookups
@@ -210,6 +210,24 @@ class Directory(ReadModel):
                 policy_id=event.policy_id,
             ),
         )
+
+    @_on.register
+    def _(self, event: Meeting.AgendaItemCorrected, conn: Connection, position: int) -> None:
+        items = conn.scalars(
+            select(agenda.c.position)
+            .where(agenda.c.meeting_id == event.originator_id)
+            .order_by(agenda.c.position)
+        ).all()
+        _correction(
+            conn,
+            event,
+            position,
+            event.originator_id,
+            "agenda_item",
+            number=event.number,
+            title=event.previous_title,
+        )
+        conn.execute(update(agenda).where(agenda.c.position == items[event.number]).values(title=event.title))
 
     @_on.register
     def _(self, event: Meeting.AccessAdjustmentMade, conn: Connection, position: int) -> None:

@@ -215,6 +215,7 @@ RULES: dict[str, Rule] = {
     "meetings.complete_action": RECORDER,
     "meetings.reopen_action": RECORDER,
     "meetings.correct_meeting": RECORDER,
+    "meetings.correct_agenda_item": RECORDER,
     "meetings.record_adjustment": RECORDER,
     "meetings.record_attendance": RECORDER,
     "meetings.record_contribution": RECORDER,

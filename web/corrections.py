@@ -207,3 +207,41 @@ def correct_meeting(meeting_id: UUID) -> ResponseReturnValue:
         done_message="Correction recorded.",
         back=(back, meeting["title"]),
     )
+
+
+@meetings.route("/meetings/<uuid:meeting_id>/agenda/<int:number>/correction", methods=["GET", "POST"])
+def correct_agenda_item(meeting_id: UUID, number: int) -> ResponseReturnValue:
+    """`number` is the item's place on the agenda, from 1 as the page lists it."""
+    with commands.reading() as conn:
+        meeting = reads.meeting(conn, meeting_id)
+        agenda = reads.meeting_agenda(conn, meeting_id) if meeting else []
+    if meeting is None or not 1 <= number <= len(agenda):
+        abort(404)
+    back = url_for("meetings.show", meeting_id=meeting_id, _anchor="agenda")
+
+    def handle(form: Form, problems: Problems) -> Any:
+        happened_on = commands.date_from(problems, form, "happened_on", "the date of the correction")
+        return commands.run_after(
+            problems,
+            lambda app, actor: app.correct_agenda_item(
+                actor,
+                meeting_id,
+                number - 1,
+                forms.text(form, "title"),
+                forms.text(form, "reason"),
+                happened_on,
+            ),
+        )
+
+    return form_page(
+        title="Correct an agenda item",
+        caption=meeting["title"],
+        intro="For an agenda item recorded wrong. The original stays in the record, beside the correction.",
+        fields=[Field("title", "Agenda item"), REASON, HAPPENED_ON],
+        defaults={"title": agenda[number - 1]["title"], "happened_on": commands.today().isoformat()},
+        button="Record correction",
+        handle=handle,
+        done=lambda _: back,
+        done_message="Correction recorded.",
+        back=(back, meeting["title"]),
+    )

@@ -83,6 +83,37 @@ class MeetingCommands(Commands):
         meeting.add_agenda_item(title=title.strip(), policy_id=policy_id, recorded_by=actor)
         self.save(meeting)
 
+    def correct_agenda_item(
+        self, actor: UUID, meeting_id: UUID, number: int, title: str, reason: str, happened_on: date
+    ) -> None:
+        """The wording of an agenda item (the `number`th, from 0) was recorded wrong."""
+        meeting = self._get(Meeting, meeting_id)
+        problems = Problems()
+        if not 0 <= number < len(meeting.agenda):
+            problems.add("title", "Choose one of this meeting's agenda items")
+            problems.raise_if_any()
+        item = meeting.agenda[number]
+        if not title.strip():
+            problems.add("title", "Enter the agenda item")
+        elif title.strip() == item["title"]:
+            problems.add("title", "The corrected agenda item is the same as the recorded one")
+        check_length(problems, "title", title, NAME, "The agenda item")
+        if not reason.strip():
+            problems.add("reason", "Give the reason for the correction, so the record explains it")
+        check_length(problems, "reason", reason, REASON, "The reason")
+        check_not_in_future(problems, "happened_on", happened_on, self.today(), "The date of the correction")
+        problems.raise_if_any()
+        meeting.correct_agenda_item(
+            number=number,
+            title=title.strip(),
+            policy_id=item["policy_id"],
+            previous_title=item["title"],
+            reason=reason.strip(),
+            happened_on=happened_on,
+            recorded_by=actor,
+        )
+        self.save(meeting)
+
     def record_access_adjustment(self, actor: UUID, meeting_id: UUID, kind: str, description: str) -> None:
         meeting = self._get(Meeting, meeting_id)
         problems = Problems()

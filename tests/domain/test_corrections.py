@@ -108,3 +108,22 @@ def test_a_meetings_place_is_corrected_and_its_date_until_anyone_is_recorded_pre
     assert "dated by it" in error.value.by_field()["held_on"]
     app.correct_meeting(actor, meeting_id, earlier, "Library, Room 2", "The room", day)
     assert app.repository.get(meeting_id).place == "Library, Room 2"
+
+
+def test_an_agenda_item_is_corrected_and_its_policy_kept(riverside):
+    app, actor, meeting_id, day = riverside.app, riverside.actor, riverside.meeting, riverside.today
+    app.add_agenda_item(actor, meeting_id, "Welcome", None)
+    app.add_agenda_item(actor, meeting_id, "Terms of referance", riverside.policy)
+    with pytest.raises(RulesBroken) as error:
+        app.correct_agenda_item(actor, meeting_id, 1, "Terms of referance", "", day)
+    assert set(error.value.by_field()) == {"title", "reason"}
+    with pytest.raises(RulesBroken) as error:
+        app.correct_agenda_item(actor, meeting_id, 2, "Anything", "Slip", day)
+    assert "agenda items" in error.value.by_field()["title"]
+    app.correct_agenda_item(actor, meeting_id, 1, "Terms of reference", "Spelling", day)
+    assert app.repository.get(meeting_id).agenda == [
+        {"title": "Welcome", "policy_id": None},
+        {"title": "Terms of reference", "policy_id": riverside.policy},
+    ]
+    corrected = list(app.events.get(meeting_id))[-1]
+    assert (corrected.previous_title, corrected.policy_id) == ("Terms of referance", riverside.policy)

@@ -50,7 +50,8 @@ def lived(services) -> None:
 
 
 def _corrected(story: Riverside, meeting) -> None:
-    """A contribution, its response and an action, each recorded wrong and then corrected."""
+    """A contribution, its response, an action, an agenda item and a meeting, each recorded wrong
+    and then corrected."""
     app, actor, day = story.app, story.actor, TODAY - timedelta(days=2)
     policy = app.start_policy(actor, story.partnership, "Corrected policy", "citizens", day)
     said = app.submit_contribution(
@@ -62,6 +63,10 @@ def _corrected(story: Riverside, meeting) -> None:
     action = app.agree_action(actor, meeting, "Write to families", story.people["tom"], TODAY)
     app.complete_action(actor, meeting, action, TODAY)
     app.reopen_action(actor, meeting, action, "Marked done by mistake", TODAY)
+    app.add_agenda_item(actor, meeting, "Terms of referance", policy)
+    app.correct_agenda_item(actor, meeting, 0, "Terms of reference", "Spelling", TODAY)
+    moved = app.schedule_meeting(actor, story.partnership, "Workshop", TODAY, "Town Hall")
+    app.correct_meeting(actor, moved, day, "Library", "Held a day earlier, at the library", TODAY)
 
 
 @pytest.mark.parametrize("batch_size", [REBUILD_BATCH, 7])

@@ -86,6 +86,7 @@ EXPECTED = {
     "meetings.complete_action": "chairs",
     "meetings.reopen_action": "chairs",
     "meetings.correct_meeting": "chairs",
+    "meetings.correct_agenda_item": "chairs",
     "meetings.record_adjustment": "chairs",
     "meetings.record_attendance": "chairs",
     "meetings.record_contribution": "chairs",

@@ -168,3 +168,25 @@ def test_a_meetings_place_is_corrected_and_its_date_kept_once_people_were_presen
     page = page_of(client, f"/meetings/{story.meeting}")
     assert "15 June 2026, Library, Room 2." in page
     assert "by Ada Admin: The room was booked" in page and "It read: 15 June 2026, Library" in page
+
+
+def test_an_agenda_item_is_corrected_and_the_policys_trail_shows_it(client, story):
+    story.app.add_agenda_item(story.actor, story.meeting, "Welcome", None)
+    story.app.add_agenda_item(story.actor, story.meeting, "Terms of referance", story.policy)
+    url = f"/meetings/{story.meeting}/agenda/2/correction"
+    assert f'href="{url}"' in page_of(client, f"/meetings/{story.meeting}")
+    assert client.get(f"/meetings/{story.meeting}/agenda/3/correction").status_code == 404
+    before = story.notifications()
+    refused = post(client, url, {"title": "", "reason": "Spelling", "happened_on": "2026-06-15"})
+    assert refused.status_code == 422 and 'id="form-title-error"' in refused.get_data(as_text=True)
+    assert story.notifications() == before
+
+    done = post(
+        client, url, {"title": "Terms of reference", "reason": "Spelling", "happened_on": "2026-06-15"}
+    )
+    assert done.status_code == 303
+    agenda = page_of(client, f"/meetings/{story.meeting}").split('id="agenda"', 1)[1].split("</ol>", 1)[0]
+    assert "Terms of reference" in agenda and "It read: “Terms of referance”" in agenda
+    assert agenda.count("Corrected</strong>") == 1  # beside the second item alone
+    trail = page_of(client, f"/policies/{story.policy}?kind=agenda")
+    assert "It read “Terms of referance”; it now reads “Terms of reference”" in trail
