@@ -52,7 +52,8 @@ from projections.transparency_pages import transparency_page_entry
 class Directory(ReadModel):
     name = "directory"
     # 2: whether each policy's transparency page is published; 3: the indexes of the pages' lists,
-    # and each contribution's partnership; 4: corrections of contributions, responses, actions, meetings, agenda items
+    # and each contribution's partnership; 4: the corrections of contributions, responses, actions,
+    # meetings, agenda items and members' names
     version = 4
     metadata = metadata
     lookups = lookups
