@@ -23,6 +23,7 @@ from domain.contributions import Contribution
 from domain.decisions import Decision
 from domain.meetings import Meeting
 from domain.partnerships import Partnership
+from domain.people import Participant
 from domain.policies import Policy
 from projections.directory_tables import (
     actions,
@@ -78,6 +79,11 @@ class Directory(ReadModel):
                 joined_on=event.joined_on,
             ),
         )
+
+    @_on.register
+    def _(self, event: Participant.NameCorrected, conn: Connection, position: int) -> None:
+        # The lookup of people already has the corrected name (`projections.lookups`).
+        _correction(conn, event, position, event.originator_id, "member_name", name=event.previous_name)
 
     @_on.register
     def _(self, event: Partnership.ChairAppointed, conn: Connection, position: int) -> None:

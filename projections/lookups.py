@@ -92,6 +92,7 @@ WRITES: dict[type, tuple[str, bool, dict[str, Value]]] = {
             "email_consent": _constant(False),
         },
     ),
+    Participant.NameCorrected: ("people", False, {"name": "name"}),
     Participant.ContactPreferencesSet: (
         "people",
         False,

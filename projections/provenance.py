@@ -186,6 +186,21 @@ class Provenance(ReadModel):
         )
 
     @_on.register
+    def _(self, event: Contribution.Corrected, conn: Connection, position: int) -> None:
+        # A decision's provenance quotes what it answers as it should have been recorded.
+        conn.execute(
+            update(contributions).where(contributions.c.id == event.originator_id).values(text=event.text)
+        )
+
+    @_on.register
+    def _(self, event: Contribution.ResponseCorrected, conn: Connection, position: int) -> None:
+        conn.execute(
+            update(contributions)
+            .where(contributions.c.id == event.originator_id)
+            .values(response=event.response, reason=event.response_reason or None)
+        )
+
+    @_on.register
     def _(self, event: Decision.Recorded, conn: Connection, position: int) -> None:
         present: list[UUID] = []
         apologies: list[UUID] = []

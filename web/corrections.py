@@ -1,5 +1,6 @@
 """Corrections of what was recorded wrong, one thing per page: a contribution's words, its response,
-an action marked done by mistake (decisions have theirs in `web.decision_records`).
+an action marked done by mistake, a meeting's date or place, an agenda item, a member's name
+(decisions have theirs in `web.decision_records`).
 
 Each is a new event with a reason; the pages then show the corrected value with the original beside
 it. Each form is reached from where the thing is shown, and offered to those who may record there.
@@ -21,6 +22,7 @@ from web.contributions import bp as contributions
 from web.form_pages import Field, form_page
 from web.forms import Form
 from web.meetings import bp as meetings
+from web.partnerships import bp as partnerships
 
 REASON = Field(
     "reason",
@@ -244,4 +246,54 @@ def correct_agenda_item(meeting_id: UUID, number: int) -> ResponseReturnValue:
         done=lambda _: back,
         done_message="Correction recorded.",
         back=(back, meeting["title"]),
+    )
+
+
+@partnerships.route(
+    "/partnerships/<uuid:partnership_id>/members/<uuid:participant_id>/correction", methods=["GET", "POST"]
+)
+def correct_member(partnership_id: UUID, participant_id: UUID) -> ResponseReturnValue:
+    with commands.reading() as conn:
+        member = next(
+            (
+                m
+                for m in reads.members_named(conn, partnership_id, [participant_id])
+                if m["id"] == participant_id
+            ),
+            None,
+        )
+    if member is None:
+        abort(404)
+    back = url_for("partnerships.show", partnership_id=partnership_id, _anchor="members")
+
+    def handle(form: Form, problems: Problems) -> Any:
+        happened_on = commands.date_from(problems, form, "happened_on", "the date of the correction")
+        return commands.run_after(
+            problems,
+            lambda app, actor: app.correct_member_name(
+                actor,
+                partnership_id,
+                participant_id,
+                forms.text(form, "name"),
+                forms.text(form, "reason"),
+                happened_on,
+            ),
+        )
+
+    return form_page(
+        title="Correct a member's name",
+        caption="Members",
+        intro="For a name recorded wrong. The name it replaces stays in the record beside it, and is "
+        "erased with the rest of the member's personal data if they ask.",
+        fields=[
+            Field("name", "Name", hint="Their name, or the pseudonym they chose"),
+            Field("reason", "Why it is corrected", "textarea", hint="For example, 'Misspelt when added'"),
+            HAPPENED_ON,
+        ],
+        defaults={"name": member["name"], "happened_on": commands.today().isoformat()},
+        button="Record correction",
+        handle=handle,
+        done=lambda _: back,
+        done_message="Correction recorded.",
+        back=(back, "the partnership"),
     )

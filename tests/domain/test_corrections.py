@@ -127,3 +127,19 @@ def test_an_agenda_item_is_corrected_and_its_policy_kept(riverside):
     ]
     corrected = list(app.events.get(meeting_id))[-1]
     assert (corrected.previous_title, corrected.policy_id) == ("Terms of referance", riverside.policy)
+
+
+def test_a_members_name_is_corrected_by_their_partnership_with_a_reason(riverside):
+    app, actor, day = riverside.app, riverside.actor, riverside.today
+    amira = riverside.people["amira"]
+    with pytest.raises(RulesBroken) as error:
+        app.correct_member_name(actor, riverside.partnership, amira, "Amira", "", day)
+    assert set(error.value.by_field()) == {"name", "reason"}
+    outsider = app.register_participant(actor, "Out Sider", "health")
+    with pytest.raises(RulesBroken) as error:
+        app.correct_member_name(actor, riverside.partnership, outsider, "Outsider", "Spelling", day)
+    assert "members" in error.value.by_field()["name"]
+    app.correct_member_name(actor, riverside.partnership, amira, "Amira Hassan", "Surname left out", day)
+    assert app.repository.get(amira).name == "Amira Hassan"
+    corrected = list(app.events.get(amira))[-1]
+    assert (corrected.previous_name, corrected.partnership_id) == ("Amira", riverside.partnership)

@@ -21,6 +21,7 @@ from projections import reads
 from tests.conftest import TODAY, importer
 
 CANARY_NAME = "Zebulon Quillfeather"
+CANARY_MISSPELT = "Zebulun Quilfether"  # the name first recorded, then corrected: erased as well
 CANARY_EMAIL = "zebulon.quill@example.net"
 CANARY_WORDS = "porcupine lantern glockenspiel"
 CANARY_CORRECTED = "marmalade zeppelin harpsichord"  # the words as corrected: still the contributor's
@@ -43,8 +44,9 @@ def demo(services):
     chair = members["Amira Hassan"]
 
     def canary(app, actor):
-        person = app.register_participant(actor, CANARY_NAME, "parent_carer")
+        person = app.register_participant(actor, CANARY_MISSPELT, "parent_carer")
         app.add_member(actor, riverside, person, TODAY)
+        app.correct_member_name(actor, riverside, person, CANARY_NAME, f"Not {CANARY_MISSPELT}", TODAY)
         app.set_contact_preferences(actor, person, CANARY_EMAIL, True)
         said = app.submit_contribution(
             actor,
@@ -107,6 +109,7 @@ def test_personal_data_is_stored_encrypted_and_read_back(services, demo):
         participant = reads.participant(conn, demo["members"][CANARY_NAME])
     for canary in (
         CANARY_NAME,
+        CANARY_MISSPELT,
         CANARY_EMAIL,
         CANARY_WORDS,
         CANARY_CORRECTED,
@@ -133,6 +136,7 @@ def test_erasure_leaves_no_trace_of_the_person_and_every_verdict_as_it_was(servi
     everything = every_row(services)
     for canary in (
         CANARY_NAME,
+        CANARY_MISSPELT,
         CANARY_EMAIL,
         CANARY_WORDS,
         CANARY_CORRECTED,
@@ -145,6 +149,7 @@ def test_erasure_leaves_no_trace_of_the_person_and_every_verdict_as_it_was(servi
         files = database_files(services).lower()
         for canary in (
             CANARY_NAME,
+            CANARY_MISSPELT,
             CANARY_EMAIL,
             CANARY_WORDS,
             CANARY_CORRECTED,

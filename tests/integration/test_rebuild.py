@@ -50,7 +50,8 @@ def lived(services) -> None:
 
 
 def _corrected(story: Riverside, meeting) -> None:
-    """A contribution, its response, an action, an agenda item and a meeting, each recorded wrong
+    """A contribution, its response, an action, an agenda item, a meeting and a
+    member's name, each recorded wrong
     and then corrected."""
     app, actor, day = story.app, story.actor, TODAY - timedelta(days=2)
     policy = app.start_policy(actor, story.partnership, "Corrected policy", "citizens", day)
@@ -67,6 +68,7 @@ def _corrected(story: Riverside, meeting) -> None:
     app.correct_agenda_item(actor, meeting, 0, "Terms of reference", "Spelling", TODAY)
     moved = app.schedule_meeting(actor, story.partnership, "Workshop", TODAY, "Town Hall")
     app.correct_meeting(actor, moved, day, "Library", "Held a day earlier, at the library", TODAY)
+    app.correct_member_name(actor, story.partnership, story.people["grace"], "Grace O.", "Her choice", TODAY)
 
 
 @pytest.mark.parametrize("batch_size", [REBUILD_BATCH, 7])

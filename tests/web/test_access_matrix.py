@@ -55,6 +55,7 @@ EXPECTED = {
     "partnerships.new_member": "chairs",
     "partnerships.schedule_meeting": "chairs",
     "partnerships.thresholds": "chairs",
+    "partnerships.correct_member": "chairs",
     "partnerships.private_link": "chairs",
     "partnerships.revoke_private_link": "chairs",
     "partnerships.reissue_private_link": "chairs",

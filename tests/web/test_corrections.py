@@ -10,6 +10,7 @@ from datetime import timedelta
 from cotrace.accounts import open_account
 from tests.conftest import TODAY, signed_in
 from tests.web.test_meeting_page import post
+from tests.web.test_my_input import link_for
 
 
 def said(story):
@@ -28,7 +29,7 @@ def page_of(client, url: str) -> str:
     return html.unescape(client.get(url).get_data(as_text=True))
 
 
-def test_a_contributions_words_are_corrected_and_shown_beside_the_original(client, story):
+def test_a_contributions_words_are_corrected_and_shown_beside_the_original(client, flask_app, story):
     contribution_id = said(story)
     page = page_of(client, f"/contributions/{contribution_id}")
     assert f'href="/contributions/{contribution_id}/correction"' in page
@@ -61,6 +62,8 @@ def test_a_contributions_words_are_corrected_and_shown_beside_the_original(clien
     assert "It read: “Ask families before any visit”" in page
     trail = page_of(client, f"/policies/{story.policy}?kind=contributions")
     assert "Correction:" in trail and "Reason: Misheard" in trail
+    mine = page_of(flask_app.test_client(), link_for(flask_app, story, "amira"))  # her own page
+    assert "Ask families before any home visit" in mine and "It read: “Ask families before any visit”" in mine
 
 
 def test_a_response_is_corrected_and_the_evidence_judges_the_corrected_one(client, flask_app, story):
@@ -190,3 +193,21 @@ def test_an_agenda_item_is_corrected_and_the_policys_trail_shows_it(client, stor
     assert agenda.count("Corrected</strong>") == 1  # beside the second item alone
     trail = page_of(client, f"/policies/{story.policy}?kind=agenda")
     assert "It read “Terms of referance”; it now reads “Terms of reference”" in trail
+
+
+def test_a_members_name_is_corrected_from_the_partnership_page(client, story):
+    amira = story.people["amira"]
+    url = f"/partnerships/{story.partnership}/members/{amira}/correction"
+    assert f'href="{url}"' in page_of(client, f"/partnerships/{story.partnership}")
+    before = story.notifications()
+    refused = post(client, url, {"name": "Amira Hassan", "reason": "", "happened_on": "2026-06-15"})
+    assert refused.status_code == 422 and 'id="form-reason-error"' in refused.get_data(as_text=True)
+    assert story.notifications() == before
+
+    done = post(
+        client, url, {"name": "Amira Hassan", "reason": "Surname left out", "happened_on": "2026-06-15"}
+    )
+    assert done.status_code == 303
+    page = page_of(client, f"/partnerships/{story.partnership}")
+    assert "Amira Hassan" in page and "Surname left out" in page and "It read: Amira" in page
+    assert "Amira Hassan" in page_of(client, f"/meetings/{story.meeting}")  # every page reads the new name
