@@ -117,6 +117,11 @@ def _(event: Contribution.Corrected, conn: Connection, position: int) -> None:
 @decision_entry.register
 def _(event: Contribution.ResponseCorrected, conn: Connection, position: int) -> None:
     contribution = conn.execute(select(contributions).where(contributions.c.id == event.originator_id)).one()
+    conn.execute(
+        update(contributions)
+        .where(contributions.c.id == contribution.id)
+        .values(corrected_response=event.response, corrected_reason=event.response_reason or None)
+    )
     given = f"{RESPONSES[event.response]}" + (f" ({event.response_reason})" if event.response_reason else "")
     _contribution_correction(
         conn,

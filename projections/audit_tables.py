@@ -46,6 +46,9 @@ contributions = Table(
     Column("text", Text, nullable=False),
     Column("stage", String(32), nullable=False),
     Column("cycle", Integer, nullable=False),
+    # The response as last corrected, if it was (the trail keeps the response as first recorded).
+    Column("corrected_response", String(32)),
+    Column("corrected_reason", Text),
 )
 decisions = Table(
     "audit_decisions",

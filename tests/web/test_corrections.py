@@ -8,6 +8,7 @@ import html
 from datetime import timedelta
 
 from cotrace.accounts import open_account
+from projections import evidence, transparency_pages
 from tests.conftest import TODAY, signed_in
 from tests.web.test_meeting_page import post
 from tests.web.test_my_input import link_for
@@ -95,13 +96,13 @@ def test_a_response_is_corrected_and_the_evidence_judges_the_corrected_one(clien
     assert "Recorded as adopted by mistake" in page and "It read: Adopted" in page
     assert "on 14 June 2026" in page  # the day it was given stays
 
-    from projections import evidence
-
     with flask_app.extensions["cotrace"].engine.connect() as conn:
         kept = conn.execute(
             evidence.contributions.select().where(evidence.contributions.c.id == contribution_id)
         ).one()
+        public = transparency_pages.public_responses(conn, story.policy)
     assert (kept.response, kept.responded_on) == ("adapted", TODAY - timedelta(days=1))
+    assert [(r["response"], r["reason"]) for r in public] == [("adapted", "Visits by appointment")]
 
 
 def test_an_action_marked_done_by_mistake_is_reopened_from_the_meeting_page(client, story):
