@@ -84,9 +84,10 @@ def store_path(events: int, seed: int) -> Path:
 
 def generated_store(events: int, seed: int = 14, database_url: str | None = None) -> str:
     """The URL of a generated store of about `events` events: the cached SQLite file, made if missing.
-    A `database_url` (PostgreSQL) is filled each time: give an empty database."""
+    A `database_url` (PostgreSQL) is filled if it holds no events yet, else used as it is."""
     if database_url is not None:
-        generate(database_url, events, seed)
+        if not _holds_events(database_url):
+            generate(database_url, events, seed)
         return database_url
     path = store_path(events, seed)
     if not path.exists():
@@ -97,6 +98,14 @@ def generated_store(events: int, seed: int = 14, database_url: str | None = None
         generate(f"sqlite:///{partial}", events, seed)
         partial.rename(path)
     return f"sqlite:///{path}"
+
+
+def _holds_events(url: str) -> bool:
+    services = open_services(url, today=lambda: TODAY)
+    try:
+        return bool(services.read_models.head())
+    finally:
+        services.close()
 
 
 def generate(url: str, events: int, seed: int, progress: bool = True) -> float:
