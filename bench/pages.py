@@ -34,17 +34,15 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, func, make_url, select
+from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import TODAY, generated_store  # noqa: E402
+from generate import TODAY, database_beside, generated_store  # noqa: E402
 
 from cotrace import sign_in_sessions  # noqa: E402
 from cotrace.accounts import create_admin  # noqa: E402
@@ -213,22 +211,6 @@ def demo_store(url: str) -> str:
     finally:
         services.close()
     return url
-
-
-@contextmanager
-def database_beside(url: str, name: str) -> Iterator[str]:
-    """An empty PostgreSQL database on the server of `url`, dropped afterwards."""
-    server = make_url(url)
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def main() -> None:
