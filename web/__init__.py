@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing.domain import OriginatorVersionError
@@ -306,6 +307,7 @@ def _register_template_helpers(app: Flask) -> None:
     for helper in (wording.counted, wording.days_after, wording.waiting_for, wording.at_place):
         app.jinja_env.filters[helper.__name__] = helper
     app.jinja_env.filters["recorded"] = lambda at: f"{format_date(at)}, {at:%H:%M} UTC" if at else ""
+    app.jinja_env.globals["printed_at"] = lambda: datetime.now(UTC)  # the print header's "when"
     app.jinja_env.globals.update(
         STAGES=STAGES,
         STAGE_LABELS=STAGE_LABELS,

@@ -138,7 +138,7 @@ def test_the_charts_are_drawn_with_their_figures_beside_them(client, story):
     co_commissioned_with_citizens(story)
     designed_after_the_fact(story)
     page = client.get(f"/policies/{story.policy}/evidence").get_data(as_text=True)
-    assert page.count('role="img"') == 5 and page.count("<title id=") == 5
+    assert page.count('role="img"') == 5 and page.count('<details class="details chart__figures">') == 5
     text = text_of(page)
     assert "Cycle 1, Co-design 0 of 1 (0%)" in text and "Cycle 1, Co-commission 1 of 1 (100%)" in text
     assert "Adopted 1" in text and "Awaiting a response 1" in text
