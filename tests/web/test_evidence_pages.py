@@ -67,7 +67,7 @@ def test_a_policy_co_commissioned_with_citizens_is_transformational(client, stor
     page = client.get(f"/policies/{story.policy}/evidence").get_data(as_text=True)
     text = text_of(page)
     assert "Whole policy Evidenced level: Transformational" in text
-    assert "1 of 1 answered were adopted or adapted and cited by a decision" in text
+    assert "The only answered contribution was adopted or adapted and cited by a decision" in text
     assert "Cycle 1 Evidenced level: Transformational" in text
     assert "<summary>Co-commission: transformational</summary>" in page
     assert "No rung is claimed higher than the evidence shows." in page
