@@ -17,6 +17,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from domain.errors import Problems
+from domain.evidence import AS_HAPPENED, AS_RECORDED
 from domain.vocabulary import STAGES, STAKEHOLDER_GROUPS
 from projections import reads
 from projections.audit_trail import KIND_FILTERS
@@ -70,14 +71,30 @@ def _context(
             trail=reads.policy_trail_page(conn, policy_id, only, TRAIL_PAGE, cursor),
             as_of=only.as_of,
             as_recorded=only.as_recorded,
-            filtered=any(args.get(name) for name in FILTER_ORDER if name not in ("as_of", "reading")),
+            # Asked for, even if it could not be read: a date may come as its day, month and year.
+            filtered=any(value for name, value in args.items() if name.split("-")[0] in FILTER_ORDER[:5]),
             values=args if errors else MultiDict({k: v for k, v in args.items() if v}),
             errors=errors,
             filter_order=FILTER_ORDER,
             kinds=[(code, label) for code, (label, _) in KIND_FILTERS.items()],
             # The trail's downloads carry the same filters, so the file holds the rows shown.
-            export_args={} if errors else {name: args[name] for name in FILTER_ORDER if args.get(name)},
+            # Dates as one ISO value each, however the form sent them (as day, month and year).
+            export_args={} if errors else filter_args(only),
         )
+
+
+def filter_args(only: TrailFilter) -> dict[str, str]:
+    """The address's arguments that ask for this filter: the same filter, whatever form asked for it."""
+    args = {
+        "stage": only.stage,
+        "group": only.group,
+        "kind": only.kind,
+        "from": only.happened_from and only.happened_from.isoformat(),
+        "to": only.happened_to and only.happened_to.isoformat(),
+        "as_of": only.as_of and only.as_of.isoformat(),
+        "reading": only.as_of and (AS_RECORDED if only.as_recorded else AS_HAPPENED),
+    }
+    return {name: value for name, value in args.items() if value}
 
 
 def trail_filter(args: MultiDict) -> tuple[TrailFilter, dict[str, str]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import assert_accessible
+from tests.browser.dates import fill_date
 from tests.policy_life import PolicyLife
 
 pytestmark = pytest.mark.browser
@@ -31,7 +32,7 @@ def test_filtering_the_trail_focuses_its_count_not_an_older_notice(served, page)
     page.get_by_role("link", name="A RAG rating of the policy").click()
     page.get_by_label("What was rated").fill("Communication with families")
     page.get_by_label("Amber").check()
-    page.get_by_label("Date of the rating, if not at a meeting").fill(story.today.isoformat())
+    fill_date(page, "Date of the rating, if not at a meeting", story.today)
     page.get_by_role("button", name="Record rating").click()
     page.wait_for_url(f"{base}/policies/{story.policy}")
     notice = page.get_by_role("status").filter(has_text="Rating recorded.")
