@@ -87,6 +87,7 @@ def test_a_chair_signs_in_with_a_password_and_records_a_meeting(served, served_a
     assert "/meetings/" in page.url
 
 
+@pytest.mark.console_error("status of 403")  # the chair's pages, refused as they should be
 def test_a_member_sees_no_chairs_forms_and_is_refused_the_chairs_pages(served, served_app, page):
     base, story = served
     account(served_app, story, MEMBER, "member")
