@@ -73,7 +73,7 @@ def test_without_javascript_a_date_is_corrected_and_the_words_open(served, page_
     date.get_by_label("Month", exact=True).fill("July")  # a month may be written as a word
     page.get_by_role("button", name="Schedule meeting").click()
     expect(page.get_by_role("heading", name=re.compile("Budget workshop"))).to_be_visible()
-    expect(page.get_by_text("3 July 2026").first).to_be_visible()
+    expect(page.locator("main").get_by_text("3 July 2026").first).to_be_visible()
 
     page.goto(f"{base}/policies/{story.policy}/evidence")
     page.get_by_text("What is a rung of the co-production ladder?").click()
