@@ -91,7 +91,9 @@ class Batch:
         key = _key_column(table)
         known = self._known.setdefault(table, {}) if key is not None else None
         columns = _columns.get(table) or _columns.setdefault(table, table.c.keys())
-        indexes = [(column, by) for (t, column), by in self._held_by.items() if t is table]
+        indexes = (
+            [(column, by) for (t, column), by in self._held_by.items() if t is table] if self._held_by else ()
+        )
         for given in (rows,) if isinstance(rows, Mapping) else rows:
             row = dict.fromkeys(columns)
             row.update(given)
