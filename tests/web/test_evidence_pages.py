@@ -122,8 +122,9 @@ def test_a_proof_says_what_the_event_is_and_when_it_happened(client, flask_app, 
         facts = evidence.policy_facts(conn, story.policy)
 
     officer_alone = next(d for d in facts.decisions if d.stage == "co_design")
+    opens_at = f"?after={encode((officer_alone.ref - 1,))}#event-{officer_alone.ref}"
     assert (
-        f'<a href="/policies/{story.policy}?after={encode((officer_alone.ref - 1,))}#event-{officer_alone.ref}">'
+        f'<a href="/policies/{story.policy}{opens_at}">'
         f"Decision &#39;Use the neighbouring council&#39;s draft&#39;, {format_date(days_ago(5))}</a>"
     ) in page
     text = text_of(page)

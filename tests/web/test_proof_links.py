@@ -20,7 +20,7 @@ def test_a_link_to_a_late_event_opens_the_trail_page_that_holds_it(client, flask
     meeting = client.get(f"/meetings/{story.meeting}").get_data(as_text=True)
     evidence = client.get(f"/policies/{story.policy}/evidence").get_data(as_text=True)
     (from_meeting,) = re.findall(rf'href="(/policies/{story.policy}[^"]*#event-\d+)"', meeting)
-    from_evidence = re.search(rf'href="([^"]*#event-\d+)">Decision &#39;Adopt the late plan', evidence)
+    from_evidence = re.search(r'href="([^"]*#event-\d+)">Decision &#39;Adopt the late plan', evidence)
     assert from_evidence is not None and html.unescape(from_evidence.group(1)) == html.unescape(from_meeting)
 
     address, anchor = html.unescape(from_meeting).split("#")
