@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
@@ -21,7 +21,7 @@ from domain.evidence import AS_HAPPENED, AS_RECORDED
 from domain.vocabulary import STAGES, STAKEHOLDER_GROUPS
 from projections import reads
 from projections.audit_trail import KIND_FILTERS
-from projections.keyset import Cursor
+from projections.keyset import Cursor, encode
 from projections.reads import TrailFilter
 from web import commands, forms, paging
 from web.as_of import read_as_of
@@ -43,6 +43,18 @@ def show(policy_id: UUID) -> ResponseReturnValue:
     response = render_template("_policy_record.html" if partial else "policy.html", **context)
     headers = {"Vary": "HX-Request"}
     return (response, 422, headers) if errors else (response, 200, headers)
+
+
+@bp.app_template_global()
+def event_url(policy_id: UUID, position: int) -> str:
+    """The trail's page that opens at the event at `position`, and its row there: a proof's link.
+
+    The trail's first page holds its first 50 events only, so `#event-N` alone may land on a page
+    without the row. The cursor is the one a "Next page" link would carry to open at the event
+    (the rows after the position before it), so the page has its pager either side as usual."""
+    return url_for(
+        "policies.show", policy_id=policy_id, after=encode((position - 1,)), _anchor=f"event-{position}"
+    )
 
 
 def page(policy_id: UUID, **extra: Any) -> str:

@@ -59,7 +59,7 @@ def test_a_proof_link_lands_on_its_row_of_the_trail_highlighted(served, page):
         "link", name=re.compile(r"^Decision 'Use the neighbouring council's draft', ")
     ).first
     proof.click()
-    page.wait_for_url(re.compile(rf"/policies/{story.policy}#event-\d+$"))
+    page.wait_for_url(re.compile(rf"/policies/{story.policy}\?after=\w+#event-\d+$"))
     row = page.locator(page.url[page.url.index("#") :])
     expect(row).to_be_in_viewport()
     expect(row).to_contain_text("Use the neighbouring council's draft")

@@ -11,6 +11,7 @@ import sqlalchemy
 
 from domain.dates import format_date
 from projections import evidence
+from projections.keyset import encode
 from tests.conftest import TODAY, admin_client
 from tests.story import Riverside
 from web import create_app
@@ -95,12 +96,11 @@ def test_every_verdict_links_to_the_events_that_prove_it(client, flask_app, stor
     page = client.get(f"/policies/{story.policy}/evidence").get_data(as_text=True)
     with flask_app.extensions["cotrace"].engine.connect() as conn:
         facts = evidence.policy_facts(conn, story.policy)
-    trail = client.get(f"/policies/{story.policy}").get_data(as_text=True)
-    for decision in facts.decisions:
-        assert f'href="/policies/{story.policy}#event-{decision.ref}"' in page
-        assert f'id="event-{decision.ref}"' in trail  # the link lands on the decision's row
-    for claim in facts.claims:
-        assert f'href="/policies/{story.policy}#event-{claim.ref}"' in page
+    for fact in (*facts.decisions, *facts.claims):
+        link = f"/policies/{story.policy}?after={encode((fact.ref - 1,))}#event-{fact.ref}"
+        assert f'href="{link}"' in page
+        trail = client.get(link.split("#")[0]).get_data(as_text=True)
+        assert f'id="event-{fact.ref}"' in trail  # the link lands on the fact's row
 
 
 def test_a_proof_says_what_the_event_is_and_when_it_happened(client, flask_app, story):
@@ -122,8 +122,9 @@ def test_a_proof_says_what_the_event_is_and_when_it_happened(client, flask_app, 
         facts = evidence.policy_facts(conn, story.policy)
 
     officer_alone = next(d for d in facts.decisions if d.stage == "co_design")
+    opens_at = f"?after={encode((officer_alone.ref - 1,))}#event-{officer_alone.ref}"
     assert (
-        f'<a href="/policies/{story.policy}#event-{officer_alone.ref}">'
+        f'<a href="/policies/{story.policy}{opens_at}">'
         f"Decision &#39;Use the neighbouring council&#39;s draft&#39;, {format_date(days_ago(5))}</a>"
     ) in page
     text = text_of(page)
