@@ -11,13 +11,7 @@ from __future__ import annotations
 from functools import singledispatchmethod
 from typing import Any
 
-from sqlalchemy import (
-    Connection,
-    delete,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import insert, select, update
 
 from domain.contributions import Contribution
 from domain.decisions import Decision
@@ -25,6 +19,7 @@ from domain.meetings import Meeting
 from domain.partnerships import Partnership
 from domain.people import Participant
 from domain.policies import Policy
+from projections.batch import Batch
 from projections.directory_tables import (
     actions,
     adjustments,
@@ -61,15 +56,15 @@ class Directory(ReadModel):
     handlers_elsewhere = (transparency_page_entry,)
 
     @singledispatchmethod
-    def _on(self, event: Any, conn: Connection, position: int) -> None:
+    def _on(self, event: Any, conn: Batch, position: int) -> None:
         """Events the directory does not show are passed over."""
 
     @_on.register
-    def _(self, event: Partnership.Formed, conn: Connection, position: int) -> None:
+    def _(self, event: Partnership.Formed, conn: Batch, position: int) -> None:
         conn.execute(insert(partnerships), dict(id=event.originator_id, name=event.name))
 
     @_on.register
-    def _(self, event: Partnership.MemberJoined, conn: Connection, position: int) -> None:
+    def _(self, event: Partnership.MemberJoined, conn: Batch, position: int) -> None:
         conn.execute(
             insert(members),
             dict(
@@ -81,20 +76,16 @@ class Directory(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Participant.NameCorrected, conn: Connection, position: int) -> None:
+    def _(self, event: Participant.NameCorrected, conn: Batch, position: int) -> None:
         # The lookup of people already has the corrected name (`projections.lookups`).
         _correction(conn, event, position, event.originator_id, "member_name", name=event.previous_name)
 
     @_on.register
-    def _(self, event: Partnership.ChairAppointed, conn: Connection, position: int) -> None:
-        conn.execute(
-            update(partnerships)
-            .where(partnerships.c.id == event.originator_id)
-            .values(chair_id=event.participant_id)
-        )
+    def _(self, event: Partnership.ChairAppointed, conn: Batch, position: int) -> None:
+        conn.update(partnerships, event.originator_id, chair_id=event.participant_id)
 
     @_on.register
-    def _(self, event: Policy.StageEntered, conn: Connection, position: int) -> None:
+    def _(self, event: Policy.StageEntered, conn: Batch, position: int) -> None:
         conn.execute(
             insert(stages),
             dict(
@@ -107,8 +98,8 @@ class Directory(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Meeting.AttendanceRecorded, conn: Connection, position: int) -> None:
-        conn.execute(delete(attendance).where(attendance.c.meeting_id == event.originator_id))
+    def _(self, event: Meeting.AttendanceRecorded, conn: Batch, position: int) -> None:
+        conn.delete_where(attendance, "meeting_id", event.originator_id)
         rows = [
             {"meeting_id": event.originator_id, "participant_id": person, "status": status}
             for status, people in (("present", event.present), ("apologies", event.apologies))
@@ -118,7 +109,7 @@ class Directory(ReadModel):
             conn.execute(insert(attendance), rows)
 
     @_on.register
-    def _(self, event: Decision.Recorded, conn: Connection, position: int) -> None:
+    def _(self, event: Decision.Recorded, conn: Batch, position: int) -> None:
         conn.execute(
             insert(decisions),
             dict(
@@ -155,31 +146,23 @@ class Directory(ReadModel):
             )
 
     @_on.register
-    def _(self, event: Decision.Corrected, conn: Connection, position: int) -> None:
-        previous = conn.scalar(select(decisions.c.text).where(decisions.c.id == event.originator_id))
-        self._change(conn, event, position, "corrected", previous_text=previous)
-        conn.execute(
-            update(decisions)
-            .where(decisions.c.id == event.originator_id)
-            .values(text=event.text, status="corrected")
-        )
+    def _(self, event: Decision.Corrected, conn: Batch, position: int) -> None:
+        previous = conn.row(decisions, event.originator_id)
+        self._change(conn, event, position, "corrected", previous_text=previous and previous["text"])
+        conn.update(decisions, event.originator_id, text=event.text, status="corrected")
 
     @_on.register
-    def _(self, event: Decision.Reversed, conn: Connection, position: int) -> None:
+    def _(self, event: Decision.Reversed, conn: Batch, position: int) -> None:
         self._change(conn, event, position, "reversed")
-        conn.execute(update(decisions).where(decisions.c.id == event.originator_id).values(status="reversed"))
+        conn.update(decisions, event.originator_id, status="reversed")
 
     @_on.register
-    def _(self, event: Decision.Superseded, conn: Connection, position: int) -> None:
+    def _(self, event: Decision.Superseded, conn: Batch, position: int) -> None:
         self._change(conn, event, position, "superseded", superseded_by=event.superseded_by)
-        conn.execute(
-            update(decisions)
-            .where(decisions.c.id == event.originator_id)
-            .values(status="superseded", superseded_by=event.superseded_by)
-        )
+        conn.update(decisions, event.originator_id, status="superseded", superseded_by=event.superseded_by)
 
     @staticmethod
-    def _change(conn: Connection, event: Any, position: int, kind: str, **values: Any) -> None:
+    def _change(conn: Batch, event: Any, position: int, kind: str, **values: Any) -> None:
         conn.execute(
             insert(decision_changes),
             dict(
@@ -193,7 +176,7 @@ class Directory(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Policy.VersionPublished, conn: Connection, position: int) -> None:
+    def _(self, event: Policy.VersionPublished, conn: Batch, position: int) -> None:
         conn.execute(
             insert(versions),
             dict(
@@ -207,7 +190,7 @@ class Directory(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Meeting.AgendaItemAdded, conn: Connection, position: int) -> None:
+    def _(self, event: Meeting.AgendaItemAdded, conn: Batch, position: int) -> None:
         conn.execute(
             insert(agenda),
             dict(
@@ -219,7 +202,7 @@ class Directory(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Meeting.AgendaItemCorrected, conn: Connection, position: int) -> None:
+    def _(self, event: Meeting.AgendaItemCorrected, conn: Batch, position: int) -> None:
         items = conn.scalars(
             select(agenda.c.position)
             .where(agenda.c.meeting_id == event.originator_id)
@@ -237,7 +220,7 @@ class Directory(ReadModel):
         conn.execute(update(agenda).where(agenda.c.position == items[event.number]).values(title=event.title))
 
     @_on.register
-    def _(self, event: Meeting.AccessAdjustmentMade, conn: Connection, position: int) -> None:
+    def _(self, event: Meeting.AccessAdjustmentMade, conn: Batch, position: int) -> None:
         conn.execute(
             insert(adjustments),
             dict(
@@ -249,7 +232,7 @@ class Directory(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Meeting.ActionAgreed, conn: Connection, position: int) -> None:
+    def _(self, event: Meeting.ActionAgreed, conn: Batch, position: int) -> None:
         conn.execute(
             insert(actions),
             dict(
@@ -263,11 +246,11 @@ class Directory(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Meeting.ActionCompleted, conn: Connection, position: int) -> None:
-        conn.execute(update(actions).where(actions.c.id == event.action_id).values(done_on=event.done_on))
+    def _(self, event: Meeting.ActionCompleted, conn: Batch, position: int) -> None:
+        conn.update(actions, event.action_id, done_on=event.done_on)
 
     @_on.register
-    def _(self, event: Meeting.DetailsCorrected, conn: Connection, position: int) -> None:
+    def _(self, event: Meeting.DetailsCorrected, conn: Batch, position: int) -> None:
         # The lookup of meetings already has the corrected date and place (`projections.lookups`).
         _correction(
             conn,
@@ -280,28 +263,25 @@ class Directory(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Meeting.ActionReopened, conn: Connection, position: int) -> None:
-        done_on = conn.scalar(select(actions.c.done_on).where(actions.c.id == event.action_id))
+    def _(self, event: Meeting.ActionReopened, conn: Batch, position: int) -> None:
+        done_on = (conn.row(actions, event.action_id) or {}).get("done_on")
         _correction(conn, event, position, event.action_id, "action_reopened", done_on=done_on)
-        conn.execute(update(actions).where(actions.c.id == event.action_id).values(done_on=None))
+        conn.update(actions, event.action_id, done_on=None)
 
     @_on.register
-    def _(self, event: Meeting.MinutesApproved, conn: Connection, position: int) -> None:
-        conn.execute(
-            update(meetings)
-            .where(meetings.c.id == event.originator_id)
-            .values(
-                minutes_approved_on=event.approved_on,
-                minutes_approved_by=[str(p) for p in event.approved_by],
-            )
+    def _(self, event: Meeting.MinutesApproved, conn: Batch, position: int) -> None:
+        conn.update(
+            meetings,
+            event.originator_id,
+            minutes_approved_on=event.approved_on,
+            minutes_approved_by=[str(p) for p in event.approved_by],
         )
 
     @_on.register
-    def _(self, event: Contribution.Submitted, conn: Connection, position: int) -> None:
+    def _(self, event: Contribution.Submitted, conn: Batch, position: int) -> None:
         # Its partnership's, kept on the row, so a partnership's contributions are read from its index.
-        partnership_id = conn.scalar(
-            select(policies.c.partnership_id).where(policies.c.id == event.policy_id)
-        )
+        policy = conn.row(policies, event.policy_id)
+        partnership_id = policy and policy["partnership_id"]
         conn.execute(
             insert(contributions),
             dict(
@@ -323,49 +303,41 @@ class Directory(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Contribution.Responded, conn: Connection, position: int) -> None:
-        conn.execute(
-            update(contributions)
-            .where(contributions.c.id == event.originator_id)
-            .values(
-                response=event.response,
-                reason=event.reason,
-                responded_by=event.responded_by,
-                responded_on=event.happened_on,
-            )
+    def _(self, event: Contribution.Responded, conn: Batch, position: int) -> None:
+        conn.update(
+            contributions,
+            event.originator_id,
+            response=event.response,
+            reason=event.reason,
+            responded_by=event.responded_by,
+            responded_on=event.happened_on,
         )
 
     @_on.register
-    def _(self, event: Contribution.Corrected, conn: Connection, position: int) -> None:
-        previous = conn.scalar(select(contributions.c.text).where(contributions.c.id == event.originator_id))
+    def _(self, event: Contribution.Corrected, conn: Batch, position: int) -> None:
+        previous = conn.row(contributions, event.originator_id)["text"]
         _correction(conn, event, position, event.originator_id, "contribution", text=previous)
-        conn.execute(
-            update(contributions).where(contributions.c.id == event.originator_id).values(text=event.text)
-        )
+        conn.update(contributions, event.originator_id, text=event.text)
 
     @_on.register
-    def _(self, event: Contribution.ResponseCorrected, conn: Connection, position: int) -> None:
-        row = conn.execute(
-            select(contributions.c.response, contributions.c.reason).where(
-                contributions.c.id == event.originator_id
-            )
-        ).one()
+    def _(self, event: Contribution.ResponseCorrected, conn: Batch, position: int) -> None:
+        row = conn.row(contributions, event.originator_id)
         _correction(
-            conn, event, position, event.originator_id, "response", response=row.response, reason=row.reason
+            conn,
+            event,
+            position,
+            event.originator_id,
+            "response",
+            response=row["response"],
+            reason=row["reason"],
         )
-        conn.execute(
-            update(contributions)
-            .where(contributions.c.id == event.originator_id)
-            .values(response=event.response, reason=event.response_reason)
-        )
+        conn.update(contributions, event.originator_id, response=event.response, reason=event.response_reason)
 
 
-def _correction(
-    conn: Connection, event: Any, position: int, subject_id: Any, kind: str, **previous: Any
-) -> None:
+def _correction(conn: Batch, event: Any, position: int, subject_id: Any, kind: str, **previous: Any) -> None:
     """A correction's row: what it corrects, and what that read before (dates as ISO text, for JSON)."""
-    conn.execute(
-        insert(corrections),
+    conn.insert(
+        corrections,
         dict(
             position=position,
             subject_id=subject_id,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from domain.wording import at_place, counted, days_after, of_total, waiting_for
+from domain.wording import at_place, counted, days_after, of_total, waiting_for, was
 
 
 @pytest.mark.parametrize(
@@ -42,7 +42,27 @@ def test_where(place, said):
         (0, 1, "No decision"),
         (2, 5, "2 of 5 decisions"),
         (0, 3, "0 of 3 decisions"),
+        (0, 0, "No decision"),
     ],
 )
 def test_a_share(part, total, said):
     assert of_total(part, total, "decision") == said
+
+
+@pytest.mark.parametrize(
+    ("part", "total", "verb"),
+    [
+        (1, None, "was"),
+        (3, None, "were"),
+        (0, None, "were"),
+        (1, 1, "was"),
+        (0, 1, "was"),
+        (0, 0, "was"),
+        (2, 5, "were"),
+        (1, 5, "was"),
+        (0, 5, "were"),
+    ],
+)
+def test_the_verb_agrees_with_the_share(part, total, verb):
+    """ "No decision was", "The only decision was", "1 of 5 decisions was", "2 of 5 decisions were"."""
+    assert was(part, total) == verb
