@@ -47,7 +47,7 @@ def test_a_contributions_words_are_corrected_and_shown_beside_the_original(clien
     body = html.unescape(refused.get_data(as_text=True))
     assert 'id="form-reason-error"' in body and "Give the reason for the correction" in body
     assert "The corrected words are the same as the recorded ones" in body
-    assert "the date of the correction" in body
+    assert "The date of the correction must be a real date" in body
     assert story.notifications() == before  # nothing written
 
     done = post(
