@@ -831,6 +831,13 @@ def _check_facts(report: Report, policy: dict[str, Any], seen: dict[int, dict[st
         checks += [(fact, "ref", topic, pairs) for fact in policy.get(kind, ())]
     for fact in policy.get("contributions", ()):
         if fact.get("response_ref") is not None:
+            event = seen.get(fact["response_ref"])
+            if event is not None and event["_topic"] == "Contribution.ResponseCorrected":
+                # A corrected response: the correction names the response as it now stands, and
+                # keeps the day it was given.
+                pairs = [("id", "_aggregate"), ("response", "response"), ("responded_on", "responded_on")]
+                checks.append((fact, "response_ref", "Contribution.ResponseCorrected", pairs))
+                continue
             pairs = [
                 ("id", "_aggregate"),
                 ("response", "response"),

@@ -14,7 +14,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.dates import check_not_in_future, format_date
 from domain.errors import Problems
 from domain.vocabulary import CHANNELS, CONTRIBUTION_KINDS, RESPONSES
-from domain.wording import CONTRIBUTION, PSEUDONYM, check_length
+from domain.wording import CONTRIBUTION, PSEUDONYM, REASON, check_length
 
 
 class Contribution(Aggregate):
@@ -46,6 +46,7 @@ class Contribution(Aggregate):
         self.response: str | None = None
         self.reason: str | None = None
         self.responded_on: date | None = None
+        self.last_corrected_on: date | None = None
 
     @staticmethod
     def check_submission(
@@ -81,6 +82,47 @@ class Contribution(Aggregate):
         self.response = response
         self.reason = reason
         self.responded_on = happened_on
+
+    @event("Corrected")
+    def correct(
+        self, text: str, contributor_id: UUID, reason: str, happened_on: date, recorded_by: UUID
+    ) -> None:
+        """The words were recorded wrong (a slip, a misheard phrase); what was said is what counts.
+        The contributor's id is on the event because the words are theirs: encrypted with their key."""
+        self.text = text
+        self.last_corrected_on = happened_on
+
+    @event("ResponseCorrected")
+    def correct_response(
+        self,
+        response: str,
+        response_reason: str,
+        responded_on: date,
+        reason: str,
+        happened_on: date,
+        recorded_by: UUID,
+    ) -> None:
+        """The response was recorded wrong; the day it was given (`responded_on`) stays as it was."""
+        self.response = response
+        self.reason = response_reason
+        self.last_corrected_on = happened_on
+
+    def check_correction(
+        self, problems: Problems, reason: str, happened_on: date, today: date, corrects: date
+    ) -> None:
+        """What every correction of a contribution or its response keeps: a reason, and a date not
+        in the future nor before what it corrects (`corrects`: the day that was recorded) or an
+        earlier correction."""
+        if not reason.strip():
+            problems.add("reason", "Give the reason for the correction, so the trail explains it")
+        check_length(problems, "reason", reason, REASON, "The reason")
+        check_not_in_future(problems, "happened_on", happened_on, today, "The date of the correction")
+        earliest = max(corrects, self.last_corrected_on or corrects)
+        if happened_on < earliest:
+            problems.add(
+                "happened_on",
+                f"The correction cannot come before what it corrects, recorded as of {format_date(earliest)}",
+            )
 
     def check_response(
         self, problems: Problems, response: str, reason: str, happened_on: date, today: date

@@ -7,9 +7,9 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.dates import check_meeting_date, format_date
+from domain.dates import check_meeting_date, check_not_in_future, format_date
 from domain.errors import Problems
-from domain.wording import NAME, check_length
+from domain.wording import NAME, REASON, check_length
 
 
 class Meeting(Aggregate):
@@ -27,6 +27,8 @@ class Meeting(Aggregate):
         self.adjustments: list[dict] = []  # {"kind", "description"}
         self.actions: dict[UUID, dict] = {}  # action id -> {"description", "owner_id", "due_on", "done_on"}
         self.minutes_approved_on: date | None = None
+        # Once anyone was recorded present, decisions and contributions may be dated by this meeting.
+        self.ever_attended = False
 
     @staticmethod
     def check_scheduling(title: str, held_on: date, place: str, today: date) -> None:
@@ -38,15 +40,78 @@ class Meeting(Aggregate):
         check_meeting_date(problems, "held_on", held_on, today)
         problems.raise_if_any()
 
+    @event("DetailsCorrected")
+    def correct_details(
+        self,
+        held_on: date,
+        place: str,
+        previous_held_on: date,
+        previous_place: str,
+        reason: str,
+        happened_on: date,
+        recorded_by: UUID,
+    ) -> None:
+        """The date or place was recorded wrong; the meeting is the same one. The event says what
+        it read before, as every read model's lookups take the corrected date and place from it."""
+        self.held_on = held_on
+        self.place = place
+
+    def check_correction(
+        self, problems: Problems, held_on: date, place: str, reason: str, happened_on: date, today: date
+    ) -> None:
+        if held_on == self.held_on and place.strip() == self.place:
+            problems.add("held_on", "The corrected date and place are the same as the recorded ones")
+        elif held_on != self.held_on:
+            check_meeting_date(problems, "held_on", held_on, today)
+            if self.ever_attended:
+                # Its decisions and contributions took its date when they were recorded, and keep it:
+                # a meeting moved under them would leave them dated on a day it was not held.
+                problems.add(
+                    "held_on",
+                    "People were recorded as present at this meeting, so its decisions and contributions "
+                    "are dated by it: its date can no longer be corrected. Correct its place only",
+                )
+            done = [a["done_on"] for a in self.actions.values() if a["done_on"]]
+            if self.minutes_approved_on:
+                done.append(self.minutes_approved_on)
+            if done and held_on > min(done):
+                problems.add(
+                    "held_on",
+                    f"Its actions or minutes are recorded on {format_date(min(done))}, before this date",
+                )
+            elif self.actions and held_on > today:
+                problems.add("held_on", "Actions were agreed at this meeting: it has taken place")
+        check_length(problems, "place", place, NAME, "The place")
+        if not reason.strip():
+            problems.add("reason", "Give the reason for the correction, so the record explains it")
+        check_length(problems, "reason", reason, REASON, "The reason")
+        check_not_in_future(problems, "happened_on", happened_on, today, "The date of the correction")
+
     @event("AttendanceRecorded")
     def record_attendance(self, present: list[UUID], apologies: list[UUID], recorded_by: UUID) -> None:
         # Each record of attendance replaces the last: the trail keeps every version.
         self.present = list(present)
         self.apologies = list(apologies)
+        self.ever_attended = self.ever_attended or bool(present)
 
     @event("AgendaItemAdded")
     def add_agenda_item(self, title: str, policy_id: UUID | None, recorded_by: UUID) -> None:
         self.agenda.append({"title": title, "policy_id": policy_id})
+
+    @event("AgendaItemCorrected")
+    def correct_agenda_item(
+        self,
+        number: int,
+        title: str,
+        policy_id: UUID | None,
+        previous_title: str,
+        reason: str,
+        happened_on: date,
+        recorded_by: UUID,
+    ) -> None:
+        """An agenda item's wording was recorded wrong. `number` is its place on the agenda (from 0);
+        its policy and what it read before are on the event, for the trail of that policy."""
+        self.agenda[number] = {**self.agenda[number], "title": title}
 
     @event("AccessAdjustmentMade")
     def record_access_adjustment(self, kind: str, description: str, recorded_by: UUID) -> None:
@@ -67,6 +132,12 @@ class Meeting(Aggregate):
     @event("ActionCompleted")
     def complete_action(self, action_id: UUID, done_on: date, recorded_by: UUID) -> None:
         self.actions[action_id]["done_on"] = done_on
+
+    @event("ActionReopened")
+    def reopen_action(self, action_id: UUID, reason: str, happened_on: date, recorded_by: UUID) -> None:
+        """An action marked done by mistake (or not done after all) is open again; the trail keeps
+        the day it was marked done, and why that was wrong."""
+        self.actions[action_id]["done_on"] = None
 
     @event("MinutesApproved")
     def approve_minutes(self, approved_by: list[UUID], approved_on: date, recorded_by: UUID) -> None:

@@ -8,6 +8,7 @@ read as `ERASED_NAME` and `ERASED_WORDS` from then on.
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -42,6 +43,21 @@ class Participant(Aggregate):
         """Follow-up by email only to an address given, with the participant's agreement."""
         self.email = email
         self.email_consent = email_consent
+
+    @event("NameCorrected")
+    def correct_name(
+        self,
+        name: str,
+        previous_name: str,
+        partnership_id: UUID,
+        reason: str,
+        happened_on: date,
+        recorded_by: UUID,
+    ) -> None:
+        """The name was recorded wrong (a misspelling, a pseudonym mixed up). The name it replaced,
+        and the reason (which may well spell either), are personal data too: erased with the rest.
+        `partnership_id`: the partnership whose chair did it, for the record."""
+        self.name = name
 
     @event("Erased")
     def erase(self, recorded_by: UUID) -> None:

@@ -30,5 +30,10 @@ class PersonalFields:
 PERSONAL_DATA: dict[type, PersonalFields] = {
     Participant.Registered: PersonalFields({"name": ERASED_NAME}),
     Participant.ContactPreferencesSet: PersonalFields({"email": None}),
+    Participant.NameCorrected: PersonalFields(
+        {"name": ERASED_NAME, "previous_name": ERASED_NAME, "reason": ERASED_WORDS}
+    ),
     Contribution.Submitted: PersonalFields({"text": ERASED_WORDS, "pseudonym": None}, owner="contributor_id"),
+    # The words as corrected are still the contributor's: erased with them.
+    Contribution.Corrected: PersonalFields({"text": ERASED_WORDS}, owner="contributor_id"),
 }

@@ -99,6 +99,68 @@ def _(event: Contribution.Responded, conn: Batch, position: int) -> None:
     )
 
 
+@decision_entry.register
+def _(event: Contribution.Corrected, conn: Batch, position: int) -> None:
+    contribution = dict(conn.row(contributions, event.originator_id))  # as it read before
+    conn.update(contributions, event.originator_id, text=event.text)
+    _contribution_correction(
+        conn,
+        event,
+        position,
+        contribution,
+        kind="contribution_corrected",
+        what=f"The record of the {CONTRIBUTION_KINDS[contribution['kind']].lower()} was corrected. "
+        f"It read “{contribution['text']}”; it now reads “{event.text}”.",
+    )
+
+
+@decision_entry.register
+def _(event: Contribution.ResponseCorrected, conn: Batch, position: int) -> None:
+    contribution = dict(conn.row(contributions, event.originator_id))
+    conn.update(
+        contributions,
+        event.originator_id,
+        corrected_response=event.response,
+        corrected_reason=event.response_reason or None,
+    )
+    given = f"{RESPONSES[event.response]}" + (f" ({event.response_reason})" if event.response_reason else "")
+    _contribution_correction(
+        conn,
+        event,
+        position,
+        contribution,
+        kind="response_corrected",
+        what=f"The response of {format_date(event.responded_on)} to the "
+        f"{CONTRIBUTION_KINDS[contribution['kind']].lower()} “{contribution['text']}” was corrected: "
+        f"it now reads {given}.",
+        response=event.response,
+    )
+
+
+def _contribution_correction(
+    conn: Batch, event: Any, position: int, contribution: Row, **values: Any
+) -> None:
+    """An entry about an earlier contribution: it sits in that contribution's stage and cycle."""
+    write_entry(
+        conn,
+        event,
+        position,
+        policy_id=contribution["policy_id"],
+        stage=contribution["stage"],
+        cycle=contribution["cycle"],
+        happened_on=event.happened_on,
+        contribution_id=contribution["id"],
+        contributor={
+            "name": contribution["contributor"],
+            "group": group_label(contribution["stakeholder_group"]),
+            "kind": contribution["kind"],
+        },
+        reason=event.reason,
+        groups={contribution["stakeholder_group"]},
+        **values,
+    )
+
+
 # Decisions, and what came after them.
 
 

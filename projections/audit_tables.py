@@ -46,6 +46,9 @@ contributions = Table(
     Column("text", Text, nullable=False),
     Column("stage", String(32), nullable=False),
     Column("cycle", Integer, nullable=False),
+    # The response as last corrected, if it was (the trail keeps the response as first recorded).
+    Column("corrected_response", String(32)),
+    Column("corrected_reason", Text),
 )
 decisions = Table(
     "audit_decisions",
@@ -110,7 +113,10 @@ KIND_FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
         "Decisions, corrections, reversals and supersessions",
         ("decision_recorded", "decision_corrected", "decision_reversed", "decision_superseded"),
     ),
-    "contributions": ("Contributions and responses", ("contribution_submitted", "contribution_responded")),
+    "contributions": (
+        "Contributions, responses and their corrections",
+        ("contribution_submitted", "contribution_responded", "contribution_corrected", "response_corrected"),
+    ),
     "stages": ("Start and stages", ("policy_started", "stage_entered")),
     "ratings": ("RAG ratings", ("policy_rated",)),
     "documents": (
@@ -122,5 +128,5 @@ KIND_FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
         "Transparency page published and withdrawn",
         ("transparency_page_published", "transparency_page_withdrawn"),
     ),
-    "agenda": ("Agenda items", ("agenda_item_added",)),
+    "agenda": ("Agenda items and their corrections", ("agenda_item_added", "agenda_item_corrected")),
 }

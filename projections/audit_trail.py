@@ -28,7 +28,8 @@ __all__ = ["KIND_FILTERS", "AuditTrail", "recorded_day", "trail", "trail_groups"
 
 class AuditTrail(ReadModel):
     name = "audit_trail"
-    version = 2  # 2: the trail indexed by policy and position, for its pages
+    version = 3  # 2: the trail indexed by policy and position, for its pages; 3: corrections of
+    # contributions, of responses and of agenda items
     metadata = metadata
     lookups = lookups
     # Contributions and decisions have their entries in `audit_decisions`.
@@ -182,5 +183,23 @@ class AuditTrail(ReadModel):
             kind="agenda_item_added",
             what=f"On the agenda of {meeting['title']}: {event.title}",
             happened_on=meeting["held_on"],
+            meeting=meeting["title"],
+        )
+
+    @_on.register
+    def _(self, event: Meeting.AgendaItemCorrected, conn: Batch, position: int) -> None:
+        if event.policy_id is None:
+            return
+        meeting = conn.row(meetings, event.originator_id)
+        write_entry(
+            conn,
+            event,
+            position,
+            policy_id=event.policy_id,
+            kind="agenda_item_corrected",
+            what=f"The agenda of {meeting['title']} was corrected. It read “{event.previous_title}”; "
+            f"it now reads “{event.title}”.",
+            reason=event.reason,
+            happened_on=event.happened_on,
             meeting=meeting["title"],
         )

@@ -11,14 +11,13 @@ from __future__ import annotations
 from functools import singledispatchmethod
 from typing import Any
 
-from sqlalchemy import (
-    insert,
-)
+from sqlalchemy import insert, select, update
 
 from domain.contributions import Contribution
 from domain.decisions import Decision
 from domain.meetings import Meeting
 from domain.partnerships import Partnership
+from domain.people import Participant
 from domain.policies import Policy
 from projections.batch import Batch
 from projections.directory_tables import (
@@ -28,6 +27,7 @@ from projections.directory_tables import (
     attendance,
     citations,
     contributions,
+    corrections,
     decision_changes,
     decisions,
     lookups,
@@ -48,8 +48,9 @@ from projections.transparency_pages import transparency_page_entry
 class Directory(ReadModel):
     name = "directory"
     # 2: whether each policy's transparency page is published; 3: the indexes of the pages' lists,
-    # and each contribution's partnership
-    version = 3
+    # and each contribution's partnership; 4: the corrections of contributions, responses, actions,
+    # meetings, agenda items and members' names
+    version = 4
     metadata = metadata
     lookups = lookups
     handlers_elsewhere = (transparency_page_entry,)
@@ -73,6 +74,11 @@ class Directory(ReadModel):
                 joined_on=event.joined_on,
             ),
         )
+
+    @_on.register
+    def _(self, event: Participant.NameCorrected, conn: Batch, position: int) -> None:
+        # The lookup of people already has the corrected name (`projections.lookups`).
+        _correction(conn, event, position, event.originator_id, "member_name", name=event.previous_name)
 
     @_on.register
     def _(self, event: Partnership.ChairAppointed, conn: Batch, position: int) -> None:
@@ -196,6 +202,24 @@ class Directory(ReadModel):
         )
 
     @_on.register
+    def _(self, event: Meeting.AgendaItemCorrected, conn: Batch, position: int) -> None:
+        items = conn.scalars(
+            select(agenda.c.position)
+            .where(agenda.c.meeting_id == event.originator_id)
+            .order_by(agenda.c.position)
+        ).all()
+        _correction(
+            conn,
+            event,
+            position,
+            event.originator_id,
+            "agenda_item",
+            number=event.number,
+            title=event.previous_title,
+        )
+        conn.execute(update(agenda).where(agenda.c.position == items[event.number]).values(title=event.title))
+
+    @_on.register
     def _(self, event: Meeting.AccessAdjustmentMade, conn: Batch, position: int) -> None:
         conn.execute(
             insert(adjustments),
@@ -224,6 +248,25 @@ class Directory(ReadModel):
     @_on.register
     def _(self, event: Meeting.ActionCompleted, conn: Batch, position: int) -> None:
         conn.update(actions, event.action_id, done_on=event.done_on)
+
+    @_on.register
+    def _(self, event: Meeting.DetailsCorrected, conn: Batch, position: int) -> None:
+        # The lookup of meetings already has the corrected date and place (`projections.lookups`).
+        _correction(
+            conn,
+            event,
+            position,
+            event.originator_id,
+            "meeting",
+            held_on=event.previous_held_on,
+            place=event.previous_place,
+        )
+
+    @_on.register
+    def _(self, event: Meeting.ActionReopened, conn: Batch, position: int) -> None:
+        done_on = (conn.row(actions, event.action_id) or {}).get("done_on")
+        _correction(conn, event, position, event.action_id, "action_reopened", done_on=done_on)
+        conn.update(actions, event.action_id, done_on=None)
 
     @_on.register
     def _(self, event: Meeting.MinutesApproved, conn: Batch, position: int) -> None:
@@ -269,3 +312,39 @@ class Directory(ReadModel):
             responded_by=event.responded_by,
             responded_on=event.happened_on,
         )
+
+    @_on.register
+    def _(self, event: Contribution.Corrected, conn: Batch, position: int) -> None:
+        previous = conn.row(contributions, event.originator_id)["text"]
+        _correction(conn, event, position, event.originator_id, "contribution", text=previous)
+        conn.update(contributions, event.originator_id, text=event.text)
+
+    @_on.register
+    def _(self, event: Contribution.ResponseCorrected, conn: Batch, position: int) -> None:
+        row = conn.row(contributions, event.originator_id)
+        _correction(
+            conn,
+            event,
+            position,
+            event.originator_id,
+            "response",
+            response=row["response"],
+            reason=row["reason"],
+        )
+        conn.update(contributions, event.originator_id, response=event.response, reason=event.response_reason)
+
+
+def _correction(conn: Batch, event: Any, position: int, subject_id: Any, kind: str, **previous: Any) -> None:
+    """A correction's row: what it corrects, and what that read before (dates as ISO text, for JSON)."""
+    conn.insert(
+        corrections,
+        dict(
+            position=position,
+            subject_id=subject_id,
+            kind=kind,
+            previous={k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in previous.items()},
+            reason=event.reason,
+            happened_on=event.happened_on,
+            recorded_by=event.recorded_by,
+        ),
+    )

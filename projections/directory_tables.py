@@ -121,6 +121,19 @@ decision_changes = Table(
     Column("previous_text", Text),  # a correction: the wording it replaced
     Column("superseded_by", Uuid),
 )
+# Corrections of what else was recorded wrong (a contribution's words, its response, an action
+# marked done): each names what it corrects, what it read before, why, and who recorded it.
+corrections = Table(
+    "directory_corrections",
+    metadata,
+    Column("position", POSITION, primary_key=True),
+    Column("subject_id", Uuid, nullable=False, index=True),  # the contribution's or the action's id
+    Column("kind", String(32), nullable=False),  # contribution, response, action_reopened
+    Column("previous", JSON, nullable=False),  # what it read before: {"text"}, {"response", "reason"}, ...
+    Column("reason", Text, nullable=False),
+    Column("happened_on", Date, nullable=False),
+    Column("recorded_by", Uuid, nullable=False),
+)
 citations = Table(
     "directory_citations",
     metadata,

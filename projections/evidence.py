@@ -141,14 +141,17 @@ FACT_EVENTS: dict[type, Any] = {
     Policy.Retired: lambda conn, e: e.originator_id,
     Contribution.Submitted: lambda conn, e: e.policy_id,
     Contribution.Responded: lambda conn, e: (conn.row(contributions, e.originator_id) or {}).get("policy_id"),
+    Contribution.ResponseCorrected: lambda conn, e: (conn.row(contributions, e.originator_id) or {}).get(
+        "policy_id"
+    ),
     Decision.Recorded: lambda conn, e: e.policy_id,
 }
 
 
 class Evidence(ReadModel):
     name = "evidence"
-    version = 3  # 2: the days a policy's start and retirement were recorded, for "as recorded";
-    # 3: the verdicts kept for pages, and each policy's stamp
+    version = 4  # 2: the days a policy's start and retirement were recorded, for "as recorded";
+    # 3: the verdicts kept for pages, and each policy's stamp; 4: corrected responses
     metadata = metadata
     lookups = lookups
 
@@ -223,6 +226,12 @@ class Evidence(ReadModel):
             response_recorded_on=recorded_day(event.timestamp),
             response_ref=position,
         )
+
+    @_on.register
+    def _(self, event: Contribution.ResponseCorrected, conn: Batch, position: int) -> None:
+        # The corrected response is what is judged, as of the day the response was given: the record
+        # was wrong, not the response late. The fact now cites the correction, which states both.
+        conn.update(contributions, event.originator_id, response=event.response, response_ref=position)
 
     @_on.register
     def _(self, event: Decision.Recorded, conn: Batch, position: int) -> None:

@@ -87,6 +87,7 @@ WRITES: dict[type, tuple[str, bool, dict[str, Value]]] = {
             "email_consent": _constant(False),
         },
     ),
+    Participant.NameCorrected: ("people", False, {"name": "name"}),
     Participant.ContactPreferencesSet: (
         "people",
         False,
@@ -119,6 +120,7 @@ WRITES: dict[type, tuple[str, bool, dict[str, Value]]] = {
             "present": lambda event, position: [],
         },
     ),
+    Meeting.DetailsCorrected: ("meetings", False, {"held_on": "held_on", "place": "place"}),
     Meeting.AttendanceRecorded: (
         "meetings",
         False,

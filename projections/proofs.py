@@ -56,10 +56,11 @@ def proof_label(row: Any, with_words: bool = True) -> str:
     elif row.kind == "contribution_submitted":
         kind = CONTRIBUTION_KINDS[row.contribution_kind]
         what = f"{kind} '{_short(row.what)}'" if with_words else kind
-    elif row.kind == "contribution_responded":
+    elif row.kind in ("contribution_responded", "response_corrected"):
         kind = CONTRIBUTION_KINDS[row.contribution_kind].lower()
         answered = f"the {kind} '{_short(row.contribution_text)}'" if with_words else f"a {kind}"
-        what = f"Response '{RESPONSES[row.response]}' to {answered}"
+        corrected = " (as corrected)" if row.kind == "response_corrected" else ""
+        what = f"Response '{RESPONSES[row.response]}'{corrected} to {answered}"
     elif row.kind == "participation_level_claimed":
         what = f"Claim of '{rung(row.ladder, row.rung).label}' for '{_short(row.activity)}'"
     else:  # the policy's start and its stages: the trail's own sentence, which names no one

@@ -173,6 +173,17 @@ class Provenance(ReadModel):
         )
 
     @_on.register
+    def _(self, event: Contribution.Corrected, conn: Batch, position: int) -> None:
+        # A decision's provenance quotes what it answers as it should have been recorded.
+        conn.update(contributions, event.originator_id, text=event.text)
+
+    @_on.register
+    def _(self, event: Contribution.ResponseCorrected, conn: Batch, position: int) -> None:
+        conn.update(
+            contributions, event.originator_id, response=event.response, reason=event.response_reason or None
+        )
+
+    @_on.register
     def _(self, event: Decision.Recorded, conn: Batch, position: int) -> None:
         present: list[UUID] = []
         apologies: list[UUID] = []

@@ -19,6 +19,7 @@ from projections.directory import (
     attendance,
     citations,
     contributions,
+    corrections,
     decision_changes,
     decisions,
     meetings,
@@ -491,6 +492,27 @@ def latest_versions(conn: Connection, policy_ids: list[UUID]) -> dict[UUID, Row]
     """Each policy's latest published document version, for those that have one."""
     query = select(versions).where(versions.c.policy_id.in_(policy_ids)).order_by(versions.c.position)
     return {row["policy_id"]: row for row in _rows(conn, query)}
+
+
+def corrections_of(conn: Connection, subject_ids: Iterable[UUID]) -> dict[UUID, list[Row]]:
+    """The corrections of these contributions or actions, oldest first, with who recorded each
+    (`recorded_by_name`), by the id of what each corrects: a page shows them beside the original."""
+    wanted = list(subject_ids)
+    found: dict[UUID, list[Row]] = {}
+    if not wanted:
+        return found
+    query = (
+        select(corrections, directory.operators.c.name.label("recorded_by_name"))
+        .outerjoin(directory.operators, directory.operators.c.id == corrections.c.recorded_by)
+        .where(corrections.c.subject_id.in_(wanted))
+        .order_by(corrections.c.position)
+    )
+    for row in _rows(conn, query):
+        for day in ("done_on", "held_on"):
+            if row["previous"].get(day):
+                row["previous"] = {**row["previous"], day: date.fromisoformat(row["previous"][day])}
+        found.setdefault(row["subject_id"], []).append(row)
+    return found
 
 
 def names(conn: Connection) -> dict[str, str]:

@@ -13,7 +13,7 @@ from functools import singledispatch
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, case, func, select
 
 from domain.policies import Policy
 from domain.vocabulary import RESPONSES
@@ -156,8 +156,12 @@ def public_responses(conn: Connection, policy_id: UUID) -> list[Row]:
             trail.c.happened_on,
             trail.c.stage,
             trail.c.cycle,
-            trail.c.response,
-            trail.c.reason,
+            # A response corrected since is shown as corrected: the public page says what was done.
+            func.coalesce(answered.c.corrected_response, trail.c.response).label("response"),
+            case(
+                (answered.c.corrected_response.is_not(None), answered.c.corrected_reason),
+                else_=trail.c.reason,
+            ).label("reason"),
             answered.c.kind.label("contribution_kind"),
         )
         .join(answered, answered.c.id == trail.c.contribution_id)

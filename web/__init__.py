@@ -134,6 +134,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         admin_erasure,
         audit_packs,
         contributions,
+        corrections,
         decision_records,
         decisions,
         evidence_pages,

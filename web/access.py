@@ -179,6 +179,7 @@ RULES: dict[str, Rule] = {
     "partnerships.new_member": RECORDER,
     "partnerships.schedule_meeting": RECORDER,
     "partnerships.thresholds": RECORDER,
+    "partnerships.correct_member": RECORDER,
     # A member's private link: shown, revoked and reissued by their partnership's chairs alone.
     "partnerships.private_link": RECORDER,
     "partnerships.revoke_private_link": RECORDER,
@@ -186,6 +187,9 @@ RULES: dict[str, Rule] = {
     "contributions.for_partnership": READER,
     "contributions.show": READER,
     "contributions.respond": RECORDER,
+    # Corrections are recorded by those who record the thing corrected, as decisions' are.
+    "contributions.correct": RECORDER,
+    "contributions.correct_response": RECORDER,
     "contributions.receipt": RECEIPT,
     # The integrity of the whole log: verified on the server, with the latest checkpoint.
     "integrity.show": INTEGRITY,
@@ -211,6 +215,9 @@ RULES: dict[str, Rule] = {
     "meetings.agree_action": RECORDER,
     "meetings.approve_minutes": RECORDER,
     "meetings.complete_action": RECORDER,
+    "meetings.reopen_action": RECORDER,
+    "meetings.correct_meeting": RECORDER,
+    "meetings.correct_agenda_item": RECORDER,
     "meetings.record_adjustment": RECORDER,
     "meetings.record_attendance": RECORDER,
     "meetings.record_contribution": RECORDER,

@@ -132,6 +132,7 @@ def _render(
             partnership=reads.partnership(conn, contribution["partnership_id"]),
             members=reads.partnership_members(conn, contribution["partnership_id"]),
             citing=reads.decisions_citing(conn, [contribution_id]),
+            corrections=reads.corrections_of(conn, [contribution_id]).get(contribution_id, []),
             names=reads.names(conn),
             today=today,
             errors=errors or {},

@@ -344,6 +344,7 @@ def _render(
             cites_words=cites_words,
             decisions=decisions,
             actions=actions,
+            corrections=reads.corrections_of(conn, [meeting_id, *(a["id"] for a in actions)]),
             names=reads.names_of(
                 conn, _named_on_page(meeting, decisions, [*contributions, *awaiting.rows, *cites], actions)
             ),

@@ -109,12 +109,14 @@ def _render(
             if transparency_pages.published_policy(conn, policy_id) is not None
         }
         open_policies = policies_open_to(conn, participant_id)
+        corrections = reads.corrections_of(conn, [c["id"] for c in mine])
     return render_template(
         "my_input.html",
         contributions=mine,
         versions=versions,
         published=published,
         open_policies=open_policies,
+        corrections=corrections,
         signed_in_as_them=_signed_in_as(participant_id),
         today=commands.today(),
         feed_url=absolute_url(url_for("my_input.feed", token=feed)) if feed else None,

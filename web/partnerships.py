@@ -158,6 +158,7 @@ def _render(partnership_id: UUID, values: Form | None = None, errors: dict[str, 
             revoked_links=private_links.revoked_among(conn, [m["id"] for m in members.rows])
             if access.may_record()
             else set(),
+            corrections=reads.corrections_of(conn, [m["id"] for m in members.rows]),
             role_changes=role_changes[:ROLE_CHANGES_SHOWN],
             more_role_changes=len(role_changes) > ROLE_CHANGES_SHOWN,
             values=values or {},

@@ -13,8 +13,8 @@ from domain.meetings import Meeting
 from domain.partnerships import Partnership
 from domain.people import Participant
 from domain.policies import Policy
-from domain.vocabulary import STAGES, stage_label
-from domain.wording import REASON, check_length
+from domain.vocabulary import RESPONSES, STAGES, stage_label
+from domain.wording import CONTRIBUTION, REASON, check_length
 
 
 class ContributionCommands(Commands):
@@ -130,6 +130,67 @@ class ContributionCommands(Commands):
             response=response,
             reason=reason.strip(),
             responded_by=responded_by,
+            happened_on=happened_on,
+            recorded_by=actor,
+        )
+        self.save(contribution)
+
+    def correct_contribution(
+        self, actor: UUID, contribution_id: UUID, text: str, reason: str, happened_on: date
+    ) -> None:
+        """The words were recorded wrong; the contribution stands, and the trail shows both wordings."""
+        contribution = self._get(Contribution, contribution_id)
+        problems = Problems()
+        if not text.strip():
+            problems.add("text", "Enter what was said, as it should have been recorded")
+        elif text.strip() == contribution.text:
+            problems.add("text", "The corrected words are the same as the recorded ones")
+        check_length(problems, "text", text, CONTRIBUTION, "The contribution")
+        contribution.check_correction(problems, reason, happened_on, self.today(), contribution.happened_on)
+        problems.raise_if_any()
+        contribution.correct(
+            text=text.strip(),
+            contributor_id=contribution.contributor_id,
+            reason=reason.strip(),
+            happened_on=happened_on,
+            recorded_by=actor,
+        )
+        self.save(contribution)
+
+    def correct_response(
+        self,
+        actor: UUID,
+        contribution_id: UUID,
+        response: str,
+        response_reason: str,
+        reason: str,
+        happened_on: date,
+    ) -> None:
+        """The response was recorded wrong (adopted for adapted, a slip in its reason); the day it
+        was given stays, and the trail shows both."""
+        contribution = self._get(Contribution, contribution_id)
+        problems = Problems()
+        if contribution.response is None or contribution.responded_on is None:
+            problems.add("response", "This contribution has no response yet: record one instead")
+            problems.raise_if_any()
+        assert contribution.responded_on is not None
+        if response not in RESPONSES:
+            problems.add("response", "Choose adopted, adapted or not adopted")
+        elif response != "adopted" and not response_reason.strip():
+            problems.add(
+                "response_reason",
+                "Say why it was not adopted" if response == "not_adopted" else "Say how it was adapted",
+            )
+        elif response == contribution.response and response_reason.strip() == (contribution.reason or ""):
+            problems.add("response", "The corrected response is the same as the recorded one")
+        check_length(problems, "response_reason", response_reason, REASON, "The response's reason")
+        contribution.check_correction(problems, reason, happened_on, self.today(), contribution.responded_on)
+        problems.raise_if_any()
+        contribution.correct_response(
+            response=response,
+            response_reason=response_reason.strip(),
+            responded_on=contribution.responded_on,
+            reason=reason.strip(),
             happened_on=happened_on,
             recorded_by=actor,
         )

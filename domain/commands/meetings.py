@@ -83,6 +83,37 @@ class MeetingCommands(Commands):
         meeting.add_agenda_item(title=title.strip(), policy_id=policy_id, recorded_by=actor)
         self.save(meeting)
 
+    def correct_agenda_item(
+        self, actor: UUID, meeting_id: UUID, number: int, title: str, reason: str, happened_on: date
+    ) -> None:
+        """The wording of an agenda item (the `number`th, from 0) was recorded wrong."""
+        meeting = self._get(Meeting, meeting_id)
+        problems = Problems()
+        if not 0 <= number < len(meeting.agenda):
+            problems.add("title", "Choose one of this meeting's agenda items")
+            problems.raise_if_any()
+        item = meeting.agenda[number]
+        if not title.strip():
+            problems.add("title", "Enter the agenda item")
+        elif title.strip() == item["title"]:
+            problems.add("title", "The corrected agenda item is the same as the recorded one")
+        check_length(problems, "title", title, NAME, "The agenda item")
+        if not reason.strip():
+            problems.add("reason", "Give the reason for the correction, so the record explains it")
+        check_length(problems, "reason", reason, REASON, "The reason")
+        check_not_in_future(problems, "happened_on", happened_on, self.today(), "The date of the correction")
+        problems.raise_if_any()
+        meeting.correct_agenda_item(
+            number=number,
+            title=title.strip(),
+            policy_id=item["policy_id"],
+            previous_title=item["title"],
+            reason=reason.strip(),
+            happened_on=happened_on,
+            recorded_by=actor,
+        )
+        self.save(meeting)
+
     def record_access_adjustment(self, actor: UUID, meeting_id: UUID, kind: str, description: str) -> None:
         meeting = self._get(Meeting, meeting_id)
         problems = Problems()
@@ -136,6 +167,51 @@ class MeetingCommands(Commands):
             problems.add("done_on", "An action cannot be done before the meeting that agreed it")
         problems.raise_if_any()
         meeting.complete_action(action_id=action_id, done_on=done_on, recorded_by=actor)
+        self.save(meeting)
+
+    def correct_meeting(
+        self, actor: UUID, meeting_id: UUID, held_on: date, place: str, reason: str, happened_on: date
+    ) -> None:
+        """The meeting's date or place was recorded wrong: corrected, with the original beside it."""
+        meeting = self._get(Meeting, meeting_id)
+        problems = Problems()
+        meeting.check_correction(problems, held_on, place, reason, happened_on, self.today())
+        problems.raise_if_any()
+        meeting.correct_details(
+            held_on=held_on,
+            place=place.strip(),
+            previous_held_on=meeting.held_on,
+            previous_place=meeting.place,
+            reason=reason.strip(),
+            happened_on=happened_on,
+            recorded_by=actor,
+        )
+        self.save(meeting)
+
+    def reopen_action(
+        self, actor: UUID, meeting_id: UUID, action_id: UUID, reason: str, happened_on: date
+    ) -> None:
+        """An action marked done by mistake: open again, with the reason beside the day it was marked."""
+        meeting = self._get(Meeting, meeting_id)
+        problems = Problems()
+        action = meeting.actions.get(action_id)
+        if action is None:
+            problems.add("action_id", "Choose one of this meeting's actions")
+        elif action["done_on"] is None:
+            problems.add("action_id", "This action is not marked done: there is nothing to reopen")
+        if not reason.strip():
+            problems.add("reason", "Give the reason it is reopened, so the trail explains it")
+        check_length(problems, "reason", reason, REASON, "The reason")
+        check_not_in_future(problems, "happened_on", happened_on, self.today(), "The date it was reopened")
+        if action is not None and action["done_on"] is not None and happened_on < action["done_on"]:
+            problems.add(
+                "happened_on",
+                f"It cannot be reopened before it was marked done, on {format_date(action['done_on'])}",
+            )
+        problems.raise_if_any()
+        meeting.reopen_action(
+            action_id=action_id, reason=reason.strip(), happened_on=happened_on, recorded_by=actor
+        )
         self.save(meeting)
 
     def approve_minutes(

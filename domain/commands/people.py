@@ -12,6 +12,7 @@ from domain.dates import check_not_in_future
 from domain.errors import Problems
 from domain.partnerships import Partnership
 from domain.people import LOCAL_OPERATOR_ID, Operator, Participant
+from domain.wording import NAME, REASON, check_length
 
 
 class PeopleCommands(Commands):
@@ -99,6 +100,42 @@ class PeopleCommands(Commands):
                 recorded_by=actor,
             )
             self.save(partnership)
+
+    def correct_member_name(
+        self,
+        actor: UUID,
+        partnership_id: UUID,
+        participant_id: UUID,
+        name: str,
+        reason: str,
+        happened_on: date,
+    ) -> None:
+        """A member's name was recorded wrong: corrected by their partnership's chair, with a reason."""
+        partnership = self._get(Partnership, partnership_id)
+        participant = self._get(Participant, participant_id)
+        problems = Problems()
+        if not partnership.is_member(participant_id):
+            problems.add("name", "Choose one of this partnership's members")
+        participant.check_not_erased(problems, "name")
+        if not name.strip():
+            problems.add("name", "Enter the participant's name or a pseudonym")
+        elif name.strip() == participant.name:
+            problems.add("name", "The corrected name is the same as the recorded one")
+        check_length(problems, "name", name, NAME, "The name")
+        if not reason.strip():
+            problems.add("reason", "Give the reason for the correction, so the record explains it")
+        check_length(problems, "reason", reason, REASON, "The reason")
+        check_not_in_future(problems, "happened_on", happened_on, self.today(), "The date of the correction")
+        problems.raise_if_any()
+        participant.correct_name(
+            name=name.strip(),
+            previous_name=participant.name,
+            partnership_id=partnership_id,
+            reason=reason.strip(),
+            happened_on=happened_on,
+            recorded_by=actor,
+        )
+        self.save(participant)
 
     def change_thresholds(
         self, actor: UUID, partnership_id: UUID, reason: str, happened_on: date, **changes: float

@@ -135,6 +135,34 @@ def test_a_pack_of_a_policy_or_a_partnership_proves_each_event_in_the_whole_log(
     assert report.ok, report.text()
 
 
+def test_a_pack_with_a_corrected_response_checks_the_fact_against_the_correction(
+    services, vkey, demo, admin_id
+):
+    """The corrected response is what is judged: the fact cites the correction, which says the
+    response as it now stands and the day it was given, and the verdicts judged again agree."""
+    policy = policy_id(services, EHE)
+    contributions = directory_tables.contributions
+    with services.engine.connect() as conn:
+        answered = conn.execute(
+            select(contributions.c.id, contributions.c.response)
+            .where(contributions.c.policy_id == policy, contributions.c.response.is_not(None))
+            .order_by(contributions.c.position)
+        ).first()
+    corrected = "not_adopted" if answered.response != "not_adopted" else "adopted"
+    services.run(
+        lambda app, actor: app.correct_response(
+            actor, answered.id, corrected, "Not within the policy's reach", "Recorded wrong", app.today()
+        ),
+        admin_id,
+    )
+    data = pack_of(services, scope_of_policy(services))
+    report = check(data, vkey)
+    assert report.ok, report.text()
+    [facts] = json.loads(members(data)["evidence/facts.json"])
+    [fact] = [c for c in facts["contributions"] if c["id"] == str(answered.id)]
+    assert fact["response"] == corrected
+
+
 def test_the_verifier_says_which_key_it_trusted_when_given_none(services, vkey, demo):
     report = verify_audit_pack.verify(io.BytesIO(pack_of(services)))
     assert report.ok

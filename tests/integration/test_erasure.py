@@ -21,8 +21,10 @@ from projections import reads
 from tests.conftest import TODAY, importer
 
 CANARY_NAME = "Zebulon Quillfeather"
+CANARY_MISSPELT = "Zebulun Quilfether"  # the name first recorded, then corrected: erased as well
 CANARY_EMAIL = "zebulon.quill@example.net"
 CANARY_WORDS = "porcupine lantern glockenspiel"
+CANARY_CORRECTED = "marmalade zeppelin harpsichord"  # the words as corrected: still the contributor's
 
 
 @pytest.fixture
@@ -42,8 +44,9 @@ def demo(services):
     chair = members["Amira Hassan"]
 
     def canary(app, actor):
-        person = app.register_participant(actor, CANARY_NAME, "parent_carer")
+        person = app.register_participant(actor, CANARY_MISSPELT, "parent_carer")
         app.add_member(actor, riverside, person, TODAY)
+        app.correct_member_name(actor, riverside, person, CANARY_NAME, f"Not {CANARY_MISSPELT}", TODAY)
         app.set_contact_preferences(actor, person, CANARY_EMAIL, True)
         said = app.submit_contribution(
             actor,
@@ -56,6 +59,7 @@ def demo(services):
             pseudonym="Quill of Riverside",
         )
         app.respond_to_contribution(actor, said, "adopted", "", chair, TODAY)
+        app.correct_contribution(actor, said, f"Please add {CANARY_CORRECTED}", "Misheard", TODAY)
         return person
 
     members[CANARY_NAME] = services.run(canary, actor)
@@ -103,7 +107,15 @@ def test_personal_data_is_stored_encrypted_and_read_back(services, demo):
     with services.engine.connect() as conn:
         stored = b"".join(bytes(state) for state in conn.scalars(select(events.c.state)))
         participant = reads.participant(conn, demo["members"][CANARY_NAME])
-    for canary in (CANARY_NAME, CANARY_EMAIL, CANARY_WORDS, "Quill of Riverside", "Grace Okafor"):
+    for canary in (
+        CANARY_NAME,
+        CANARY_MISSPELT,
+        CANARY_EMAIL,
+        CANARY_WORDS,
+        CANARY_CORRECTED,
+        "Quill of Riverside",
+        "Grace Okafor",
+    ):
         assert canary.encode() not in stored
     assert participant["name"] == CANARY_NAME
     assert participant["email"] == CANARY_EMAIL
@@ -124,8 +136,10 @@ def test_erasure_leaves_no_trace_of_the_person_and_every_verdict_as_it_was(servi
     everything = every_row(services)
     for canary in (
         CANARY_NAME,
+        CANARY_MISSPELT,
         CANARY_EMAIL,
         CANARY_WORDS,
+        CANARY_CORRECTED,
         "Quill of Riverside",
         "Grace Okafor",
         *grace_words,
@@ -133,7 +147,15 @@ def test_erasure_leaves_no_trace_of_the_person_and_every_verdict_as_it_was(servi
         assert canary.lower() not in everything.lower(), canary
     if services.engine.dialect.name == "sqlite":
         files = database_files(services).lower()
-        for canary in (CANARY_NAME, CANARY_EMAIL, CANARY_WORDS, "Grace Okafor", *grace_words):
+        for canary in (
+            CANARY_NAME,
+            CANARY_MISSPELT,
+            CANARY_EMAIL,
+            CANARY_WORDS,
+            CANARY_CORRECTED,
+            "Grace Okafor",
+            *grace_words,
+        ):
             assert canary.lower().encode() not in files, canary
     assert verdicts(services) == before
     with services.engine.connect() as conn:

@@ -45,7 +45,30 @@ def lived(services) -> None:
             decided_by=[story.people["amira"], story.people["daniel"]],
             method="consensus",
         )
+    _corrected(story, meeting)
     services.read_models.catch_up()
+
+
+def _corrected(story: Riverside, meeting) -> None:
+    """A contribution, its response, an action, an agenda item, a meeting and a
+    member's name, each recorded wrong
+    and then corrected."""
+    app, actor, day = story.app, story.actor, TODAY - timedelta(days=2)
+    policy = app.start_policy(actor, story.partnership, "Corrected policy", "citizens", day)
+    said = app.submit_contribution(
+        actor, policy, story.people["tom"], "view", "Misheard words", "email", happened_on=day
+    )
+    app.respond_to_contribution(actor, said, "adopted", "", story.people["daniel"], day)
+    app.correct_contribution(actor, said, "The words said", "Misheard", TODAY)
+    app.correct_response(actor, said, "adapted", "In part", "Recorded wrong", TODAY)
+    action = app.agree_action(actor, meeting, "Write to families", story.people["tom"], TODAY)
+    app.complete_action(actor, meeting, action, TODAY)
+    app.reopen_action(actor, meeting, action, "Marked done by mistake", TODAY)
+    app.add_agenda_item(actor, meeting, "Terms of referance", policy)
+    app.correct_agenda_item(actor, meeting, 0, "Terms of reference", "Spelling", TODAY)
+    moved = app.schedule_meeting(actor, story.partnership, "Workshop", TODAY, "Town Hall")
+    app.correct_meeting(actor, moved, day, "Library", "Held a day earlier, at the library", TODAY)
+    app.correct_member_name(actor, story.partnership, story.people["grace"], "Grace O.", "Her choice", TODAY)
 
 
 # Each batch holds its writes and looks its rows up in memory (projections/batch.py): a batch of one

@@ -51,7 +51,7 @@ class World(NamedTuple):
             values.update(self.real)
             values["token"] = self.real["tokens"].get(TOKEN_OF.get(endpoint), "not-a-token")
         for name, value in values.items():
-            for converter in ("uuid:", "path:", ""):
+            for converter in ("uuid:", "path:", "int:", ""):
                 rule = rule.replace(f"<{converter}{name}>", str(value))
         assert "<" not in rule, f"{endpoint}: no id of the demo for an argument of {rule}"
         return rule
@@ -125,6 +125,7 @@ def open_world(database_url: str, instance_path: str) -> World:
         "participant_id": member,  # erasing needs a ticked box: the matrix's posts erase no one
         "token": "not-a-token",
         "filename": "cotrace.css",
+        "number": 1,  # an agenda item's place on its meeting's agenda
     }
     now = datetime.now(UTC)
     with app.app_context(), services.engine.connect() as conn:

@@ -1,0 +1,299 @@
+"""Corrections of what was recorded wrong, one thing per page: a contribution's words, its response,
+an action marked done by mistake, a meeting's date or place, an agenda item, a member's name
+(decisions have theirs in `web.decision_records`).
+
+Each is a new event with a reason; the pages then show the corrected value with the original beside
+it. Each form is reached from where the thing is shown, and offered to those who may record there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from flask import abort, url_for
+from flask.typing import ResponseReturnValue
+
+from domain.errors import Problems
+from domain.vocabulary import RESPONSES
+from projections import reads
+from web import commands, forms
+from web.contributions import bp as contributions
+from web.form_pages import Field, form_page
+from web.forms import Form
+from web.meetings import bp as meetings
+from web.partnerships import bp as partnerships
+
+REASON = Field(
+    "reason",
+    "Why it is corrected",
+    "textarea",
+    hint="For example, 'Misheard at the meeting: checked with the contributor'",
+)
+HAPPENED_ON = Field("happened_on", "Date of the correction", "date")
+
+
+def _contribution_or_404(contribution_id: UUID) -> dict:
+    with commands.reading() as conn:
+        found = reads.contribution(conn, contribution_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _contribution_page(contribution_id: UUID, anchor: str) -> str:
+    return url_for("contributions.show", contribution_id=contribution_id, _anchor=anchor)
+
+
+@contributions.route("/contributions/<uuid:contribution_id>/correction", methods=["GET", "POST"])
+def correct(contribution_id: UUID) -> ResponseReturnValue:
+    contribution = _contribution_or_404(contribution_id)
+
+    def handle(form: Form, problems: Problems) -> Any:
+        happened_on = commands.date_from(problems, form, "happened_on", "the date of the correction")
+        return commands.run_after(
+            problems,
+            lambda app, actor: app.correct_contribution(
+                actor, contribution_id, forms.text(form, "text"), forms.text(form, "reason"), happened_on
+            ),
+        )
+
+    return form_page(
+        title="Correct the record of a contribution",
+        caption=contribution["policy_title"],
+        intro="For words recorded wrong. The original stays in the trail, beside the correction.",
+        fields=[Field("text", "What was said", "textarea"), REASON, HAPPENED_ON],
+        defaults={"text": contribution["text"], "happened_on": commands.today().isoformat()},
+        button="Record correction",
+        handle=handle,
+        done=lambda _: _contribution_page(contribution_id, "corrections"),
+        done_message="Correction recorded.",
+        back=(_contribution_page(contribution_id, "corrections"), "the contribution"),
+    )
+
+
+@contributions.route("/contributions/<uuid:contribution_id>/response/correction", methods=["GET", "POST"])
+def correct_response(contribution_id: UUID) -> ResponseReturnValue:
+    contribution = _contribution_or_404(contribution_id)
+    if contribution["response"] is None:
+        abort(404)  # nothing to correct: the contribution's page offers its response form instead
+
+    def handle(form: Form, problems: Problems) -> Any:
+        happened_on = commands.date_from(problems, form, "happened_on", "the date of the correction")
+        return commands.run_after(
+            problems,
+            lambda app, actor: app.correct_response(
+                actor,
+                contribution_id,
+                forms.text(form, "response"),
+                forms.text(form, "response_reason"),
+                forms.text(form, "reason"),
+                happened_on,
+            ),
+        )
+
+    return form_page(
+        title="Correct the record of a response",
+        caption=contribution["policy_title"],
+        intro="For a response recorded wrong. The day it was given stays; the original stays in the "
+        "trail, beside the correction.",
+        fields=[
+            Field("response", "What was done with it", "radios", options=list(RESPONSES.items())),
+            Field(
+                "response_reason",
+                "The response's reason",
+                "textarea",
+                hint="Say how it was adapted, or why it was not adopted. "
+                "Optional when it was adopted as it was.",
+            ),
+            REASON,
+            HAPPENED_ON,
+        ],
+        defaults={
+            "response": contribution["response"],
+            "response_reason": contribution["reason"] or "",
+            "happened_on": commands.today().isoformat(),
+        },
+        button="Record correction",
+        handle=handle,
+        done=lambda _: _contribution_page(contribution_id, "response"),
+        done_message="Correction recorded.",
+        back=(_contribution_page(contribution_id, "response"), "the contribution"),
+    )
+
+
+@meetings.route("/meetings/<uuid:meeting_id>/actions/<uuid:action_id>/reopening", methods=["GET", "POST"])
+def reopen_action(meeting_id: UUID, action_id: UUID) -> ResponseReturnValue:
+    with commands.reading() as conn:
+        meeting = reads.meeting(conn, meeting_id)
+        action = next((a for a in reads.meeting_actions(conn, meeting_id) if a["id"] == action_id), None)
+    if meeting is None or action is None:
+        abort(404)
+    back = url_for("meetings.show", meeting_id=meeting_id, _anchor="actions")
+
+    def handle(form: Form, problems: Problems) -> Any:
+        happened_on = commands.date_from(problems, form, "happened_on", "the date it was reopened")
+        return commands.run_after(
+            problems,
+            lambda app, actor: app.reopen_action(
+                actor, meeting_id, action_id, forms.text(form, "reason"), happened_on
+            ),
+        )
+
+    return form_page(
+        title="Reopen an action marked done",
+        caption=action["description"],
+        intro="For an action marked done by mistake, or not done after all. The day it was marked "
+        "done stays in the record, beside the reason it was reopened.",
+        fields=[
+            Field(
+                "reason",
+                "Why it is reopened",
+                "textarea",
+                hint="For example, 'Marked done by mistake: the letters have not gone yet'",
+            ),
+            Field("happened_on", "Date it was reopened", "date"),
+        ],
+        defaults={"happened_on": commands.today().isoformat()},
+        button="Reopen action",
+        handle=handle,
+        done=lambda _: back,
+        done_message="Action reopened.",
+        back=(back, meeting["title"]),
+    )
+
+
+@meetings.route("/meetings/<uuid:meeting_id>/correction", methods=["GET", "POST"])
+def correct_meeting(meeting_id: UUID) -> ResponseReturnValue:
+    with commands.reading() as conn:
+        meeting = reads.meeting(conn, meeting_id)
+    if meeting is None:
+        abort(404)
+    back = url_for("meetings.show", meeting_id=meeting_id)
+
+    def handle(form: Form, problems: Problems) -> Any:
+        held_on = commands.date_from(problems, form, "held_on", "the date of the meeting")
+        happened_on = commands.date_from(problems, form, "happened_on", "the date of the correction")
+        return commands.run_after(
+            problems,
+            lambda app, actor: app.correct_meeting(
+                actor, meeting_id, held_on, forms.text(form, "place"), forms.text(form, "reason"), happened_on
+            ),
+        )
+
+    return form_page(
+        title="Correct the date or place of a meeting",
+        caption=meeting["title"],
+        intro="For a date or place recorded wrong. The original stays in the record, beside the "
+        "correction. Once people are recorded as present, the date stays: its decisions and "
+        "contributions are dated by it.",
+        fields=[
+            Field("held_on", "Date of the meeting", "date"),
+            Field("place", "Place", hint="For example, 'Town Hall, Room 2', or 'Online'"),
+            Field(
+                "reason",
+                "Why it is corrected",
+                "textarea",
+                hint="For example, 'Held at the library, not the town hall'",
+            ),
+            HAPPENED_ON,
+        ],
+        defaults={
+            "held_on": meeting["held_on"].isoformat(),
+            "place": meeting["place"],
+            "happened_on": commands.today().isoformat(),
+        },
+        button="Record correction",
+        handle=handle,
+        done=lambda _: back,
+        done_message="Correction recorded.",
+        back=(back, meeting["title"]),
+    )
+
+
+@meetings.route("/meetings/<uuid:meeting_id>/agenda/<int:number>/correction", methods=["GET", "POST"])
+def correct_agenda_item(meeting_id: UUID, number: int) -> ResponseReturnValue:
+    """`number` is the item's place on the agenda, from 1 as the page lists it."""
+    with commands.reading() as conn:
+        meeting = reads.meeting(conn, meeting_id)
+        agenda = reads.meeting_agenda(conn, meeting_id) if meeting else []
+    if meeting is None or not 1 <= number <= len(agenda):
+        abort(404)
+    back = url_for("meetings.show", meeting_id=meeting_id, _anchor="agenda")
+
+    def handle(form: Form, problems: Problems) -> Any:
+        happened_on = commands.date_from(problems, form, "happened_on", "the date of the correction")
+        return commands.run_after(
+            problems,
+            lambda app, actor: app.correct_agenda_item(
+                actor,
+                meeting_id,
+                number - 1,
+                forms.text(form, "title"),
+                forms.text(form, "reason"),
+                happened_on,
+            ),
+        )
+
+    return form_page(
+        title="Correct an agenda item",
+        caption=meeting["title"],
+        intro="For an agenda item recorded wrong. The original stays in the record, beside the correction.",
+        fields=[Field("title", "Agenda item"), REASON, HAPPENED_ON],
+        defaults={"title": agenda[number - 1]["title"], "happened_on": commands.today().isoformat()},
+        button="Record correction",
+        handle=handle,
+        done=lambda _: back,
+        done_message="Correction recorded.",
+        back=(back, meeting["title"]),
+    )
+
+
+@partnerships.route(
+    "/partnerships/<uuid:partnership_id>/members/<uuid:participant_id>/correction", methods=["GET", "POST"]
+)
+def correct_member(partnership_id: UUID, participant_id: UUID) -> ResponseReturnValue:
+    with commands.reading() as conn:
+        member = next(
+            (
+                m
+                for m in reads.members_named(conn, partnership_id, [participant_id])
+                if m["id"] == participant_id
+            ),
+            None,
+        )
+    if member is None:
+        abort(404)
+    back = url_for("partnerships.show", partnership_id=partnership_id, _anchor="members")
+
+    def handle(form: Form, problems: Problems) -> Any:
+        happened_on = commands.date_from(problems, form, "happened_on", "the date of the correction")
+        return commands.run_after(
+            problems,
+            lambda app, actor: app.correct_member_name(
+                actor,
+                partnership_id,
+                participant_id,
+                forms.text(form, "name"),
+                forms.text(form, "reason"),
+                happened_on,
+            ),
+        )
+
+    return form_page(
+        title="Correct a member's name",
+        caption="Members",
+        intro="For a name recorded wrong. The name it replaces stays in the record beside it, and is "
+        "erased with the rest of the member's personal data if they ask.",
+        fields=[
+            Field("name", "Name", hint="Their name, or the pseudonym they chose"),
+            Field("reason", "Why it is corrected", "textarea", hint="For example, 'Misspelt when added'"),
+            HAPPENED_ON,
+        ],
+        defaults={"name": member["name"], "happened_on": commands.today().isoformat()},
+        button="Record correction",
+        handle=handle,
+        done=lambda _: back,
+        done_message="Correction recorded.",
+        back=(back, "the partnership"),
+    )
