@@ -139,6 +139,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         exports,
         followup,
         integrity,
+        meeting_minutes,
         meetings,
         member_links,
         my_input,

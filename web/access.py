@@ -209,6 +209,7 @@ RULES: dict[str, Rule] = {
     "meetings.add_agenda_item": RECORDER,
     "meetings.agree_action": RECORDER,
     "meetings.approve_minutes": RECORDER,
+    "meetings.write_minutes": RECORDER,
     "meetings.complete_action": RECORDER,
     "meetings.record_adjustment": RECORDER,
     "meetings.record_attendance": RECORDER,

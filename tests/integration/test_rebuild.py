@@ -86,7 +86,7 @@ def test_a_rebuild_of_a_read_model_that_does_not_exist_names_those_that_do(servi
         services.read_models.rebuild(only=["audit_trail", "audit"])
     assert str(refused.value) == (
         "There is no read model called 'audit'. The read models are: directory, audit_trail, evidence, "
-        "thresholds, provenance, followups, access, private_links"
+        "thresholds, provenance, followups, access, private_links, minutes"
     )
 
 
@@ -122,5 +122,5 @@ def test_cotrace_rebuild_of_an_unknown_read_model_is_a_plain_error(runner):
     assert result.exit_code == 1
     assert result.output == (
         "Error: There is no read model called 'trail'. The read models are: directory, audit_trail, "
-        "evidence, thresholds, provenance, followups, access, private_links\n"
+        "evidence, thresholds, provenance, followups, access, private_links, minutes\n"
     )

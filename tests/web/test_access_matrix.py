@@ -81,6 +81,7 @@ EXPECTED = {
     "meetings.add_agenda_item": "chairs",
     "meetings.agree_action": "chairs",
     "meetings.approve_minutes": "chairs",
+    "meetings.write_minutes": "chairs",
     "meetings.complete_action": "chairs",
     "meetings.record_adjustment": "chairs",
     "meetings.record_attendance": "chairs",
