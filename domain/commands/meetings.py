@@ -182,7 +182,9 @@ class MeetingCommands(Commands):
         check_writable(problems, meeting.minutes_approved_on, "text")
         check_minutes(problems, text, file_name, content_hash)
         problems.raise_if_any()
-        words = text.strip()
+        # A browser sends a textarea's lines ending CR LF: the words, and so their checksum, are
+        # the same however they were typed.
+        words = text.replace("\r\n", "\n").replace("\r", "\n").strip()
         checksum = text_checksum(words) if words else content_hash
         meeting.write_minutes(
             text=words, file_name=file_name.strip(), content_hash=checksum, recorded_by=actor

@@ -37,6 +37,13 @@ def test_the_approval_names_the_version_written(riverside):
     assert approved[0].content_hash == second
 
 
+def test_the_words_checksum_is_the_same_whatever_the_line_endings(riverside):
+    """Found in a browser: a textarea sends CR LF, so the page's checksum was not the words'."""
+    typed = WORDS.replace("\n", "\r\n")
+    assert riverside.app.write_minutes(riverside.actor, riverside.meeting, typed) == text_checksum(WORDS)
+    assert riverside.app.repository.get(riverside.meeting).minutes[0].text == WORDS
+
+
 def test_a_file_of_minutes_is_kept_as_its_name_and_checksum(riverside):
     app, actor, meeting_id = riverside.app, riverside.actor, riverside.meeting
     checksum = hashlib.sha256(b"%PDF minutes").hexdigest()
