@@ -28,6 +28,8 @@ def lived(services) -> None:
     chair = story.app.open_account(story.actor, "Carla Chair", "carla@example.org")
     story.app.grant_role(story.actor, story.partnership, chair, "chair")
     story.app.reissue_private_link(story.actor, story.partnership, story.people["tom"])
+    minutes = story.app.write_minutes(story.actor, story.meeting, "Agreed to ask families first")
+    story.app.approve_minutes(story.actor, story.meeting, [story.people["amira"]], TODAY, minutes)
     story.app.change_thresholds(
         story.actor, story.partnership, "Citizens hold most seats", TODAY, citizen_share=0.6
     )
