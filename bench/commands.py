@@ -6,15 +6,17 @@ store. Each command runs as a web request runs it, `Services.run`, one unit of w
 decision (citing a contribution), submit a contribution, respond to one. The large store is a copy
 of the generated one (bench/generate.py), so the cached file is left as it was. The CRUD app writes
 the row and an audit row in one transaction to a SQLite file set up as Cotrace's (WAL,
-synchronous=FULL): what the same fact costs without events, seal or read models.
+synchronous=FULL): what the same fact costs without events, seal or read models. With
+`--database-url` Cotrace's stores are PostgreSQL (the CRUD app stays on SQLite).
 
-    .venv/bin/python bench/commands.py [--events 1000000] [--runs 200]
+    .venv/bin/python bench/commands.py [--events 1000000] [--runs 200] [--database-url URL]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -31,7 +33,7 @@ from sqlalchemy import JSON, Column, DateTime, MetaData, String, Table, Uuid, cr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import TODAY, generated_store  # noqa: E402
+from generate import TODAY, database_beside, generated_store  # noqa: E402
 
 from cotrace.services import Services, open_services  # noqa: E402
 from domain.application import Cotrace  # noqa: E402
@@ -164,14 +166,26 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL database holding the large store, generated there if empty (the commands'"
+        " partnership stays in it); the empty store is a database made and dropped beside it",
+    )
     args = parser.parse_args()
-    large = generated_store(args.events, args.seed).removeprefix("sqlite:///")
     with tempfile.TemporaryDirectory(prefix="cotrace_bench_commands_") as folder:
-        shutil.copy(large, f"{folder}/large.db")
-        empty = cotrace_commands(f"sqlite:///{folder}/empty.db", args.runs)
-        big = cotrace_commands(f"sqlite:///{folder}/large.db", args.runs)
+        if args.database_url:
+            backend, large = "PostgreSQL", generated_store(args.events, args.seed, args.database_url)
+            with database_beside(large, f"cotrace_bench_empty_{os.getpid()}") as empty_url:
+                empty = cotrace_commands(empty_url, args.runs)
+        else:
+            backend = "SQLite"
+            cached = generated_store(args.events, args.seed).removeprefix("sqlite:///")
+            shutil.copy(cached, f"{folder}/large.db")  # the commands' partnership goes in the copy
+            large = f"sqlite:///{folder}/large.db"
+            empty = cotrace_commands(f"sqlite:///{folder}/empty.db", args.runs)
+        big = cotrace_commands(large, args.runs)
         plain = crud_commands(folder, args.runs)
-    print(f"command p95 (ms), SQLite, {args.runs} runs; large store {args.events:,} events")
+    print(f"command p95 (ms), {backend}, {args.runs} runs; large store {args.events:,} events")
     print(
         f"{'command':<22} {'empty':>7} {'large':>7} {'ratio':>6} {'target':>7}"
         f" {'CRUD+audit':>11} {'x CRUD':>7}"

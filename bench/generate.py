@@ -24,10 +24,14 @@ import argparse
 import random
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from uuid import UUID
+
+from sqlalchemy import create_engine, make_url
 
 from cotrace.services import Services, open_services
 from domain.application import Cotrace
@@ -84,9 +88,10 @@ def store_path(events: int, seed: int) -> Path:
 
 def generated_store(events: int, seed: int = 14, database_url: str | None = None) -> str:
     """The URL of a generated store of about `events` events: the cached SQLite file, made if missing.
-    A `database_url` (PostgreSQL) is filled each time: give an empty database."""
+    A `database_url` (PostgreSQL) is filled if it holds no events yet, else used as it is."""
     if database_url is not None:
-        generate(database_url, events, seed)
+        if not _holds_events(database_url):
+            generate(database_url, events, seed)
         return database_url
     path = store_path(events, seed)
     if not path.exists():
@@ -97,6 +102,30 @@ def generated_store(events: int, seed: int = 14, database_url: str | None = None
         generate(f"sqlite:///{partial}", events, seed)
         partial.rename(path)
     return f"sqlite:///{path}"
+
+
+@contextmanager
+def database_beside(url: str, name: str) -> Iterator[str]:
+    """An empty PostgreSQL database on the server of `url`, dropped afterwards."""
+    server = make_url(url)
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def _holds_events(url: str) -> bool:
+    services = open_services(url, today=lambda: TODAY)
+    try:
+        return bool(services.read_models.head())
+    finally:
+        services.close()
 
 
 def generate(url: str, events: int, seed: int, progress: bool = True) -> float:

@@ -7,37 +7,42 @@ the demo store. The pages: the largest policy's trail, its evidence page, its pa
 dashboard, the largest partnership's page, a typical policy, the largest policy's trail as of a
 day (target <= 200 ms), a decision's provenance.
 
-How it is measured: the app (`web.create_app`) is served over real HTTP on 127.0.0.1 by werkzeug's
-threaded server in this process, and the clients are threads with `http.client`, signed in as an
-admin (a server-side session, its cookie signed by the app). A single client times each page
-`--requests` times; the load generator runs 20 clients for `--seconds` per page, each sending one
-request after another (bounded: a fixed duration, then they stop). Client and server share this
-process and its GIL, on the demo store and the large one alike, so the ratio compares like with like;
-gunicorn (`cotrace serve`) would spread the server over its workers.
+How it is measured: the app is served as in production, by `cotrace serve` (gunicorn, its default
+workers and threads for this machine) in a process of its own on 127.0.0.1, and the clients are
+threads of this process with `http.client`, signed in as an admin (a server-side session, its cookie
+signed with the secret key the server is given). A single client times each page `--requests`
+times; the load generator runs 20 clients for `--seconds` per page, each sending one request after
+another (bounded: a fixed duration, then they stop). The demo store and the large one are served
+the same way, one after the other, so the ratio compares like with like. With `--database-url`
+(an empty PostgreSQL database) the large store is generated there, and the demo goes in a
+database of its own beside it, made and dropped by this script.
 
-    .venv/bin/python bench/pages.py [--events 1000000] [--requests 50] [--seconds 10]
+    .venv/bin/python bench/pages.py [--events 1000000] [--requests 50] [--seconds 10] [--database-url URL]
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import shutil
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import TODAY, generated_store  # noqa: E402
+from generate import TODAY, database_beside, generated_store  # noqa: E402
 
 from cotrace import sign_in_sessions  # noqa: E402
 from cotrace.accounts import create_admin  # noqa: E402
@@ -47,11 +52,8 @@ from projections.directory_tables import contributions, decisions, meetings, pol
 from web import create_app  # noqa: E402
 
 CLIENTS = 20
-
-
-class QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args: Any) -> None:
-        pass  # thousands of requests: the table is the output
+SECRET_KEY = "bench-pages-" + "k" * 32
+COTRACE = str(Path(sys.executable).parent / "cotrace")
 
 
 def pages_of(url: str) -> dict[str, str]:
@@ -89,28 +91,52 @@ def pages_of(url: str) -> dict[str, str]:
 
 
 class Served:
-    """The app on 127.0.0.1, and the cookie of an admin signed in to it."""
+    """`cotrace serve` on a free port of 127.0.0.1, and the cookie of an admin signed in to it."""
 
     def __init__(self, url: str, instance: str) -> None:
-        self.app = create_app(
-            {"DATABASE_URL": url, "TODAY": lambda: TODAY, "SECRET_KEY": "bench"}, instance_path=instance
+        settings = {"DATABASE_URL": url, "SECRET_KEY": SECRET_KEY}
+        app = create_app(settings | {"TODAY": lambda: TODAY}, instance_path=instance)
+        services = app.extensions["cotrace"]
+        try:
+            now = datetime.now(UTC)
+            admin = create_admin(
+                services, "Bench Admin", f"bench{time.time_ns()}@example.org", "x" * 8 + "Aa9!q" * 3, now
+            )
+            with services.engine.begin() as conn:
+                token = sign_in_sessions.open_session(conn, "account", admin, now, True)
+            client = app.test_client()
+            with client.session_transaction() as cookie:
+                cookie["sid"] = token
+            self.cookie = f"session={client.get_cookie('session').value}"
+        finally:
+            services.close()
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        environment = os.environ | {f"COTRACE_{key}": value for key, value in settings.items()}
+        environment["COTRACE_INSTANCE_PATH"] = instance
+        self.log = open(f"{instance}/serve.log", "wb")  # noqa: SIM115 - closed in close()
+        self.process = subprocess.Popen(
+            [COTRACE, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            env=environment,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
-        services = self.app.extensions["cotrace"]
-        now = datetime.now(UTC)
-        admin = create_admin(
-            services, "Bench Admin", f"bench{time.time_ns()}@example.org", "x" * 8 + "Aa9!q" * 3, now
-        )
-        with services.engine.begin() as conn:
-            token = sign_in_sessions.open_session(conn, "account", admin, now, True)
-        client = self.app.test_client()
-        with client.session_transaction() as cookie:
-            cookie["sid"] = token
-        session = client.get_cookie("session")
-        self.cookie = f"session={session.value}"
-        self.server = make_server("127.0.0.1", 0, self.app, threaded=True, request_handler=QuietHandler)
-        self.port = self.server.server_port
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self._wait_until_answering()
+
+    def _wait_until_answering(self) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"cotrace serve stopped: see {self.log.name}")
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                self.get(connection, "/")
+                connection.close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise SystemExit(f"cotrace serve did not answer in 60 s: see {self.log.name}")
 
     def get(self, connection: http.client.HTTPConnection, path: str) -> tuple[int, int]:
         connection.request("GET", path, headers={"Cookie": self.cookie})
@@ -118,8 +144,13 @@ class Served:
         return response.status, len(response.read())
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.app.extensions["cotrace"].close()
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
 
 
 def single(served: Served, path: str, requests: int) -> dict[str, Any]:
@@ -173,14 +204,10 @@ def measure(url: str, instance: str, requests: int, seconds: float) -> dict[str,
         served.close()
 
 
-def demo_store(folder: str) -> str:
-    url = f"sqlite:///{folder}/demo.db"
+def demo_store(url: str) -> str:
     services = open_services(url, today=lambda: TODAY)
     try:
-        services.run(
-            lambda app, actor: load_demo(app, actor, TODAY - timedelta(days=0)),
-            services.app.create_local_operator(),
-        )
+        services.run(lambda app, actor: load_demo(app, actor, TODAY), services.app.create_local_operator())
     finally:
         services.close()
     return url
@@ -192,15 +219,26 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument(
+        "--database-url", help="a PostgreSQL database holding the large store, generated there if empty"
+    )
     args = parser.parse_args()
-    large = generated_store(args.events, args.seed).removeprefix("sqlite:///")
     with tempfile.TemporaryDirectory(prefix="cotrace_bench_pages_") as folder:
-        shutil.copy(large, f"{folder}/large.db")  # the admin and sessions go in the copy
-        demo = measure(demo_store(folder), f"{folder}/demo-instance", args.requests, args.seconds)
-        big = measure(f"sqlite:///{folder}/large.db", f"{folder}/large-instance", args.requests, args.seconds)
+        if args.database_url:
+            backend, large = "PostgreSQL", generated_store(args.events, args.seed, args.database_url)
+            with database_beside(large, f"cotrace_bench_demo_{os.getpid()}") as demo_url:
+                demo = measure(demo_store(demo_url), f"{folder}/demo-instance", args.requests, args.seconds)
+        else:
+            backend = "SQLite"
+            cached = generated_store(args.events, args.seed).removeprefix("sqlite:///")
+            shutil.copy(cached, f"{folder}/large.db")  # the admin and sessions go in the copy
+            large = f"sqlite:///{folder}/large.db"
+            demo_url = demo_store(f"sqlite:///{folder}/demo.db")
+            demo = measure(demo_url, f"{folder}/demo-instance", args.requests, args.seconds)
+        big = measure(large, f"{folder}/large-instance", args.requests, args.seconds)
     print(
-        f"pages, SQLite, werkzeug over 127.0.0.1; {args.requests} requests for one client, {CLIENTS} clients"
-        f" for {args.seconds:.0f} s; large store {args.events:,} events"
+        f"pages, {backend}, cotrace serve (gunicorn) over 127.0.0.1; {args.requests} requests for one"
+        f" client, {CLIENTS} clients for {args.seconds:.0f} s; large store {args.events:,} events"
     )
     print(
         f"{'page':<29} {'store':<6} {'status':>6} {'KiB':>7} {'p50 ms':>7} {'p95 ms':>7} {'req/s@20':>9}"

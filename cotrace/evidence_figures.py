@@ -32,6 +32,9 @@ class Bar:
     label: str
     value: float  # what is drawn
     text: str  # what is written: the value in words, e.g. "3 of 4 (75%)"
+    # What the bar is one of (a stage, a response, a group, "answered" or "waiting"), which its
+    # colour and pattern say again; "" in charts kept before bars had one (all drawn alike).
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ def stage_timeline(facts: PolicyFacts) -> Chart:
             f"Cycle {s.cycle}, {stage_label(s.stage)}",
             (s.entered_on - facts.started_on).days,
             f"entered {format_date(s.entered_on)}, day {(s.entered_on - facts.started_on).days}",
+            s.stage,
         )
         for s in facts.stages
     )
@@ -80,7 +84,7 @@ def citizen_decision_share(facts: PolicyFacts) -> Chart:
         with_citizen = sum(1 for d in decisions if d.has_citizen_maker)
         share = with_citizen / len(decisions) if decisions else 0
         text = f"{with_citizen} of {len(decisions)} ({share:.0%})" if decisions else "no decision yet"
-        bars.append(Bar(f"Cycle {s.cycle}, {stage_label(s.stage)}", round(share * 100), text))
+        bars.append(Bar(f"Cycle {s.cycle}, {stage_label(s.stage)}", round(share * 100), text, s.stage))
     return Chart(
         "chart-decision-makers",
         "Decisions with a citizen among the decision makers, per stage",
@@ -96,8 +100,10 @@ def citizen_decision_share(facts: PolicyFacts) -> Chart:
 def contributions_by_response(facts: PolicyFacts) -> Chart:
     citizen = [c for c in facts.contributions if c.by_citizen]
     counts = Counter(c.response for c in citizen)
-    bars = [Bar(label, counts.get(code, 0), str(counts.get(code, 0))) for code, label in RESPONSES.items()]
-    bars.append(Bar(AWAITING, counts.get(None, 0), str(counts.get(None, 0))))
+    bars = [
+        Bar(label, counts.get(code, 0), str(counts.get(code, 0)), code) for code, label in RESPONSES.items()
+    ]
+    bars.append(Bar(AWAITING, counts.get(None, 0), str(counts.get(None, 0)), "awaiting"))
     return Chart(
         "chart-responses",
         "Citizens' contributions by response",
@@ -119,13 +125,13 @@ def response_times(facts: PolicyFacts, day: date) -> Chart:
         if c.responded_on is not None:
             days = (c.responded_on - c.happened_on).days
             answered.append(days)
-            bars.append(Bar(label, days, f"answered in {plural(days, 'day')}"))
+            bars.append(Bar(label, days, f"answered in {plural(days, 'day')}", "answered"))
         else:
             days = max((day - c.happened_on).days, 0)
             waited.append(days)
-            bars.append(Bar(label, days, f"waiting {plural(days, 'day')} so far"))
+            bars.append(Bar(label, days, f"waiting {plural(days, 'day')} so far", "waiting"))
     if len(citizen) > ONE_BAR_EACH:
-        bars = [*_by_wait("Answered", answered), *_by_wait("Still waiting", waited)]
+        bars = [*_by_wait("Answered", "answered", answered), *_by_wait("Still waiting", "waiting", waited)]
     if answered:
         summary = (
             f"Median time to a response {plural(round(median(answered)), 'day')}, "
@@ -149,12 +155,12 @@ def response_times(facts: PolicyFacts, day: date) -> Chart:
     )
 
 
-def _by_wait(what: str, waits: list[int]) -> list[Bar]:
+def _by_wait(what: str, key: str, waits: list[int]) -> list[Bar]:
     """How many contributions waited how long, in bands of days: one bar a band, never one a fact."""
     bars, below = [], -1
     for most, band in (*WAITS, (None, f"more than {WAITS[-1][0]} days")):
         count = sum(1 for w in waits if w > below and (most is None or w <= most))
-        bars.append(Bar(f"{what}, {band}", count, plural(count, "contribution")))
+        bars.append(Bar(f"{what}, {band}", count, plural(count, "contribution"), key))
         below = most if most is not None else below
     return bars
 
@@ -165,7 +171,7 @@ def attendance_by_group(facts: PolicyFacts) -> Chart:
     counts = Counter(g for d in facts.decisions if not d.outside_meeting for g in d.present_groups)
     total = sum(counts.values())
     bars = tuple(
-        Bar(group_label(code), counts[code], f"{counts[code]} ({counts[code] / total:.0%})")
+        Bar(group_label(code), counts[code], f"{counts[code]} ({counts[code] / total:.0%})", code)
         for code in STAKEHOLDER_GROUPS
         if counts.get(code)
     )

@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.application import Cotrace
-from domain.evidence import plural
+from domain.evidence import counted
 from domain.policies import Policy
 from domain.vocabulary import STAGES, stage_label
 
@@ -57,7 +57,7 @@ class ImportSummary:
             key=lambda item: (titles.index(item[0][0]), item[0][1], STAGES.index(item[0][2])),
         ):
             found = ", ".join(
-                plural(counts[kind], word) for kind, word in FILED_UNDER_A_STAGE.items() if counts[kind]
+                counted(counts[kind], word) for kind, word in FILED_UNDER_A_STAGE.items() if counts[kind]
             )
             lines.append(f"  {title}, cycle {cycle}, {stage_label(stage)}: {found}")
         return lines

@@ -34,6 +34,10 @@ from projections import evidence, thresholds
 from projections.evidence import published, stamps
 
 NOW = "now"
+# What is kept is what the pages show: the rules' sentences and the charts' bars. Raised when either
+# changes (2: the sentences agree with their numbers, bars carry a colour key), it is part of each
+# row's key, so a verdict kept by an older release is never read: it is computed afresh.
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,7 @@ def warm(engine: Engine, today: date) -> int:
                         published.c.view == NOW,
                         published.c.day == today,
                         published.c.stamp == stamps.c.changed_at,
+                        published.c.thresholds.startswith(f"{FORMAT}:"),
                     )
                     .exists()
                 )
@@ -150,7 +155,7 @@ def _stamp(conn: Connection, policy_id: UUID) -> int | None:
 
 
 def _thresholds_key(judged_by: Thresholds) -> str:
-    return json.dumps(asdict(judged_by), sort_keys=True, separators=(",", ":"))
+    return f"{FORMAT}:" + json.dumps(asdict(judged_by), sort_keys=True, separators=(",", ":"))
 
 
 def _key(policy_id: UUID, view: View, judged_by: Thresholds, stamp: int) -> Any:

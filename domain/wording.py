@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from domain.errors import Problems
-from domain.evidence.numbers import counted, of_total  # noqa: F401 (the evidence rules say them too)
+from domain.evidence.numbers import counted, of_total, was  # noqa: F401 (the evidence rules say them too)
 
 # Every limit on the words a record holds, in one place (the import format's JSON Schema gives
 # the same numbers, and a test holds them together).

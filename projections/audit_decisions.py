@@ -11,8 +11,6 @@ from functools import singledispatch
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, insert, select, update
-
 from domain.contributions import Contribution
 from domain.dates import format_date
 from domain.decisions import Decision
@@ -26,11 +24,12 @@ from projections.audit_entries import (
     write_entry,
 )
 from projections.audit_tables import contributions, decisions
+from projections.batch import Batch, Row
 from projections.people_lookup import named_by_decision, shown
 
 
 @singledispatch
-def decision_entry(event: Any, conn: Connection, position: int) -> None:
+def decision_entry(event: Any, conn: Batch, position: int) -> None:
     """Events that are not part of a policy's trail are passed over."""
 
 
@@ -38,11 +37,11 @@ def decision_entry(event: Any, conn: Connection, position: int) -> None:
 
 
 @decision_entry.register
-def _(event: Contribution.Submitted, conn: Connection, position: int) -> None:
+def _(event: Contribution.Submitted, conn: Batch, position: int) -> None:
     person = people_named(conn, {event.contributor_id})[event.contributor_id]
     contributor = event.pseudonym or person["name"]
-    conn.execute(
-        insert(contributions),
+    conn.insert(
+        contributions,
         dict(
             id=event.originator_id,
             policy_id=event.policy_id,
@@ -73,29 +72,30 @@ def _(event: Contribution.Submitted, conn: Connection, position: int) -> None:
 
 
 @decision_entry.register
-def _(event: Contribution.Responded, conn: Connection, position: int) -> None:
-    contribution = conn.execute(select(contributions).where(contributions.c.id == event.originator_id)).one()
+def _(event: Contribution.Responded, conn: Batch, position: int) -> None:
+    contribution = conn.row(contributions, event.originator_id)
+    assert contribution is not None, event.originator_id
     responder = people_named(conn, {event.responded_by})[event.responded_by]
     write_entry(
         conn,
         event,
         position,
-        policy_id=contribution.policy_id,
+        policy_id=contribution["policy_id"],
         kind="contribution_responded",
-        what=f"{RESPONSES[event.response]}: the {CONTRIBUTION_KINDS[contribution.kind].lower()} "
-        f"“{contribution.text}”. Response given by {responder['name']}.",
+        what=f"{RESPONSES[event.response]}: the {CONTRIBUTION_KINDS[contribution['kind']].lower()} "
+        f"“{contribution['text']}”. Response given by {responder['name']}.",
         reason=event.reason or None,
-        stage=contribution.stage,
-        cycle=contribution.cycle,
+        stage=contribution["stage"],
+        cycle=contribution["cycle"],
         happened_on=event.happened_on,
         contribution_id=event.originator_id,
         contributor={
-            "name": contribution.contributor,
-            "group": group_label(contribution.stakeholder_group),
-            "kind": contribution.kind,
+            "name": contribution["contributor"],
+            "group": group_label(contribution["stakeholder_group"]),
+            "kind": contribution["kind"],
         },
         response=event.response,
-        groups={contribution.stakeholder_group},
+        groups={contribution["stakeholder_group"]},
     )
 
 
@@ -103,10 +103,10 @@ def _(event: Contribution.Responded, conn: Connection, position: int) -> None:
 
 
 @decision_entry.register
-def _(event: Decision.Recorded, conn: Connection, position: int) -> None:
+def _(event: Decision.Recorded, conn: Batch, position: int) -> None:
     named = people_named(conn, set(named_by_decision(event)))
-    conn.execute(
-        insert(decisions),
+    conn.insert(
+        decisions,
         dict(
             id=event.originator_id,
             policy_id=event.policy_id,
@@ -117,12 +117,7 @@ def _(event: Decision.Recorded, conn: Connection, position: int) -> None:
             decision_maker_groups=list(event.decision_maker_groups),
         ),
     )
-    cited_rows = (
-        conn.execute(select(contributions).where(contributions.c.id.in_(event.cites))).all()
-        if event.cites
-        else []
-    )
-    by_id = {row.id: row for row in cited_rows}
+    by_id = conn.rows(contributions, event.cites) if event.cites else {}
     write_entry(
         conn,
         event,
@@ -158,22 +153,23 @@ def _(event: Decision.Recorded, conn: Connection, position: int) -> None:
 
 
 @decision_entry.register
-def _(event: Decision.Corrected, conn: Connection, position: int) -> None:
+def _(event: Decision.Corrected, conn: Batch, position: int) -> None:
     earlier = decision_row(conn, event.originator_id)
-    conn.execute(update(decisions).where(decisions.c.id == earlier.id).values(text=event.text))
+    happened_on, text = earlier["happened_on"], earlier["text"]
+    conn.update(decisions, earlier["id"], text=event.text)
     _amendment(
         conn,
         event,
         position,
         earlier,
         kind="decision_corrected",
-        what=f"The record of the decision of {format_date(earlier.happened_on)} was corrected. "
-        f"It read “{earlier.text}”; it now reads “{event.text}”.",
+        what=f"The record of the decision of {format_date(happened_on)} was corrected. "
+        f"It read “{text}”; it now reads “{event.text}”.",
     )
 
 
 @decision_entry.register
-def _(event: Decision.Reversed, conn: Connection, position: int) -> None:
+def _(event: Decision.Reversed, conn: Batch, position: int) -> None:
     earlier = decision_row(conn, event.originator_id)
     _amendment(
         conn,
@@ -181,13 +177,13 @@ def _(event: Decision.Reversed, conn: Connection, position: int) -> None:
         position,
         earlier,
         kind="decision_reversed",
-        what=f"The decision of {format_date(earlier.happened_on)}, “{earlier.text}”, was reversed.",
+        what=f"The decision of {format_date(earlier['happened_on'])}, “{earlier['text']}”, was reversed.",
         meeting=meeting_title(conn, event.meeting_id),
     )
 
 
 @decision_entry.register
-def _(event: Decision.Superseded, conn: Connection, position: int) -> None:
+def _(event: Decision.Superseded, conn: Batch, position: int) -> None:
     earlier = decision_row(conn, event.originator_id)
     later = decision_row(conn, event.superseded_by)
     _amendment(
@@ -196,24 +192,24 @@ def _(event: Decision.Superseded, conn: Connection, position: int) -> None:
         position,
         earlier,
         kind="decision_superseded",
-        what=f"The decision of {format_date(earlier.happened_on)}, “{earlier.text}”, was superseded "
-        f"by the decision “{later.text}”.",
-        related_decision_id=later.id,
+        what=f"The decision of {format_date(earlier['happened_on'])}, “{earlier['text']}”, was superseded "
+        f"by the decision “{later['text']}”.",
+        related_decision_id=later["id"],
     )
 
 
-def _amendment(conn: Connection, event: Any, position: int, earlier: Any, **values: Any) -> None:
+def _amendment(conn: Batch, event: Any, position: int, earlier: Row, **values: Any) -> None:
     """An entry about an earlier decision: it sits in that decision's stage and cycle."""
     write_entry(
         conn,
         event,
         position,
-        policy_id=earlier.policy_id,
-        stage=earlier.stage,
-        cycle=earlier.cycle,
+        policy_id=earlier["policy_id"],
+        stage=earlier["stage"],
+        cycle=earlier["cycle"],
         happened_on=event.happened_on,
-        decision_id=earlier.id,
+        decision_id=earlier["id"],
         reason=event.reason,
-        groups=set(earlier.decision_maker_groups),
+        groups=set(earlier["decision_maker_groups"]),
         **values,
     )

@@ -13,14 +13,13 @@ from __future__ import annotations
 from functools import singledispatchmethod
 from typing import Any
 
-from sqlalchemy import Connection, select
-
 from domain.meetings import Meeting
 from domain.policies import Policy
 from domain.vocabulary import INITIATORS, LADDER_LABELS, RAG_RATINGS, rung, stage_label
 from projections.audit_decisions import decision_entry
 from projections.audit_entries import meeting_title, people_named, write_entry
 from projections.audit_tables import KIND_FILTERS, lookups, meetings, metadata, trail, trail_groups
+from projections.batch import Batch
 from projections.read_model import ReadModel
 from projections.runner import recorded_day
 
@@ -36,13 +35,13 @@ class AuditTrail(ReadModel):
     handlers_elsewhere = (decision_entry,)
 
     @singledispatchmethod
-    def _on(self, event: Any, conn: Connection, position: int) -> None:
+    def _on(self, event: Any, conn: Batch, position: int) -> None:
         """Events that are not part of a policy's life are passed over."""
 
     # A policy's life.
 
     @_on.register
-    def _(self, event: Policy.Started, conn: Connection, position: int) -> None:
+    def _(self, event: Policy.Started, conn: Batch, position: int) -> None:
         write_entry(
             conn,
             event,
@@ -54,7 +53,7 @@ class AuditTrail(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Policy.StageEntered, conn: Connection, position: int) -> None:
+    def _(self, event: Policy.StageEntered, conn: Batch, position: int) -> None:
         if event.restarted_from is None:
             what = f"Entered {stage_label(event.stage)}, cycle {event.cycle}."
         else:
@@ -73,7 +72,7 @@ class AuditTrail(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Policy.Rated, conn: Connection, position: int) -> None:
+    def _(self, event: Policy.Rated, conn: Batch, position: int) -> None:
         comment = f" {event.comment}" if event.comment else ""
         write_entry(
             conn,
@@ -88,7 +87,7 @@ class AuditTrail(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Policy.VersionPublished, conn: Connection, position: int) -> None:
+    def _(self, event: Policy.VersionPublished, conn: Batch, position: int) -> None:
         link = f" {event.link}" if event.link else ""
         write_entry(
             conn,
@@ -102,7 +101,7 @@ class AuditTrail(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Policy.Adopted, conn: Connection, position: int) -> None:
+    def _(self, event: Policy.Adopted, conn: Batch, position: int) -> None:
         write_entry(
             conn,
             event,
@@ -114,7 +113,7 @@ class AuditTrail(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Policy.Retired, conn: Connection, position: int) -> None:
+    def _(self, event: Policy.Retired, conn: Batch, position: int) -> None:
         write_entry(
             conn,
             event,
@@ -127,7 +126,7 @@ class AuditTrail(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Policy.TransparencyPagePublished, conn: Connection, position: int) -> None:
+    def _(self, event: Policy.TransparencyPagePublished, conn: Batch, position: int) -> None:
         # Done in Cotrace itself, so it happened when it was recorded.
         write_entry(
             conn,
@@ -140,7 +139,7 @@ class AuditTrail(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Policy.TransparencyPageWithdrawn, conn: Connection, position: int) -> None:
+    def _(self, event: Policy.TransparencyPageWithdrawn, conn: Batch, position: int) -> None:
         write_entry(
             conn,
             event,
@@ -153,7 +152,7 @@ class AuditTrail(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Policy.ParticipationLevelClaimed, conn: Connection, position: int) -> None:
+    def _(self, event: Policy.ParticipationLevelClaimed, conn: Batch, position: int) -> None:
         claimant = people_named(conn, {event.claimed_by})[event.claimed_by]
         write_entry(
             conn,
@@ -170,17 +169,18 @@ class AuditTrail(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Meeting.AgendaItemAdded, conn: Connection, position: int) -> None:
+    def _(self, event: Meeting.AgendaItemAdded, conn: Batch, position: int) -> None:
         if event.policy_id is None:
             return
-        meeting = conn.execute(select(meetings).where(meetings.c.id == event.originator_id)).one()
+        meeting = conn.row(meetings, event.originator_id)
+        assert meeting is not None, event.originator_id
         write_entry(
             conn,
             event,
             position,
             policy_id=event.policy_id,
             kind="agenda_item_added",
-            what=f"On the agenda of {meeting.title}: {event.title}",
-            happened_on=meeting.held_on,
-            meeting=meeting.title,
+            what=f"On the agenda of {meeting['title']}: {event.title}",
+            happened_on=meeting["held_on"],
+            meeting=meeting["title"],
         )

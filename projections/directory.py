@@ -12,11 +12,7 @@ from functools import singledispatchmethod
 from typing import Any
 
 from sqlalchemy import (
-    Connection,
-    delete,
     insert,
-    select,
-    update,
 )
 
 from domain.contributions import Contribution
@@ -24,6 +20,7 @@ from domain.decisions import Decision
 from domain.meetings import Meeting
 from domain.partnerships import Partnership
 from domain.policies import Policy
+from projections.batch import Batch
 from projections.directory_tables import (
     actions,
     adjustments,
@@ -58,15 +55,15 @@ class Directory(ReadModel):
     handlers_elsewhere = (transparency_page_entry,)
 
     @singledispatchmethod
-    def _on(self, event: Any, conn: Connection, position: int) -> None:
+    def _on(self, event: Any, conn: Batch, position: int) -> None:
         """Events the directory does not show are passed over."""
 
     @_on.register
-    def _(self, event: Partnership.Formed, conn: Connection, position: int) -> None:
+    def _(self, event: Partnership.Formed, conn: Batch, position: int) -> None:
         conn.execute(insert(partnerships), dict(id=event.originator_id, name=event.name))
 
     @_on.register
-    def _(self, event: Partnership.MemberJoined, conn: Connection, position: int) -> None:
+    def _(self, event: Partnership.MemberJoined, conn: Batch, position: int) -> None:
         conn.execute(
             insert(members),
             dict(
@@ -78,15 +75,11 @@ class Directory(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Partnership.ChairAppointed, conn: Connection, position: int) -> None:
-        conn.execute(
-            update(partnerships)
-            .where(partnerships.c.id == event.originator_id)
-            .values(chair_id=event.participant_id)
-        )
+    def _(self, event: Partnership.ChairAppointed, conn: Batch, position: int) -> None:
+        conn.update(partnerships, event.originator_id, chair_id=event.participant_id)
 
     @_on.register
-    def _(self, event: Policy.StageEntered, conn: Connection, position: int) -> None:
+    def _(self, event: Policy.StageEntered, conn: Batch, position: int) -> None:
         conn.execute(
             insert(stages),
             dict(
@@ -99,8 +92,8 @@ class Directory(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Meeting.AttendanceRecorded, conn: Connection, position: int) -> None:
-        conn.execute(delete(attendance).where(attendance.c.meeting_id == event.originator_id))
+    def _(self, event: Meeting.AttendanceRecorded, conn: Batch, position: int) -> None:
+        conn.delete_where(attendance, "meeting_id", event.originator_id)
         rows = [
             {"meeting_id": event.originator_id, "participant_id": person, "status": status}
             for status, people in (("present", event.present), ("apologies", event.apologies))
@@ -110,7 +103,7 @@ class Directory(ReadModel):
             conn.execute(insert(attendance), rows)
 
     @_on.register
-    def _(self, event: Decision.Recorded, conn: Connection, position: int) -> None:
+    def _(self, event: Decision.Recorded, conn: Batch, position: int) -> None:
         conn.execute(
             insert(decisions),
             dict(
@@ -147,31 +140,23 @@ class Directory(ReadModel):
             )
 
     @_on.register
-    def _(self, event: Decision.Corrected, conn: Connection, position: int) -> None:
-        previous = conn.scalar(select(decisions.c.text).where(decisions.c.id == event.originator_id))
-        self._change(conn, event, position, "corrected", previous_text=previous)
-        conn.execute(
-            update(decisions)
-            .where(decisions.c.id == event.originator_id)
-            .values(text=event.text, status="corrected")
-        )
+    def _(self, event: Decision.Corrected, conn: Batch, position: int) -> None:
+        previous = conn.row(decisions, event.originator_id)
+        self._change(conn, event, position, "corrected", previous_text=previous and previous["text"])
+        conn.update(decisions, event.originator_id, text=event.text, status="corrected")
 
     @_on.register
-    def _(self, event: Decision.Reversed, conn: Connection, position: int) -> None:
+    def _(self, event: Decision.Reversed, conn: Batch, position: int) -> None:
         self._change(conn, event, position, "reversed")
-        conn.execute(update(decisions).where(decisions.c.id == event.originator_id).values(status="reversed"))
+        conn.update(decisions, event.originator_id, status="reversed")
 
     @_on.register
-    def _(self, event: Decision.Superseded, conn: Connection, position: int) -> None:
+    def _(self, event: Decision.Superseded, conn: Batch, position: int) -> None:
         self._change(conn, event, position, "superseded", superseded_by=event.superseded_by)
-        conn.execute(
-            update(decisions)
-            .where(decisions.c.id == event.originator_id)
-            .values(status="superseded", superseded_by=event.superseded_by)
-        )
+        conn.update(decisions, event.originator_id, status="superseded", superseded_by=event.superseded_by)
 
     @staticmethod
-    def _change(conn: Connection, event: Any, position: int, kind: str, **values: Any) -> None:
+    def _change(conn: Batch, event: Any, position: int, kind: str, **values: Any) -> None:
         conn.execute(
             insert(decision_changes),
             dict(
@@ -185,7 +170,7 @@ class Directory(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Policy.VersionPublished, conn: Connection, position: int) -> None:
+    def _(self, event: Policy.VersionPublished, conn: Batch, position: int) -> None:
         conn.execute(
             insert(versions),
             dict(
@@ -199,7 +184,7 @@ class Directory(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Meeting.AgendaItemAdded, conn: Connection, position: int) -> None:
+    def _(self, event: Meeting.AgendaItemAdded, conn: Batch, position: int) -> None:
         conn.execute(
             insert(agenda),
             dict(
@@ -211,7 +196,7 @@ class Directory(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Meeting.AccessAdjustmentMade, conn: Connection, position: int) -> None:
+    def _(self, event: Meeting.AccessAdjustmentMade, conn: Batch, position: int) -> None:
         conn.execute(
             insert(adjustments),
             dict(
@@ -223,7 +208,7 @@ class Directory(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Meeting.ActionAgreed, conn: Connection, position: int) -> None:
+    def _(self, event: Meeting.ActionAgreed, conn: Batch, position: int) -> None:
         conn.execute(
             insert(actions),
             dict(
@@ -237,26 +222,23 @@ class Directory(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Meeting.ActionCompleted, conn: Connection, position: int) -> None:
-        conn.execute(update(actions).where(actions.c.id == event.action_id).values(done_on=event.done_on))
+    def _(self, event: Meeting.ActionCompleted, conn: Batch, position: int) -> None:
+        conn.update(actions, event.action_id, done_on=event.done_on)
 
     @_on.register
-    def _(self, event: Meeting.MinutesApproved, conn: Connection, position: int) -> None:
-        conn.execute(
-            update(meetings)
-            .where(meetings.c.id == event.originator_id)
-            .values(
-                minutes_approved_on=event.approved_on,
-                minutes_approved_by=[str(p) for p in event.approved_by],
-            )
+    def _(self, event: Meeting.MinutesApproved, conn: Batch, position: int) -> None:
+        conn.update(
+            meetings,
+            event.originator_id,
+            minutes_approved_on=event.approved_on,
+            minutes_approved_by=[str(p) for p in event.approved_by],
         )
 
     @_on.register
-    def _(self, event: Contribution.Submitted, conn: Connection, position: int) -> None:
+    def _(self, event: Contribution.Submitted, conn: Batch, position: int) -> None:
         # Its partnership's, kept on the row, so a partnership's contributions are read from its index.
-        partnership_id = conn.scalar(
-            select(policies.c.partnership_id).where(policies.c.id == event.policy_id)
-        )
+        policy = conn.row(policies, event.policy_id)
+        partnership_id = policy and policy["partnership_id"]
         conn.execute(
             insert(contributions),
             dict(
@@ -278,14 +260,12 @@ class Directory(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Contribution.Responded, conn: Connection, position: int) -> None:
-        conn.execute(
-            update(contributions)
-            .where(contributions.c.id == event.originator_id)
-            .values(
-                response=event.response,
-                reason=event.reason,
-                responded_by=event.responded_by,
-                responded_on=event.happened_on,
-            )
+    def _(self, event: Contribution.Responded, conn: Batch, position: int) -> None:
+        conn.update(
+            contributions,
+            event.originator_id,
+            response=event.response,
+            reason=event.reason,
+            responded_by=event.responded_by,
+            responded_on=event.happened_on,
         )

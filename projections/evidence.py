@@ -28,7 +28,6 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
-    bindparam,
     insert,
     select,
     update,
@@ -39,6 +38,7 @@ from domain.decisions import Decision
 from domain.evidence import ClaimFact, ContributionFact, DecisionFact, PolicyFacts, StageFact
 from domain.partnerships import Partnership
 from domain.policies import Policy
+from projections.batch import Batch
 from projections.lookups import Lookups
 from projections.read_model import ReadModel
 from projections.runner import POSITION, recorded_day
@@ -133,12 +133,6 @@ published = Table(
     Column("content", JSON, nullable=False),  # the assessments and the charts
 )
 
-# The lookups every decision makes are built once: building a statement costs more than running it.
-PRESENT_AT = select(meetings.c.present).where(meetings.c.id == bindparam("id"))
-GROUPS_OF = lookups.people_named()
-STAMP = update(stamps).where(stamps.c.policy_id == bindparam("policy")).values(changed_at=bindparam("at"))
-CLEAR = published.delete().where(published.c.policy_id == bindparam("policy"))
-POLICY_OF_CONTRIBUTION = select(contributions.c.policy_id).where(contributions.c.id == bindparam("id"))
 
 # The events a policy's facts are made of, and where each names its policy.
 FACT_EVENTS: dict[type, Any] = {
@@ -146,7 +140,7 @@ FACT_EVENTS: dict[type, Any] = {
     Policy.ParticipationLevelClaimed: lambda conn, e: e.originator_id,
     Policy.Retired: lambda conn, e: e.originator_id,
     Contribution.Submitted: lambda conn, e: e.policy_id,
-    Contribution.Responded: lambda conn, e: conn.scalar(POLICY_OF_CONTRIBUTION, {"id": e.originator_id}),
+    Contribution.Responded: lambda conn, e: (conn.row(contributions, e.originator_id) or {}).get("policy_id"),
     Decision.Recorded: lambda conn, e: e.policy_id,
 }
 
@@ -158,21 +152,21 @@ class Evidence(ReadModel):
     metadata = metadata
     lookups = lookups
 
-    def process_event(self, conn: Connection, event: Any, position: int) -> None:
-        super().process_event(conn, event, position)
+    def apply(self, conn: Batch, event: Any, position: int) -> None:
+        super().apply(conn, event, position)
         if isinstance(event, Policy.Started):
-            conn.execute(insert(stamps), dict(policy_id=event.originator_id, changed_at=position))
+            conn.insert(stamps, dict(policy_id=event.originator_id, changed_at=position))
         elif type(event) in FACT_EVENTS:
             policy_id = FACT_EVENTS[type(event)](conn, event)
-            conn.execute(STAMP, {"policy": policy_id, "at": position})
-            conn.execute(CLEAR, {"policy": policy_id})
+            conn.update(stamps, policy_id, changed_at=position)
+            conn.delete_where(published, "policy_id", policy_id)
 
     @singledispatchmethod
-    def _on(self, event: Any, conn: Connection, position: int) -> None:
+    def _on(self, event: Any, conn: Batch, position: int) -> None:
         """Events that are not evidence are passed over."""
 
     @_on.register
-    def _(self, event: Policy.StageEntered, conn: Connection, position: int) -> None:
+    def _(self, event: Policy.StageEntered, conn: Batch, position: int) -> None:
         conn.execute(
             insert(stages),
             dict(
@@ -186,7 +180,7 @@ class Evidence(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Policy.ParticipationLevelClaimed, conn: Connection, position: int) -> None:
+    def _(self, event: Policy.ParticipationLevelClaimed, conn: Batch, position: int) -> None:
         conn.execute(
             insert(claims),
             dict(
@@ -203,7 +197,7 @@ class Evidence(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Contribution.Submitted, conn: Connection, position: int) -> None:
+    def _(self, event: Contribution.Submitted, conn: Batch, position: int) -> None:
         conn.execute(
             insert(contributions),
             dict(
@@ -220,23 +214,22 @@ class Evidence(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Contribution.Responded, conn: Connection, position: int) -> None:
-        conn.execute(
-            update(contributions)
-            .where(contributions.c.id == event.originator_id)
-            .values(
-                response=event.response,
-                responded_on=event.happened_on,
-                response_recorded_on=recorded_day(event.timestamp),
-                response_ref=position,
-            )
+    def _(self, event: Contribution.Responded, conn: Batch, position: int) -> None:
+        conn.update(
+            contributions,
+            event.originator_id,
+            response=event.response,
+            responded_on=event.happened_on,
+            response_recorded_on=recorded_day(event.timestamp),
+            response_ref=position,
         )
 
     @_on.register
-    def _(self, event: Decision.Recorded, conn: Connection, position: int) -> None:
+    def _(self, event: Decision.Recorded, conn: Batch, position: int) -> None:
         present_ids: list[UUID] = []
         if event.meeting_id is not None:
-            ids = conn.scalar(PRESENT_AT, {"id": event.meeting_id}) or []
+            meeting = conn.row(meetings, event.meeting_id)
+            ids = (meeting and meeting["present"]) or []
             present_ids = [UUID(p) for p in ids]
         groups = _groups(conn, {*present_ids, *event.decided_by})
         present = [groups[p] for p in present_ids]
@@ -260,7 +253,7 @@ class Evidence(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Partnership.ThresholdsChanged, conn: Connection, position: int) -> None:
+    def _(self, event: Partnership.ThresholdsChanged, conn: Batch, position: int) -> None:
         """Every policy of the partnership is judged by other thresholds from now on, and perhaps
         as of past days too: their kept verdicts go."""
         of_partnership = select(policies.c.id).where(policies.c.partnership_id == event.originator_id)
@@ -268,14 +261,14 @@ class Evidence(ReadModel):
         conn.execute(published.delete().where(published.c.policy_id.in_(of_partnership)))
 
 
-def _group(conn: Connection, participant_id: UUID) -> str:
-    return conn.scalar(select(people.c.stakeholder_group).where(people.c.id == participant_id))
+def _group(conn: Batch, participant_id: UUID) -> str | None:
+    person = conn.row(people, participant_id)
+    return person and person["stakeholder_group"]
 
 
-def _groups(conn: Connection, ids: set[UUID]) -> dict[UUID, str]:
-    """Stakeholder groups of several people in one query."""
-    rows = conn.execute(GROUPS_OF, {"ids": list(ids)})
-    return {row.id: row.stakeholder_group for row in rows}
+def _groups(conn: Batch, ids: set[UUID]) -> dict[UUID, str]:
+    """Stakeholder groups of several people, those the batch has not seen read in one query."""
+    return {key: row["stakeholder_group"] for key, row in conn.rows(people, ids).items()}
 
 
 def policy_facts(conn: Connection, policy_id: UUID) -> PolicyFacts | None:

@@ -34,8 +34,6 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
-    bindparam,
-    insert,
     select,
     update,
 )
@@ -46,6 +44,7 @@ from domain.dates import format_date
 from domain.decisions import Decision
 from domain.people import Participant
 from domain.vocabulary import CONTRIBUTION_KINDS, DECISION_METHODS, RESPONSES, group_label, stage_label
+from projections.batch import Batch
 from projections.lookups import Lookups
 from projections.read_model import ReadModel
 from projections.runner import POSITION
@@ -117,13 +116,6 @@ outbox = Table(
     Column("sent_at", DateTime(timezone=True)),
 )
 
-# Built once: each decision looks up what it cites, and building a statement costs more than running it.
-CONTRIBUTIONS_NAMED = (
-    select(contributions, policies.c.title.label("policy"))
-    .join(policies, policies.c.id == contributions.c.policy_id)
-    .where(contributions.c.id.in_(bindparam("ids", expanding=True)))
-)
-
 
 def message_id(event: Any, participant_id: UUID) -> str:
     """Derived from the event, so a message sent again after a crash carries the same id."""
@@ -137,11 +129,11 @@ class Followups(ReadModel):
     lookups = lookups
 
     @singledispatchmethod
-    def _on(self, event: Any, conn: Connection, position: int) -> None:
+    def _on(self, event: Any, conn: Batch, position: int) -> None:
         """Events that tell no contributor anything are passed over."""
 
     @_on.register
-    def _(self, event: Participant.ContactPreferencesSet, conn: Connection, position: int) -> None:
+    def _(self, event: Participant.ContactPreferencesSet, conn: Batch, position: int) -> None:
         if not event.email_consent:
             # Taken back before the queue was sent: what was queued before it is not sent.
             conn.execute(
@@ -153,7 +145,7 @@ class Followups(ReadModel):
             )
 
     @_on.register
-    def _(self, event: Participant.Erased, conn: Connection, position: int) -> None:
+    def _(self, event: Participant.Erased, conn: Batch, position: int) -> None:
         # Erased before it was sent: it is not sent, and its address and words go with the rest.
         conn.execute(
             update(outbox)
@@ -163,9 +155,9 @@ class Followups(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Contribution.Submitted, conn: Connection, position: int) -> None:
-        conn.execute(
-            insert(contributions),
+    def _(self, event: Contribution.Submitted, conn: Batch, position: int) -> None:
+        conn.insert(
+            contributions,
             dict(
                 id=event.originator_id,
                 contributor_id=event.contributor_id,
@@ -178,23 +170,22 @@ class Followups(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Contribution.Responded, conn: Connection, position: int) -> None:
+    def _(self, event: Contribution.Responded, conn: Batch, position: int) -> None:
         contribution = _contributions(conn, [event.originator_id])[0]
         response = RESPONSES[event.response]
         title = f"Your {_kind(contribution)} on {contribution['policy']}: {response.lower()}"
         lines = [_you_said(contribution), "", f"Response: {response}, on {format_date(event.happened_on)}."]
         if event.reason:
             lines.append(f"Reason: {event.reason}")
-        group = conn.scalar(
-            select(contacts.c.stakeholder_group).where(contacts.c.participant_id == event.responded_by)
-        )
+        responder = conn.row(contacts, event.responded_by)
+        group = responder and responder["stakeholder_group"]
         if group:
             lines.append(f"Response given by: {group_label(group)}.")
         content = "\n".join(lines)
         _notify(conn, event, position, "response", [(contribution, title, content)], title, content)
 
     @_on.register
-    def _(self, event: Decision.Recorded, conn: Connection, position: int) -> None:
+    def _(self, event: Decision.Recorded, conn: Batch, position: int) -> None:
         if not event.cites:
             return  # it answers no one's input: no one to tell, now or when it changes
         groups = ", ".join(group_label(g) for g in event.decision_maker_groups)
@@ -204,29 +195,27 @@ class Followups(ReadModel):
             f"by {DECISION_METHODS[event.method].lower()}.\n"
             f"Decision makers: {groups}."
         )
-        conn.execute(
-            insert(decisions),
+        conn.insert(
+            decisions,
             dict(id=event.originator_id, text=event.text, cites=[str(c) for c in event.cites]),
         )
         _tell(conn, event, position, "decision", _contributions(conn, event.cites), "cites", decided)
 
     @_on.register
-    def _(self, event: Decision.Corrected, conn: Connection, position: int) -> None:
+    def _(self, event: Decision.Corrected, conn: Batch, position: int) -> None:
         corrected = (
             f"The record was corrected on {format_date(event.happened_on)}. It now reads: {event.text}"
         )
         if _tell_what_became(conn, event, position, "correction", "was corrected: it cites", corrected):
-            conn.execute(
-                update(decisions).where(decisions.c.id == event.originator_id).values(text=event.text)
-            )
+            conn.update(decisions, event.originator_id, text=event.text)
 
     @_on.register
-    def _(self, event: Decision.Reversed, conn: Connection, position: int) -> None:
+    def _(self, event: Decision.Reversed, conn: Batch, position: int) -> None:
         reversed_on = f"Reversed on {format_date(event.happened_on)}."
         _tell_what_became(conn, event, position, "reversal", "was reversed: it cited", reversed_on)
 
     @_on.register
-    def _(self, event: Decision.Superseded, conn: Connection, position: int) -> None:
+    def _(self, event: Decision.Superseded, conn: Batch, position: int) -> None:
         replaced = f"Replaced by a later decision on {format_date(event.happened_on)}."
         _tell_what_became(conn, event, position, "replacement", "was replaced: it cited", replaced)
 
@@ -235,7 +224,7 @@ Entry = tuple[dict[str, Any], str, str]  # the contribution, the entry's title, 
 
 
 def _tell(
-    conn: Connection, event: Any, position: int, kind: str, cited: list[dict[str, Any]], what: str, news: str
+    conn: Batch, event: Any, position: int, kind: str, cited: list[dict[str, Any]], what: str, news: str
 ) -> None:
     """A decision's news for everyone whose input it cites: "A decision on <policy> <what> your
     suggestion", one feed entry per contribution and one message per contributor."""
@@ -256,27 +245,27 @@ def _tell(
         _notify(conn, event, position, kind, entries, subject, body)
 
 
-def _tell_what_became(conn: Connection, event: Any, position: int, kind: str, what: str, change: str) -> bool:
+def _tell_what_became(conn: Batch, event: Any, position: int, kind: str, what: str, change: str) -> bool:
     """News of a later change to a decision, with its reason, for those whose input it cites.
     False when it cites no one's (it has no row here): then there is no one to tell."""
-    decision = conn.execute(select(decisions).where(decisions.c.id == event.originator_id)).first()
+    decision = conn.row(decisions, event.originator_id)
     if decision is None:
         return False
-    news = f"Decided: {decision.text}\n{change}\nReason: {event.reason}"
-    cited = _contributions(conn, [UUID(c) for c in decision.cites])
+    news = f"Decided: {decision['text']}\n{change}\nReason: {event.reason}"
+    cited = _contributions(conn, [UUID(c) for c in decision["cites"]])
     _tell(conn, event, position, kind, cited, what, news)
     return True
 
 
 def _notify(
-    conn: Connection, event: Any, position: int, kind: str, entries: list[Entry], subject: str, body: str
+    conn: Batch, event: Any, position: int, kind: str, entries: list[Entry], subject: str, body: str
 ) -> None:
     """One event's news for one contributor: a feed entry per contribution, and at most one email,
     sent only with the contact preferences as they stand now."""
     participant_id = entries[0][0]["contributor_id"]
     for contribution, title, content in entries:
-        conn.execute(
-            insert(notices),
+        conn.insert(
+            notices,
             dict(
                 key=f"{event.originator_id}.{event.originator_version}.{contribution['id']}",
                 position=position,
@@ -289,14 +278,14 @@ def _notify(
                 recorded_at=event.timestamp,
             ),
         )
-    contact = conn.execute(select(contacts).where(contacts.c.participant_id == participant_id)).first()
-    if contact is None or not (contact.email and contact.email_consent):
+    contact = conn.row(contacts, participant_id)
+    if contact is None or not (contact["email"] and contact["email_consent"]):
         return
     row = dict(
         message_id=message_id(event, participant_id),
         position=position,
         participant_id=participant_id,
-        to_address=contact.email,
+        to_address=contact["email"],
         subject=subject,
         body=body,
         queued_at=event.timestamp,
@@ -307,11 +296,17 @@ def _notify(
     conn.execute(dialect.insert(outbox).values(**row).on_conflict_do_nothing(index_elements=["message_id"]))
 
 
-def _contributions(conn: Connection, ids: list[UUID]) -> list[dict[str, Any]]:
+def _contributions(conn: Batch, ids: list[UUID]) -> list[dict[str, Any]]:
+    """The contributions with these ids, in this order, each with its policy's title (`policy`)."""
     if not ids:
         return []
-    found = {row.id: dict(row._mapping) for row in conn.execute(CONTRIBUTIONS_NAMED, {"ids": ids})}
-    return [found[i] for i in ids if i in found]
+    found = conn.rows(contributions, ids)
+    titles = conn.rows(policies, {row["policy_id"] for row in found.values()})
+    return [
+        {**found[i], "policy": titles[found[i]["policy_id"]]["title"]}
+        for i in ids
+        if i in found and found[i]["policy_id"] in titles
+    ]
 
 
 def _kind(contribution: dict[str, Any]) -> str:

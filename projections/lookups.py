@@ -20,25 +20,20 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    Connection,
     Date,
     DateTime,
-    Executable,
     Integer,
     MetaData,
     String,
     Table,
     Uuid,
-    bindparam,
-    insert,
-    select,
-    update,
 )
 
 from domain.accounts import Account
 from domain.meetings import Meeting
 from domain.people import Operator, Participant
 from domain.policies import Policy
+from projections.batch import Batch
 from projections.runner import POSITION, recorded_day
 
 COLUMNS: dict[str, Callable[[], Column]] = {
@@ -176,37 +171,33 @@ class Lookups:
             tables[kind] = _table(metadata, name, key, columns, empty_for_operators)
         if operators is True:
             tables["operators"] = tables["people"]
-        self._writes: dict[type, tuple[Executable, str, dict[str, Value]]] = {}
+        # What each event writes: (the table, whether it adds the row, the columns and their values).
+        self._writes: dict[type, tuple[Table, bool, dict[str, Value]]] = {}
         for event_class, (kind, adds, values) in WRITES.items():
             if kind not in tables:
                 continue
             table = tables[kind]
-            key = table.primary_key.columns[0]
             kept = {column: value for column, value in values.items() if column in table.c}
-            if adds:
-                self._writes[event_class] = (insert(table), key.name, kept)
-            elif kept:  # the columns to set are those of the parameters, less the key's
-                statement = update(table).where(key == bindparam("lookup_key"))
-                self._writes[event_class] = (statement, "lookup_key", kept)
+            if adds or kept:
+                self._writes[event_class] = (table, adds, kept)
         self.handled: tuple[type, ...] = tuple(self._writes)
         for kind, table in tables.items():
             setattr(self, kind, table)
 
-    def people_named(self) -> Executable:
-        """Selects the people rows with the ids of an expanding `ids` parameter (see
-        `people_lookup.people_in`): build it once, as building a statement costs more than running it."""
-        key = self.people.primary_key.columns[0]
-        return select(self.people).where(key.in_(bindparam("ids", expanding=True)))
-
-    def process(self, conn: Connection, event: Any, position: int) -> None:
+    def process(self, batch: Batch, event: Any, position: int) -> None:
         write = self._writes.get(type(event))
         if write is None:
             return
-        statement, key, values = write
-        row = {key: event.originator_id}
-        for column, value in values.items():
-            row[column] = getattr(event, value) if isinstance(value, str) else value(event, position)
-        conn.execute(statement, row)
+        table, adds, values = write
+        row = {
+            column: getattr(event, value) if isinstance(value, str) else value(event, position)
+            for column, value in values.items()
+        }
+        if adds:
+            row[table.primary_key.columns[0].key] = event.originator_id
+            batch.insert(table, row)
+        else:
+            batch.update(table, event.originator_id, **row)
 
 
 def _table(metadata: MetaData, name: str, key: str, columns: Columns, empty_for_operators: bool) -> Table:

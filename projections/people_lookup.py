@@ -10,24 +10,24 @@ from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection
+from sqlalchemy import Table
 
 from domain.vocabulary import group_label
+from projections.batch import Batch
 
 Person = dict[str, str | None]  # name, group code, group label
 
 
-def people_in(conn: Connection, lookup: Any, ids: Iterable[UUID]) -> dict[UUID, Person]:
-    """Names, group codes and group labels of the people with these ids, in one query. `lookup`
-    selects a read model's people rows by an expanding `ids` parameter, built once."""
-    rows = conn.execute(lookup, {"ids": list(set(ids))}).all()
+def people_in(batch: Batch, people: Table, ids: Iterable[UUID]) -> dict[UUID, Person]:
+    """Names, group codes and group labels of the people with these ids, from a read model's
+    people table: those the batch has not seen read in one query."""
     return {
-        row.id: {
-            "name": row.name,
-            "code": row.stakeholder_group,
-            "group": group_label(row.stakeholder_group) if row.stakeholder_group else None,
+        key: {
+            "name": row["name"],
+            "code": row["stakeholder_group"],
+            "group": group_label(row["stakeholder_group"]) if row["stakeholder_group"] else None,
         }
-        for row in rows
+        for key, row in batch.rows(people, ids).items()
     }
 
 

@@ -16,7 +16,6 @@ from uuid import UUID
 from sqlalchemy import (
     JSON,
     Column,
-    Connection,
     Date,
     DateTime,
     Integer,
@@ -25,16 +24,12 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
-    bindparam,
-    delete,
-    insert,
-    select,
-    update,
 )
 
 from domain.contributions import Contribution
 from domain.decisions import Decision
 from domain.meetings import Meeting
+from projections.batch import Batch
 from projections.lookups import Lookups
 from projections.people_lookup import Person, named_by_decision, people_in, shown
 from projections.read_model import ReadModel
@@ -125,12 +120,6 @@ amendments = Table(
     Column("recorded_by", String(200), nullable=False),
 )
 
-# The lookups every decision makes are built once: building a statement costs more than running it.
-MEETING = select(meetings).where(meetings.c.id == bindparam("id"))
-ATTENDANCE = select(attendance).where(attendance.c.meeting_id == bindparam("id"))
-POLICY_TITLE = select(policies.c.title).where(policies.c.id == bindparam("id"))
-PEOPLE_NAMED = lookups.people_named()
-
 
 class Provenance(ReadModel):
     name = "provenance"
@@ -138,25 +127,25 @@ class Provenance(ReadModel):
     lookups = lookups
 
     @singledispatchmethod
-    def _on(self, event: Any, conn: Connection, position: int) -> None:
+    def _on(self, event: Any, conn: Batch, position: int) -> None:
         """Events that say nothing about a decision's provenance are passed over."""
 
     @_on.register
-    def _(self, event: Meeting.AttendanceRecorded, conn: Connection, position: int) -> None:
-        conn.execute(delete(attendance).where(attendance.c.meeting_id == event.originator_id))
+    def _(self, event: Meeting.AttendanceRecorded, conn: Batch, position: int) -> None:
+        conn.delete_where(attendance, "meeting_id", event.originator_id)
         rows = [
             {"meeting_id": event.originator_id, "participant_id": person, "status": status}
             for status, people_ in (("present", event.present), ("apologies", event.apologies))
             for person in people_
         ]
         if rows:
-            conn.execute(insert(attendance), rows)
+            conn.insert(attendance, rows)
 
     @_on.register
-    def _(self, event: Contribution.Submitted, conn: Connection, position: int) -> None:
-        person = people_in(conn, PEOPLE_NAMED, [event.contributor_id])[event.contributor_id]
-        conn.execute(
-            insert(contributions),
+    def _(self, event: Contribution.Submitted, conn: Batch, position: int) -> None:
+        person = people_in(conn, people, [event.contributor_id])[event.contributor_id]
+        conn.insert(
+            contributions,
             dict(
                 id=event.originator_id,
                 policy_id=event.policy_id,
@@ -172,36 +161,40 @@ class Provenance(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Contribution.Responded, conn: Connection, position: int) -> None:
-        responder = people_in(conn, PEOPLE_NAMED, [event.responded_by])[event.responded_by]
-        conn.execute(
-            update(contributions)
-            .where(contributions.c.id == event.originator_id)
-            .values(
-                response=event.response,
-                reason=event.reason or None,
-                responded_by=shown(responder),
-                responded_on=event.happened_on,
-            )
+    def _(self, event: Contribution.Responded, conn: Batch, position: int) -> None:
+        responder = people_in(conn, people, [event.responded_by])[event.responded_by]
+        conn.update(
+            contributions,
+            event.originator_id,
+            response=event.response,
+            reason=event.reason or None,
+            responded_by=shown(responder),
+            responded_on=event.happened_on,
         )
 
     @_on.register
-    def _(self, event: Decision.Recorded, conn: Connection, position: int) -> None:
+    def _(self, event: Decision.Recorded, conn: Batch, position: int) -> None:
         present: list[UUID] = []
         apologies: list[UUID] = []
         meeting = None
         if event.meeting_id is not None:
-            found = conn.execute(MEETING, {"id": event.meeting_id}).one()
-            meeting = {"title": found.title, "held_on": found.held_on.isoformat(), "place": found.place}
-            for row in conn.execute(ATTENDANCE, {"id": event.meeting_id}):
-                (present if row.status == "present" else apologies).append(row.participant_id)
-        named = people_in(conn, PEOPLE_NAMED, [*named_by_decision(event), *present, *apologies])
-        conn.execute(
-            insert(decisions),
+            found = conn.row(meetings, event.meeting_id)
+            assert found is not None, event.meeting_id
+            meeting = {
+                "title": found["title"],
+                "held_on": found["held_on"].isoformat(),
+                "place": found["place"],
+            }
+            for row in conn.rows_where(attendance, "meeting_id", event.meeting_id):
+                (present if row["status"] == "present" else apologies).append(row["participant_id"])
+        named = people_in(conn, people, [*named_by_decision(event), *present, *apologies])
+        policy = conn.row(policies, event.policy_id)
+        conn.insert(
+            decisions,
             dict(
                 id=event.originator_id,
                 policy_id=event.policy_id,
-                policy_title=conn.scalar(POLICY_TITLE, {"id": event.policy_id}),
+                policy_title=policy and policy["title"],
                 meeting_id=event.meeting_id,
                 meeting=meeting,
                 stage=event.stage,
@@ -227,8 +220,8 @@ class Provenance(ReadModel):
             ),
         )
         if event.cites:
-            conn.execute(
-                insert(cites),
+            conn.insert(
+                cites,
                 [
                     {"decision_id": event.originator_id, "contribution_id": c, "order": n}
                     for n, c in enumerate(event.cites)
@@ -236,25 +229,26 @@ class Provenance(ReadModel):
             )
 
     @_on.register
-    def _(self, event: Decision.Corrected, conn: Connection, position: int) -> None:
+    def _(self, event: Decision.Corrected, conn: Batch, position: int) -> None:
         self._amendment(conn, event, position, kind="corrected", text=event.text)
 
     @_on.register
-    def _(self, event: Decision.Reversed, conn: Connection, position: int) -> None:
+    def _(self, event: Decision.Reversed, conn: Batch, position: int) -> None:
         meeting = None
         if event.meeting_id is not None:
-            meeting = conn.scalar(select(meetings.c.title).where(meetings.c.id == event.meeting_id))
+            found = conn.row(meetings, event.meeting_id)
+            meeting = found and found["title"]
         self._amendment(conn, event, position, kind="reversed", meeting=meeting)
 
     @_on.register
-    def _(self, event: Decision.Superseded, conn: Connection, position: int) -> None:
+    def _(self, event: Decision.Superseded, conn: Batch, position: int) -> None:
         self._amendment(conn, event, position, kind="superseded", superseded_by=event.superseded_by)
 
     @staticmethod
-    def _amendment(conn: Connection, event: Any, position: int, **values: Any) -> None:
-        recorder = people_in(conn, PEOPLE_NAMED, [event.recorded_by])[event.recorded_by]
-        conn.execute(
-            insert(amendments),
+    def _amendment(conn: Batch, event: Any, position: int, **values: Any) -> None:
+        recorder = people_in(conn, people, [event.recorded_by])[event.recorded_by]
+        conn.insert(
+            amendments,
             dict(
                 position=position,
                 decision_id=event.originator_id,

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from eventsourcing.utils import get_topic
 from sqlalchemy import Connection, MetaData
 
+from projections.batch import Batch
 from projections.lookups import Lookups
 
 # A handler kept in a module of its own: a `functools.singledispatch` function of (event, conn, position).
@@ -50,8 +51,18 @@ class ReadModel:
     # handler is kept unbound (None when the event is passed over), so the cache is the class's.
     _handlers: ClassVar[dict[type, tuple[Callable[..., None] | None, tuple[Handler, ...]]]]
 
-    def process_event(self, conn: Connection, event: Any, position: int) -> None:
-        """Applies one event, at its position in the log, in the caller's transaction."""
+    def process_event(self, conn: Connection | Batch, event: Any, position: int) -> None:
+        """Applies one event, at its position in the log, in the caller's transaction: in the batch
+        the runner applies it in, or on its own (its writes written before this returns)."""
+        if isinstance(conn, Batch):
+            self.apply(conn, event, position)
+            return
+        batch = Batch(conn)
+        self.apply(batch, event, position)
+        batch.flush()
+
+    def apply(self, conn: Batch, event: Any, position: int) -> None:
+        """Applies one event in a batch: its lookups first, then its handlers."""
         if self.lookups is not None:
             self.lookups.process(conn, event, position)
         event_class = type(event)

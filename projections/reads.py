@@ -134,11 +134,26 @@ def partnership_meetings_page(
 
 
 def partnership_policies_page(
-    conn: Connection, partnership_id: UUID, size: int, cursor: Cursor | None = None
+    conn: Connection, partnership_id: UUID, size: int, cursor: Cursor | None = None, words: str = ""
 ) -> Page:
-    """The partnership's policies, by title."""
+    """The partnership's policies, by title; only those whose title holds every one of `words`."""
     query = select(policies).where(policies.c.partnership_id == partnership_id)
+    for word in words.split():
+        query = query.where(func.lower(policies.c.title).like(f"%{word.lower()}%"))
     return page_of(conn, query, POLICY_KEYS, size, cursor, counted=True)
+
+
+def policies_named(conn: Connection, partnership_id: UUID, ids: Iterable[UUID]) -> list[Row]:
+    """These policies of the partnership (those of another are left out), by title."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return []
+    query = (
+        select(policies)
+        .where(policies.c.partnership_id == partnership_id, policies.c.id.in_(wanted))
+        .order_by(policies.c.title, policies.c.id)
+    )
+    return _rows(conn, query)
 
 
 def partnership_members_page(
@@ -374,23 +389,25 @@ def contributions_answered_page(
 
 def citable_contributions(
     conn: Connection,
-    policy_ids: list[UUID],
+    partnership_id: UUID,
+    policy_id: UUID | None,
     limit: int,
     words: str = "",
     chosen: list[UUID] | None = None,
 ) -> tuple[list[Row], bool]:
-    """The contributions a decision on one of the policies may cite, as the decision form offers
-    them, newest first, at most `limit`: for one policy, those at its current stage and cycle
-    first. Only those whose words or pseudonym hold every word of `words`, or whose id it holds (a
-    contribution's address pasted in). Any already `chosen` come first, so a form sent back with a
-    mistake keeps them. Returns the rows, and whether more matched than `limit`."""
-    if not policy_ids:
-        return [], False
-    citable = (
-        select(contributions, policies.c.title.label("policy_title"))
-        .join(policies, policies.c.id == contributions.c.policy_id)
-        .where(contributions.c.policy_id.in_(policy_ids))
+    """The contributions a decision may cite, as the decision form offers them, newest first, at
+    most `limit`: those on the policy (those at its current stage and cycle first), or on any of the
+    partnership's policies when `policy_id` is None. Only those whose words or pseudonym hold every
+    word of `words`, or whose id it holds (a contribution's address pasted in). Any already `chosen`
+    come first, so a form sent back with a mistake keeps them. Returns the rows, and whether more
+    matched than `limit`."""
+    citable = select(contributions, policies.c.title.label("policy_title")).join(
+        policies, policies.c.id == contributions.c.policy_id
     )
+    if policy_id is None:
+        citable = citable.where(contributions.c.partnership_id == partnership_id)
+    else:
+        citable = citable.where(contributions.c.policy_id == policy_id)
     found = _rows(conn, citable.where(contributions.c.id.in_(chosen))) if chosen else []
     query = citable.where(contributions.c.id.not_in([row["id"] for row in found]))
     ids = _ids_in(words)
@@ -405,10 +422,12 @@ def citable_contributions(
             )
     newest = contributions.c.position.desc()
     first: list[Row] = []
-    now = conn.execute(
-        select(policies.c.stage, policies.c.cycle).where(policies.c.id == policy_ids[0])
-    ).first()
-    if len(policy_ids) == 1 and now is not None and now.stage is not None:
+    now = (
+        conn.execute(select(policies.c.stage, policies.c.cycle).where(policies.c.id == policy_id)).first()
+        if policy_id is not None
+        else None
+    )
+    if now is not None and now.stage is not None:
         this_stage = (contributions.c.stage == now.stage) & (contributions.c.cycle == now.cycle)
         first = _rows(conn, query.where(this_stage).order_by(newest).limit(limit + 1))
         query = query.where(~this_stage)

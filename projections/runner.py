@@ -35,6 +35,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Update
 
+from projections.batch import Batch
+
 # A position in the log: the notification id. SQLite's integer primary keys are 64-bit already.
 POSITION = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -80,7 +82,7 @@ class Projection(Protocol):
     # A projection may also have `kept_metadata`: tables it writes that a rebuild keeps, because they
     # record what was done outside the database (the follow-up outbox: which messages were sent).
 
-    def process_event(self, conn: Connection, event: Any, position: int) -> None: ...
+    def process_event(self, conn: Connection | Batch, event: Any, position: int) -> None: ...
 
 
 class LostRace(Exception):
@@ -205,12 +207,11 @@ class ReadModels:
         first, last = recordings[0].notification.id, recordings[-1].notification.id
         with self.datastore.transaction(commit=True) as session:
             if first == head_before + 1 and self._move_all_positions(session, head_before, last):
-                connection = session.connection()
+                batch = Batch(session.connection())
                 for recording in recordings:
                     for projection in self.projections:
-                        projection.process_event(
-                            connection, recording.domain_event, recording.notification.id
-                        )
+                        projection.process_event(batch, recording.domain_event, recording.notification.id)
+                batch.flush()
                 return last
         near = head_before - self.batch_size
         while self._apply_next_batch(self.batch_size, from_at_least=near) == self.batch_size:
@@ -302,12 +303,13 @@ class ReadModels:
             for position in {positions[p.name] for p in behind}:
                 moving = [p for p in behind if positions[p.name] == position]
                 self._move_positions(session, moving, position, last)
-            connection = session.connection()
+            batch = Batch(session.connection())
             for notification in notifications:
                 event = self.app.mapper.to_domain_event(notification)
                 for projection in behind:
                     if notification.id > positions[projection.name]:
-                        projection.process_event(connection, event, notification.id)
+                        projection.process_event(batch, event, notification.id)
+            batch.flush()
             return len(notifications)
 
     def _read_positions(self, session: Session) -> dict[str, int]:

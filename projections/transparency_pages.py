@@ -13,11 +13,12 @@ from functools import singledispatch
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, func, select
 
 from domain.policies import Policy
 from domain.vocabulary import RESPONSES
 from projections import audit_tables, evidence
+from projections.batch import Batch
 from projections.directory_tables import contributions, decision_changes, decisions, partnerships, policies
 from projections.keyset import Cursor, Key, Page, page_of
 from projections.runner import recorded_day
@@ -34,17 +35,13 @@ def transparency_page_entry(event: Any, conn: Connection, position: int) -> None
 
 
 @transparency_page_entry.register
-def _(event: Policy.TransparencyPagePublished, conn: Connection, position: int) -> None:
-    conn.execute(
-        update(policies)
-        .where(policies.c.id == event.originator_id)
-        .values(public_page_since=recorded_day(event.timestamp))
-    )
+def _(event: Policy.TransparencyPagePublished, conn: Batch, position: int) -> None:
+    conn.update(policies, event.originator_id, public_page_since=recorded_day(event.timestamp))
 
 
 @transparency_page_entry.register
-def _(event: Policy.TransparencyPageWithdrawn, conn: Connection, position: int) -> None:
-    conn.execute(update(policies).where(policies.c.id == event.originator_id).values(public_page_since=None))
+def _(event: Policy.TransparencyPageWithdrawn, conn: Batch, position: int) -> None:
+    conn.update(policies, event.originator_id, public_page_since=None)
 
 
 def _rows(conn: Connection, query: Any) -> list[Row]:

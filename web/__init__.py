@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing.domain import OriginatorVersionError
@@ -45,7 +46,7 @@ from domain.vocabulary import (
     STAKEHOLDER_GROUPS,
     group_label,
 )
-from web import access, csrf, paging
+from web import access, csrf, forms, glossary, paging
 from web.mailer import postman_for
 
 # What became of a decision, as the pages say it.
@@ -165,6 +166,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         own_input,
         evidence_pages,
         public_pages,
+        glossary,
         integrity,
         exports,
         audit_packs,
@@ -301,6 +303,8 @@ def any_problem(errors: dict | None) -> bool:
 
 def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["any_problem"] = any_problem
+    app.jinja_env.globals["date_parts"] = forms.date_parts
+    app.jinja_env.globals["GLOSSARY"] = glossary.GLOSSARY
     app.jinja_env.filters["date"] = lambda day: format_date(day) if day else ""
     app.jinja_env.filters["group_label"] = group_label
     # Sentences from numbers and words (domain/wording.py): "1 decision", "the same day", "online".
@@ -313,6 +317,7 @@ def _register_template_helpers(app: Flask) -> None:
     ):
         app.jinja_env.filters[helper.__name__] = helper
     app.jinja_env.filters["recorded"] = lambda at: f"{format_date(at)}, {at:%H:%M} UTC" if at else ""
+    app.jinja_env.globals["printed_at"] = lambda: datetime.now(UTC)  # the print header's "when"
     app.jinja_env.globals.update(
         STAGES=STAGES,
         STAGE_LABELS=STAGE_LABELS,

@@ -173,6 +173,7 @@ RULES: dict[str, Rule] = {
     "partnerships.index": PUBLIC,
     # A policy's transparency page: 404 unless the partnership published it.
     "public.policy": PUBLIC,
+    "glossary.show": PUBLIC,
     "partnerships.new_partnership": ADMIN,
     "partnerships.show": READER,
     "partnerships.new_member": RECORDER,

@@ -4,6 +4,8 @@
   status 422, and nothing written. With htmx, only the part of the page the form is in, on a page
   that has such a part (`swaps_part`).
 - Done, with htmx, on such a page: that part of the page again, with a notice saying what was done.
+  A notice for a section of the page (`flash_category` "section:...") is shown in that section, as
+  without JavaScript, so the reader stays beside what changed.
 - Done, without JavaScript: the notice is flashed and the browser is sent on (303) to the page
   to show next, so reloading it never sends the form again (post/redirect/get).
 """
@@ -59,8 +61,13 @@ def answer_form(
         if form_name is not None:
             errors, values = {form_name: errors}, {form_name: values}
         return render(partial=htmx, errors=errors, values=values), 422
-    if htmx:
+    in_section = flash_category.startswith("section:")
+    if htmx and not in_section:
         return render(partial=True, status_message=message)
     if message:
+        # Read back by the section's own notice (_macros.section_notice): on the next page, or, with
+        # htmx, in the part of this one drawn now.
         flash(message, flash_category)
+    if htmx:
+        return render(partial=True)
     return redirect(done(result), code=303)

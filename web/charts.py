@@ -1,68 +1,77 @@
-"""Charts drawn on the server as SVG, so they need no JavaScript, and each with its figures in a table.
+"""Charts drawn on the server, so they need no JavaScript, each with its figures in a table too.
 
 A chart is a title, a description and a list of bars (a label, a value to draw, and the value in
-words). The same `Chart` gives the picture and the table beside it, so the two cannot disagree. The
-words beside each bar say its value: nothing is told by colour alone. Colours are the GOV.UK blue
-and near-black on white, both above 4.5:1.
+words). The same `Chart` gives the picture and the table after it, so the two cannot disagree.
+
+The picture is HTML: one row a bar, its label and its value written as text, which wraps on a phone
+rather than shrinking (an SVG scaled to fit a 375-pixel screen drew its labels at 6 pixels). Only
+the bar itself is SVG, as long as its share of the row: an SVG attribute, where a width in a
+`style` attribute would break the page's Content-Security-Policy, and printed, unlike a CSS
+background. Each bar has a colour from Okabe and Ito's palette for colour-blind readers, a pattern,
+and a dark edge, so the kinds still differ in greyscale print; and its words say everything the
+colour says (each bar is labelled), so nothing is told by colour alone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from markupsafe import Markup, escape
 
 from cotrace.evidence_figures import Bar, Chart
+from domain.vocabulary import RESPONSES, STAGES, STAKEHOLDER_GROUPS
 
 __all__ = ["Bar", "Chart", "bar_chart", "data_table", "timeline_chart"]
 
-WIDTH = 720  # the labels, the bars, and room after the longest bar for its value in words
-ROW = 32
-LABEL_WIDTH = 240  # room for labels such as "Cycle 1, Co-commission"
-BAR_SPACE = 280
 INK = "#0b0c0c"
-BLUE = "#1d70b8"
 GREY = "#505a5f"
+# Okabe and Ito's colours told apart by the commonest colour blindness, in an order where neighbours
+# differ in lightness too; each with a pattern, in turn, for greyscale print.
+PALETTE = ("#0072b2", "#e69f00", "#cc79a7", "#009e73", "#56b4e9", "#d55e00", "#f0e442")
+PATTERNS = ("solid", "stripes", "dots")
+# Which colour a bar's key takes: the same stage is the same colour in every chart of the page.
+SERIES = {
+    **{stage: i for i, stage in enumerate(STAGES)},
+    **{response: i for i, response in enumerate((*RESPONSES, "awaiting"))},
+    **{group: i for i, group in enumerate(STAKEHOLDER_GROUPS)},
+    "answered": 0,
+    "waiting": 1,
+}
+BAR_HEIGHT = 24
 
 
 def bar_chart(chart: Chart) -> Markup:
-    """Horizontal bars, one a row, each labelled on its left and with its value in words on its right."""
+    """Horizontal bars, one a row, each with its label before it and its value in words after it."""
     top = max((b.value for b in chart.bars), default=0)
     scale = chart.maximum or top or 1
-    rows = []
-    for i, bar in enumerate(chart.bars):
-        y = 8 + i * ROW
-        length = BAR_SPACE * max(bar.value, 0) / scale
-        rows.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + 18}" text-anchor="end">{escape(bar.label)}</text>'
-            f'<rect x="{LABEL_WIDTH}" y="{y + 4}" width="{length:.1f}" height="{ROW - 10}" fill="{BLUE}"/>'
-            f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{y + 18}">{escape(bar.text)}</text>'
+
+    def bar(i: int, b: Bar) -> str:
+        fill = _fill(chart, i, b)
+        return (
+            f"{fill.defs}"
+            f'<rect x="0" y="2" width="{_share(b.value, scale):.1f}%" height="{BAR_HEIGHT - 4}" '
+            f'fill="{fill.paint}" stroke="{INK}" stroke-width="1"/>'
         )
-    axis = (
-        f'<line x1="{LABEL_WIDTH}" y1="4" x2="{LABEL_WIDTH}" y2="{12 + len(chart.bars) * ROW}" '
-        f'stroke="{GREY}" stroke-width="1"/>'
-    )
-    return _svg(chart, 16 + len(chart.bars) * ROW, axis + "".join(rows))
+
+    return _rows(chart, bar)
 
 
 def timeline_chart(chart: Chart) -> Markup:
-    """Points on one line, each at its value (days from the start), each named on a row of its own."""
-    left, right = 16, WIDTH - 16
+    """A line a stage, from the policy's start to the day the stage was entered, marked there."""
     top = max((b.value for b in chart.bars), default=0) or 1
-    axis_y = 24
-    parts = [
-        f'<line x1="{left}" y1="{axis_y}" x2="{right}" y2="{axis_y}" stroke="{GREY}" stroke-width="2"/>',
-    ]
-    for i, bar in enumerate(chart.bars):
-        x = left + (right - left) * max(bar.value, 0) / top
-        y = axis_y + 32 + i * ROW
-        anchor, dx = ("end", -8) if x > WIDTH / 2 else ("start", 8)
-        parts.append(
-            f'<line x1="{x:.1f}" y1="{axis_y}" x2="{x:.1f}" y2="{y - 5}" stroke="{GREY}" stroke-width="1"/>'
-            f'<circle cx="{x:.1f}" cy="{axis_y}" r="6" fill="{BLUE}" stroke="{INK}" stroke-width="1"/>'
-            f'<circle cx="{x:.1f}" cy="{y - 5}" r="3" fill="{INK}"/>'
-            f'<text x="{x + dx:.1f}" y="{y}" text-anchor="{anchor}">'
-            f"{escape(bar.label)}: {escape(bar.text)}</text>"
+    middle = BAR_HEIGHT // 2
+
+    def mark(i: int, b: Bar) -> str:
+        at = f"{_share(b.value, top):.1f}%"
+        return (
+            f'<line x1="0" y1="{middle}" x2="100%" y2="{middle}" stroke="{GREY}" stroke-width="1"/>'
+            f'<line x1="0" y1="{middle}" x2="{at}" y2="{middle}" stroke="{INK}" stroke-width="3"/>'
+            f'<circle cx="{at}" cy="{middle}" r="8" fill="{_fill(chart, i, b).colour}" '
+            f'stroke="{INK}" stroke-width="2"/>'
         )
-    return _svg(chart, axis_y + 24 + len(chart.bars) * ROW, "".join(parts))
+
+    return _rows(chart, mark)
 
 
 def data_table(chart: Chart) -> Markup:
@@ -81,17 +90,52 @@ def data_table(chart: Chart) -> Markup:
     )
 
 
-def _svg(chart: Chart, height: int, body: str) -> Markup:
+def _rows(chart: Chart, draw: Callable[[int, Bar], str]) -> Markup:
+    """The picture: named by the chart's heading and described by its description, both on the
+    page (evidence_policy.html), as one image; its table says the same to a screen reader."""
     ident = escape(chart.id)
-    if not chart.bars:
-        body = '<text x="8" y="24">Nothing recorded yet</text>'
-        height = 40
-    return Markup(
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart__svg" role="img" '
-        f'aria-labelledby="{ident}-title" aria-describedby="{ident}-desc" '
-        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
-        f'font-family="system-ui, Arial, sans-serif" font-size="14" fill="{INK}">'
-        f'<title id="{ident}-title">{escape(chart.title)}</title>'
-        f'<desc id="{ident}-desc">{escape(chart.desc)}</desc>'
-        f"{body}</svg>"
+    rows = "".join(
+        f'<div class="bars__row"><span class="bars__label">{escape(b.label)}</span>'
+        f'<svg class="bars__bar" xmlns="http://www.w3.org/2000/svg" width="100%" height="{BAR_HEIGHT}" '
+        f'overflow="visible" aria-hidden="true" focusable="false">{draw(i, b)}</svg>'
+        f'<span class="bars__value">{escape(b.text)}</span></div>'
+        for i, b in enumerate(chart.bars)
     )
+    if not rows:
+        rows = '<p class="bars__empty">Nothing recorded yet</p>'
+    return Markup(
+        f'<div class="bars" role="img" aria-labelledby="{ident}-heading" aria-describedby="{ident}-desc">'
+        f"{rows}</div>"
+    )
+
+
+@dataclass(frozen=True)
+class _Fill:
+    colour: str
+    paint: str  # the colour, or the pattern drawn in it
+    defs: str = ""  # the pattern, where there is one
+
+
+def _fill(chart: Chart, i: int, bar: Bar) -> _Fill:
+    """The bar's colour, and its pattern (an SVG pattern of white over the colour) when it has one."""
+    series = SERIES.get(bar.key, 0)
+    colour = PALETTE[series % len(PALETTE)]
+    pattern = PATTERNS[series % len(PATTERNS)]
+    if pattern == "solid":
+        return _Fill(colour, colour)
+    ident = f"{escape(chart.id)}-pattern-{i}"
+    mark = (
+        '<rect width="3" height="8" fill="#fff"/>'
+        if pattern == "stripes"
+        else '<circle cx="4" cy="4" r="2" fill="#fff"/>'
+    )
+    turn = ' patternTransform="rotate(45)"' if pattern == "stripes" else ""
+    defs = (
+        f'<defs><pattern id="{ident}" patternUnits="userSpaceOnUse" width="8" height="8"{turn}>'
+        f'<rect width="8" height="8" fill="{colour}"/>{mark}</pattern></defs>'
+    )
+    return _Fill(colour, f"url(#{ident})", defs)
+
+
+def _share(value: float, whole: float) -> float:
+    return 100 * min(max(value, 0), whole) / whole

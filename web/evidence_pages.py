@@ -19,7 +19,7 @@ from cotrace import portfolio, published_verdicts
 from domain.errors import Problems
 from projections import evidence, reads, thresholds
 from projections.proofs import proofs
-from web import commands
+from web import commands, paging
 from web.as_of import AsOf, read_as_of
 from web.charts import bar_chart, data_table, timeline_chart
 
@@ -32,6 +32,9 @@ DRAW = {"bar": bar_chart, "timeline": timeline_chart}
 PROOFS_SHOWN = 5
 # How many flags, and how many claims of one policy on the dashboard, are listed before "and N more".
 LISTED = 10
+# The dashboard's policies a page at a time, by title: a page a person can read, whatever the
+# partnership's size (web/paging.py keeps the "as of" day and reading in its links).
+POLICIES_SHOWN = 25
 
 
 @bp.get("/policies/<uuid:policy_id>/evidence")
@@ -96,12 +99,15 @@ def refs_shown(refs: tuple[int, ...], shown: int | None = None) -> tuple[list[in
 def dashboard(partnership_id: UUID) -> ResponseReturnValue:
     today = commands.today()
     as_of, errors = _as_of(today)
+    policies_from = paging.cursor(reads.POLICY_KEYS, prefix="policies_", anchor="policies")
     with commands.reading() as conn:
         partnership = reads.partnership(conn, partnership_id)
         if partnership is None:
             abort(404)
         judged = thresholds.judged_by(conn, partnership_id, as_of.day, as_of.as_recorded)
         view = published_verdicts.View(today, as_of.day, as_of.reading)
+        # The counts per rung and of the policies needing attention are the partnership's whole:
+        # each policy's kept line, read in one query. The table lists a page of them.
         lines = published_verdicts.lines(
             conn,
             commands.services().engine,
@@ -110,12 +116,17 @@ def dashboard(partnership_id: UUID) -> ResponseReturnValue:
             judged.thresholds,
             keep=_may_keep(),
         )
+        policies_page = reads.partnership_policies_page(conn, partnership_id, POLICIES_SHOWN, policies_from)
+    by_id = {line.id: line for line in lines}
+    shown = [by_id[row["id"]] for row in policies_page.rows if row["id"] in by_id]
     page = render_template(
         "evidence_dashboard.html",
         partnership=partnership,
-        lines=lines,
+        lines=shown,
+        policies_page=policies_page,
         rungs=portfolio.rung_counts(lines),
-        attention=[line for line in lines if line.attention],
+        attention=[line for line in shown if line.attention],
+        attention_count=sum(1 for line in lines if line.attention),
         listed=LISTED,
         judged=judged,
         today=today,

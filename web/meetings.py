@@ -33,6 +33,10 @@ AWAITING_SHOWN = 10
 # a page of 20 others by name, with links to the pages either side (a partnership can have
 # thousands). An address names a member by id alone, never by name.
 MEMBERS_SHOWN = 20
+# The policies the page's forms offer, as for members: those on the meeting's agenda or in its
+# record, any a form sent back (or the search for contributions) names, and a page of 20 others by
+# title, which words from a title narrow. An address names a policy by id.
+POLICIES_SHOWN = 20
 
 # Every form on the page, by the name its errors and typed values are kept under, and the section
 # a plain (no JavaScript) success returns to.
@@ -182,16 +186,26 @@ def complete_action(meeting_id: UUID, action_id: UUID) -> ResponseReturnValue:
     )
 
 
-def _cites_policies(policies: list[dict], values: MultiDict) -> list[dict]:
-    """The policies whose contributions the decision form offers to cite: the one asked for (by
-    the search, or chosen in a form sent back with a mistake), the partnership's only one, or
-    else all of them."""
+def _cites_policy(policies: list[dict], values: MultiDict) -> dict | None:
+    """The policy whose contributions the decision form offers to cite: the one asked for (by the
+    search, or chosen in a form sent back with a mistake), or the partnership's only one; None for
+    all of the partnership's policies."""
     for asked in (request.args.get("cites_policy"), values.get("policy_id")):
         wanted = forms.uuid_or_none(asked)
         chosen = [p for p in policies if p["id"] == wanted]
         if chosen:
-            return chosen
-    return policies
+            return chosen[0]
+    return policies[0] if len(policies) == 1 else None
+
+
+def _policies_wanted(agenda: list, decisions: list, contributions: list, values: dict) -> list[UUID]:
+    """The policies the page must offer whatever page of policies it shows: those the meeting's
+    agenda and record name, and those a form sent back with a mistake, or the search for
+    contributions to cite, had chosen."""
+    ids = [row.get("policy_id") for row in (*agenda, *decisions, *contributions)]
+    ids.append(forms.uuid_or_none(request.args.get("cites_policy")))
+    ids.extend(forms.uuid_or_none(form.get("policy_id")) for form in values.values())
+    return [i if isinstance(i, UUID) else UUID(str(i)) for i in ids if i]
 
 
 def _votes(problems: Problems, form: Form) -> VoteTally | None:
@@ -253,18 +267,30 @@ def _render(
     status_message: str | None = None,
 ) -> str:
     members_cursor = paging.cursor(reads.MEMBER_CURSOR_KEYS, prefix="members_", anchor="attendance")
+    policies_cursor = paging.cursor(reads.POLICY_KEYS, prefix="policies_", anchor="policy-choices")
     with commands.reading() as conn:
         meeting = reads.meeting(conn, meeting_id)
         if meeting is None:
             abort(404)
         partnership_id = meeting["partnership_id"]
-        policies = reads.partnership_policies(conn, partnership_id)
+        agenda = reads.meeting_agenda(conn, meeting_id)
+        decisions = reads.meeting_decisions(conn, meeting_id)
+        contributions = reads.meeting_contributions(conn, meeting_id)
+        policy_words = forms.text(request.args, "policy_words")
+        policies_page = reads.partnership_policies_page(
+            conn, partnership_id, POLICIES_SHOWN, policies_cursor, policy_words
+        )
+        # The meeting's own policies first, by title, then the page of others.
+        wanted = _policies_wanted(agenda, decisions, contributions, values or {})
+        named_policies = reads.policies_named(conn, partnership_id, wanted)
+        policies = list({p["id"]: p for p in [*named_policies, *policies_page.rows]}.values())
         decision_values = (values or {}).get("decision") or MultiDict()
-        cites_policies = _cites_policies(policies, decision_values)
+        cites_policy = _cites_policy(policies, decision_values)
         cites_words = forms.text(request.args, "cites_words")
         cites, more_cites = reads.citable_contributions(
             conn,
-            [p["id"] for p in cites_policies],
+            partnership_id,
+            cites_policy["id"] if cites_policy else None,
             CITES_SHOWN,
             cites_words,
             chosen=forms.uuids(decision_values, "cites"),
@@ -276,8 +302,6 @@ def _render(
             {m["id"]: m for m in [*named, *members_page.rows]}.values(),
             key=lambda m: (m["name"], str(m["id"])),
         )
-        decisions = reads.meeting_decisions(conn, meeting_id)
-        contributions = reads.meeting_contributions(conn, meeting_id)
         awaiting = reads.contributions_awaiting_page(conn, partnership_id, AWAITING_SHOWN)
         actions = reads.meeting_actions(conn, meeting_id)
         context = dict(
@@ -286,14 +310,16 @@ def _render(
             members=members,
             members_page=members_page,
             policies=policies,
+            policies_page=policies_page,
+            policy_words=policy_words,
             attendance=attendance,
-            agenda=reads.meeting_agenda(conn, meeting_id),
+            agenda=agenda,
             adjustments=reads.meeting_adjustments(conn, meeting_id),
             contributions=contributions,
             awaiting=awaiting,
             cites=cites,
             more_cites=more_cites,
-            cites_policy=cites_policies[0] if len(cites_policies) == 1 else None,
+            cites_policy=cites_policy,
             cites_words=cites_words,
             decisions=decisions,
             actions=actions,

@@ -12,15 +12,16 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from domain.errors import Problems
+from domain.evidence import AS_HAPPENED, AS_RECORDED
 from domain.vocabulary import STAGES, STAKEHOLDER_GROUPS
 from projections import reads
 from projections.audit_trail import KIND_FILTERS
-from projections.keyset import Cursor
+from projections.keyset import Cursor, encode
 from projections.reads import TrailFilter
 from web import commands, forms, paging
 from web.as_of import read_as_of
@@ -42,6 +43,18 @@ def show(policy_id: UUID) -> ResponseReturnValue:
     response = render_template("_policy_record.html" if partial else "policy.html", **context)
     headers = {"Vary": "HX-Request"}
     return (response, 422, headers) if errors else (response, 200, headers)
+
+
+@bp.app_template_global()
+def event_url(policy_id: UUID, position: int) -> str:
+    """The trail's page that opens at the event at `position`, and its row there: a proof's link.
+
+    The trail's first page holds its first 50 events only, so `#event-N` alone may land on a page
+    without the row. The cursor is the one a "Next page" link would carry to open at the event
+    (the rows after the position before it), so the page has its pager either side as usual."""
+    return url_for(
+        "policies.show", policy_id=policy_id, after=encode((position - 1,)), _anchor=f"event-{position}"
+    )
 
 
 def page(policy_id: UUID, **extra: Any) -> str:
@@ -70,14 +83,30 @@ def _context(
             trail=reads.policy_trail_page(conn, policy_id, only, TRAIL_PAGE, cursor),
             as_of=only.as_of,
             as_recorded=only.as_recorded,
-            filtered=any(args.get(name) for name in FILTER_ORDER if name not in ("as_of", "reading")),
+            # Asked for, even if it could not be read: a date may come as its day, month and year.
+            filtered=any(value for name, value in args.items() if name.split("-")[0] in FILTER_ORDER[:5]),
             values=args if errors else MultiDict({k: v for k, v in args.items() if v}),
             errors=errors,
             filter_order=FILTER_ORDER,
             kinds=[(code, label) for code, (label, _) in KIND_FILTERS.items()],
             # The trail's downloads carry the same filters, so the file holds the rows shown.
-            export_args={} if errors else {name: args[name] for name in FILTER_ORDER if args.get(name)},
+            # Dates as one ISO value each, however the form sent them (as day, month and year).
+            export_args={} if errors else filter_args(only),
         )
+
+
+def filter_args(only: TrailFilter) -> dict[str, str]:
+    """The address's arguments that ask for this filter: the same filter, whatever form asked for it."""
+    args = {
+        "stage": only.stage,
+        "group": only.group,
+        "kind": only.kind,
+        "from": only.happened_from and only.happened_from.isoformat(),
+        "to": only.happened_to and only.happened_to.isoformat(),
+        "as_of": only.as_of and only.as_of.isoformat(),
+        "reading": only.as_of and (AS_RECORDED if only.as_recorded else AS_HAPPENED),
+    }
+    return {name: value for name, value in args.items() if value}
 
 
 def trail_filter(args: MultiDict) -> tuple[TrailFilter, dict[str, str]]:

@@ -22,7 +22,7 @@ from collections import Counter
 from datetime import date
 
 from domain.evidence.facts import ContributionFact, DecisionFact, PolicyFacts
-from domain.evidence.numbers import of_total
+from domain.evidence.numbers import counted, of_total, was
 from domain.evidence.rungs import DOING_TO, evidenced_hart_rung, evidenced_rung, why_not_co_producing
 from domain.evidence.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from domain.evidence.verdicts import FAIL, IN_PROGRESS, NOT_APPLICABLE, PASS, Scope, Verdict
@@ -47,12 +47,12 @@ def from_conception(facts: PolicyFacts, scope: Scope) -> Verdict:
     contributions = [c for c in at_commission.contributions if c.by_citizen]
     makers = [d for d in at_commission.decisions if d.has_citizen_maker]
     present = [d for d in at_commission.decisions if d.citizens_present]
+    decided = len(at_commission.decisions)
     figures = (
-        f"{len(contributions)} citizen contributions at co-commission",
-        f"{len(makers)} of {len(at_commission.decisions)} co-commission decisions "
-        "had a citizen decision maker",
-        f"{len(present)} of {len(at_commission.decisions)} co-commission decisions "
-        "were taken with citizens present",
+        f"{counted(len(contributions), 'citizen contribution')} at co-commission",
+        f"{of_total(len(makers), decided, 'co-commission decision')} had a citizen decision maker",
+        f"{of_total(len(present), decided, 'co-commission decision')} {was(len(present), decided)} "
+        "taken with citizens present",
     )
     refs = tuple(x.ref for x in [*contributions, *makers, *present])
     if refs:
@@ -127,9 +127,10 @@ def not_after_the_fact(facts: PolicyFacts, scope: Scope) -> Verdict:
             if c.happened_on > d.happened_on
         ]
         if later_input:
+            one = len(later_input) == 1
             figures.append(
-                f"{len(later_input)} citizen contributions were invited "
-                "only after the decision they were about"
+                f"{counted(len(later_input), 'citizen contribution')} {was(len(later_input))} invited "
+                f"only after the decision {'it was' if one else 'they were'} about"
             )
         return Verdict(
             "not_after_the_fact",
@@ -157,9 +158,8 @@ def influence(
         deciding = [d for d in facts.decisions if d.has_citizen_maker]
         if scope.stage or deciding:
             # Citizens who take the decisions themselves influence them without a contribution to answer.
-            figures = ("No citizen contribution recorded",) + (
-                (f"Citizens were among the decision makers of {len(deciding)} decisions",) if deciding else ()
-            )
+            among = f"Citizens were among the decision makers of {counted(len(deciding), 'decision')}"
+            figures = ("No citizen contribution recorded",) + ((among,) if deciding else ())
             return Verdict("influence", title, NOT_APPLICABLE, figures, tuple(d.ref for d in deciding))
         return Verdict(
             "influence",
@@ -178,9 +178,12 @@ def influence(
     cited = {cid for d in facts.decisions for cid in d.cites}
     influential = [c for c in answered if c.response in ("adopted", "adapted") and c.id in cited]
     figures = (
-        f"{len(answered)} of {len(citizen)} citizen contributions answered",
-        f"{len(late)} answered, or still waiting, after more than {thresholds.timely_response_days} days",
-        f"{len(influential)} of {len(answered)} answered were adopted or adapted and cited by a decision",
+        f"{of_total(len(answered), len(citizen), 'citizen contribution')} "
+        f"{was(len(answered), len(citizen))} answered",
+        f"{counted(len(late), 'contribution')} answered, or still waiting, "
+        f"after more than {counted(thresholds.timely_response_days, 'day')}",
+        f"{of_total(len(influential), len(answered), 'answered contribution')} "
+        f"{was(len(influential), len(answered))} adopted or adapted and cited by a decision",
     )
     refs = tuple(c.ref for c in citizen) + tuple(c.response_ref for c in answered if c.response_ref)
     if late or (answered and len(influential) < thresholds.influence_share * len(answered)):
@@ -325,7 +328,7 @@ def no_doing_to(facts: PolicyFacts, scope: Scope) -> Verdict:
                 f"evidence shows {rung(claim.ladder, shown).label.lower()}{why}"
             )
     figures = (
-        f"{plural(len(facts.claims), 'rung')} claimed; "
+        f"{counted(len(facts.claims), 'rung')} claimed; "
         f"{len(doing_to)} at instructing, coercing or non-participation",
         f"{len(flags)} claimed higher than the evidence supports",
     )
@@ -344,7 +347,3 @@ def _by_stage(decisions: tuple[DecisionFact, ...]) -> dict[tuple[int, str], list
     for decision in sorted(decisions, key=lambda d: (d.cycle, STAGES.index(d.stage))):
         grouped.setdefault((decision.cycle, decision.stage), []).append(decision)
     return grouped
-
-
-def plural(count: int, thing: str) -> str:
-    return f"{count} {thing}" if count == 1 else f"{count} {thing}s"

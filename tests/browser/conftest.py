@@ -2,6 +2,11 @@
 
 Chromium is /usr/bin/chromium (never a downloaded browser). Without it these tests skip, except in
 CI, where `.ci/run` installs it and a missing browser fails the run.
+
+Every browser test fails on an error in the browser's console (a Content-Security-Policy violation
+among them) or one thrown in a page, unless the test marks it expected:
+`@pytest.mark.console_error("words", ...)`, each the words of an error it means to cause.
+`COTRACE_SCREENSHOTS=folder` keeps a screenshot of each page `assert_accessible` checks.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import pytest
@@ -23,8 +29,15 @@ from tests.conftest import ADMIN, TODAY
 from tests.story import Riverside
 from web import create_app
 
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext
+
 CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
+# Where screenshots go, if anywhere: `COTRACE_SCREENSHOTS=test-artifacts` (a folder git ignores).
+SCREENSHOTS = os.environ.get("COTRACE_SCREENSHOTS")
+# The browser logs every 422 an htmx form gets back, though it is how Cotrace answers a form with
+# mistakes (shown next to their fields): the one console error that is no fault.
+ANSWERED_WITH_MISTAKES = "the server responded with a status of 422"
 
 
 @pytest.fixture(scope="session")
@@ -43,6 +56,31 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def console_errors(browser, request, monkeypatch) -> Iterator[list[str]]:
+    """What the browser reported as errors in this test: its console, and errors thrown in a page.
+    Every context the test opens is watched, however it opens it."""
+    said: list[str] = []
+    new_context = browser.new_context
+
+    def watched_context(**options: Any) -> BrowserContext:
+        context = new_context(**options)
+        context.on("console", lambda message: said.append(message.text) if message.type == "error" else None)
+        context.on("weberror", lambda error: said.append(f"Uncaught: {error.error}"))
+        return context
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
+    yield said
+    marked = [words for marker in request.node.iter_markers("console_error") for words in marker.args]
+    expected = [ANSWERED_WITH_MISTAKES, *marked]
+    unexpected = [
+        text
+        for text in said
+        if "Content Security Policy" in text or not any(words in text for words in expected)
+    ]  # a CSP violation is never expected: the policy must hold on every page
+    assert not unexpected, "the browser's console had errors:\n" + "\n".join(unexpected)
 
 
 @pytest.fixture
@@ -116,10 +154,20 @@ def public_page(browser):
 
 
 def assert_accessible(page, name: str) -> None:
-    """axe-core finds no violation on the page as it stands; a screenshot is kept to look at."""
+    """axe-core finds no violation on the page as it stands; with COTRACE_SCREENSHOTS set, a screenshot
+    is kept to look at, named by `name` and the width it was read at."""
     from axe_playwright_python.sync_playwright import Axe
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    keep_screenshot(page, name)
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def keep_screenshot(page, name: str) -> None:
+    """With COTRACE_SCREENSHOTS set, the whole page as a person sees it, in that folder as
+    NAME-WIDTH.png (meeting-375.png); without, nothing (screenshots cost time)."""
+    if not SCREENSHOTS:
+        return
+    Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+    width = page.viewport_size["width"] if page.viewport_size else "default"
+    page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}-{width}.png"), full_page=True)

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
+from tests.browser.dates import fill_date
 from tests.conftest import TODAY
 
 pytestmark = pytest.mark.browser
@@ -26,7 +27,7 @@ DAY = TODAY.isoformat()
 def test_the_trail_as_of_a_day_in_each_reading(served, page, reading, label, said):
     base, story = served
     page.goto(f"{base}/policies/{story.policy}")
-    page.get_by_label("Show the policy as of").fill(DAY)
+    fill_date(page, "Show the policy as of", DAY)
     page.get_by_label(re.compile(f"^{label}")).check()
     page.get_by_role("button", name="Show the trail").click()
     expect(page.locator("#trail-results")).to_contain_text(f"({said})", timeout=10_000)
@@ -50,7 +51,7 @@ def test_the_evidence_page_as_of_a_day_in_each_reading(
     page = page if javascript else page_without_javascript
     page.set_default_timeout(10_000)
     page.goto(f"{base}/policies/{story.policy}/evidence")
-    page.get_by_label("See the evidence as it stood on").fill(DAY)
+    fill_date(page, "See the evidence as it stood on", DAY)
     page.get_by_label(re.compile(f"^{label}")).check()
     page.get_by_role("button", name="Show the evidence").click()
     expect(page).to_have_url(re.compile(f"reading={reading}"))

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
+from tests.browser.dates import fill_date
 from tests.web.test_evidence_pages import co_commissioned_with_citizens, designed_after_the_fact
 
 pytestmark = pytest.mark.browser
@@ -38,12 +39,13 @@ def test_as_of_works_without_javascript_and_a_bad_date_is_explained(served, page
     base, story = served
     page = page_without_javascript
     page.goto(f"{base}/policies/{story.policy}/evidence")
-    page.get_by_label("See the evidence as it stood on").fill("2062-01-01")
+    fill_date(page, "See the evidence as it stood on", "2062-01-01")
     page.get_by_role("button", name="Show the evidence").click()
     assert page.get_by_role("alert").get_by_role("link").inner_text() == (
         "The date cannot be in the future: enter today's date or an earlier one"
     )
-    assert page.url.endswith("?as_of=2062-01-01&reading=happened")  # a plain GET form: the address to share
+    # A plain GET form: the address to share.
+    assert page.url.endswith("?reading=happened&as_of-day=1&as_of-month=1&as_of-year=2062")
 
 
 def test_a_proof_link_lands_on_its_row_of_the_trail_highlighted(served, page):
@@ -57,7 +59,7 @@ def test_a_proof_link_lands_on_its_row_of_the_trail_highlighted(served, page):
         "link", name=re.compile(r"^Decision 'Use the neighbouring council's draft', ")
     ).first
     proof.click()
-    page.wait_for_url(re.compile(rf"/policies/{story.policy}#event-\d+$"))
+    page.wait_for_url(re.compile(rf"/policies/{story.policy}\?after=\w+#event-\d+$"))
     row = page.locator(page.url[page.url.index("#") :])
     expect(row).to_be_in_viewport()
     expect(row).to_contain_text("Use the neighbouring council's draft")

@@ -1,11 +1,13 @@
-"""Where focus goes after htmx changes a page, what a person hears when a post fails, and every page
-read at 320 CSS pixels wide without scrolling sideways (WCAG 1.4.10), in a real browser."""
+"""Where focus goes after htmx changes a page, what a person hears when a post fails, and every main
+page read at 1280, 375 and 320 CSS pixels wide without scrolling sideways (WCAG 1.4.10), in a real
+browser."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, keep_screenshot
+from tests.browser.dates import fill_date
 from tests.policy_life import PolicyLife
 
 pytestmark = pytest.mark.browser
@@ -31,7 +33,7 @@ def test_filtering_the_trail_focuses_its_count_not_an_older_notice(served, page)
     page.get_by_role("link", name="A RAG rating of the policy").click()
     page.get_by_label("What was rated").fill("Communication with families")
     page.get_by_label("Amber").check()
-    page.get_by_label("Date of the rating, if not at a meeting").fill(story.today.isoformat())
+    fill_date(page, "Date of the rating, if not at a meeting", story.today)
     page.get_by_role("button", name="Record rating").click()
     page.wait_for_url(f"{base}/policies/{story.policy}")
     notice = page.get_by_role("status").filter(has_text="Rating recorded.")
@@ -54,6 +56,7 @@ def test_filtering_the_trail_focuses_its_count_not_an_older_notice(served, page)
     assert_accessible(page, "policy-trail-unfiltered-focused")
 
 
+@pytest.mark.console_error("status of 400", "Error Code 400")  # the expired form, and htmx saying so
 def test_an_expired_form_says_nothing_was_saved_and_takes_focus(served, page):
     base, story = served
     page.goto(f"{base}/meetings/{story.meeting}")
@@ -77,6 +80,8 @@ def test_an_expired_form_says_nothing_was_saved_and_takes_focus(served, page):
     assert page.get_by_text("Nothing was saved").count() == 0
 
 
+# the post cut off on purpose, and htmx saying so
+@pytest.mark.console_error("net::ERR_FAILED", "htmx:sendError", "htmx:afterRequest")
 def test_a_post_that_cannot_reach_cotrace_says_so_and_goes_once_it_can(served, page):
     base, story = served
     page.goto(f"{base}/meetings/{story.meeting}")
@@ -95,7 +100,9 @@ def test_a_post_that_cannot_reach_cotrace_says_so_and_goes_once_it_can(served, p
     assert page.get_by_text("Nothing was saved").count() == 0
 
 
-def test_every_page_reflows_at_320_css_pixels(served, page):
+def test_the_main_pages_at_1280_375_and_320_css_pixels(served, page):
+    """Every main page reads at 320 CSS pixels without scrolling sideways (WCAG 1.4.10), is axe-clean
+    at a phone's 375, and, with COTRACE_SCREENSHOTS set, is kept as a screenshot at 1280 and 375."""
     base, story = served
     PolicyLife.lived(story)  # every kind of fact in the trail, a published version's SHA-256 among them
     app, people = story.app, story.people
@@ -104,7 +111,6 @@ def test_every_page_reflows_at_320_css_pixels(served, page):
     )  # a word longer than a summary list's value leaves room for at 320 px
     app.record_attendance(story.actor, open_meeting, [people[n] for n in ("amira", "tom", "daniel")], [])
     decided_in_the_open = story.decide(meeting_id=open_meeting)
-    page.set_viewport_size({"width": 320, "height": 800})
     pages = {
         "home": "/",
         "partnership": f"/partnerships/{story.partnership}",
@@ -115,9 +121,15 @@ def test_every_page_reflows_at_320_css_pixels(served, page):
         "provenance": f"/decisions/{decided_in_the_open}",
     }
     too_wide = {}
-    for name, path in pages.items():
-        page.goto(f"{base}{path}")
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > 320:
-            too_wide[name] = width
-    assert too_wide == {}, f"pages wider than 320 CSS px (they scroll sideways): {too_wide}"
+    for width in (1280, 375, 320):
+        page.set_viewport_size({"width": width, "height": 800})
+        for name, path in pages.items():
+            page.goto(f"{base}{path}")
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            if scroll_width > width:
+                too_wide[f"{name} at {width}"] = scroll_width
+            if width == 375:
+                assert_accessible(page, f"main-{name}")  # its screenshot too
+            elif width == 1280:
+                keep_screenshot(page, f"main-{name}")
+    assert too_wide == {}, f"pages wider than the window (they scroll sideways): {too_wide}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import assert_accessible
+from tests.browser.dates import fill_date
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +25,7 @@ def test_adding_a_member_with_mistakes_then_without(served, page):
     page.wait_for_function("document.activeElement.id === 'form-name'", timeout=2000)
     page.keyboard.type("Priya")
     page.get_by_label("Parent carer").check()
-    page.get_by_label("Date they joined the partnership").fill("2026-05-01")
+    fill_date(page, "Date they joined the partnership", "2026-05-01")
     page.get_by_role("button", name="Add member").click()
     page.get_by_role("status").wait_for()
     assert page.get_by_role("status").inner_text() == "Member added."

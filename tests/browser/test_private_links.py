@@ -37,6 +37,7 @@ def chair_account(served_app):
     return account
 
 
+@pytest.mark.console_error("status of 410")  # the old link, gone as it should be
 def test_the_chair_shows_and_reissues_a_private_link_with_the_keyboard(
     served, chair_account, public_page, browser
 ):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import assert_accessible
+from tests.browser.dates import fill_date
 from tests.policy_life import ANSWERED, DECIDED, PolicyLife
 
 pytestmark = pytest.mark.browser
@@ -49,7 +50,7 @@ def test_without_javascript_the_filter_form_reloads_the_page(served, page_withou
     PolicyLife.lived(story)
     page = page_without_javascript
     page.goto(f"{base}/policies/{story.policy}")
-    page.get_by_label("Happened from").fill("2026-06-16")
+    fill_date(page, "Happened from", "2026-06-16")
     page.get_by_role("button", name="Show the trail").click()
-    page.wait_for_url("**from=2026-06-16**")
+    page.wait_for_url("**from-day=16&from-month=6&from-year=2026**")
     assert page.get_by_text("No fact in the trail matches").is_visible()

@@ -76,6 +76,7 @@ def test_the_public_page_needs_no_javascript_and_prints_without_the_screens_part
     assert page.pdf(format="A4")[:4] == b"%PDF"  # it prints
 
 
+@pytest.mark.console_error("status of 404")  # the withdrawn page, as a visitor finds it
 def test_a_chair_publishes_and_withdraws_the_page_in_place(served_app, page, browser):
     base, story, app = served_app
     services = app.extensions["cotrace"]

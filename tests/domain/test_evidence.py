@@ -180,7 +180,7 @@ def test_a_consultation_opened_after_its_decision_is_a_review_after_the_fact():
     )
     found = verdict(facts, "not_after_the_fact")
     assert found.status == FAIL
-    assert "1 citizen contributions were invited only after the decision they were about" in found.figures
+    assert "1 citizen contribution was invited only after the decision it was about" in found.figures
 
 
 def test_every_contribution_answered_but_none_adopted_is_no_influence():
@@ -190,7 +190,7 @@ def test_every_contribution_answered_but_none_adopted_is_no_influence():
     )
     found = verdict(facts, "influence")
     assert found.status == FAIL
-    assert "0 of 4 answered were adopted or adapted and cited by a decision" in found.figures
+    assert "0 of 4 answered contributions were adopted or adapted and cited by a decision" in found.figures
 
 
 def test_a_late_response_fails_influence_but_one_inside_the_window_is_not_late_yet():

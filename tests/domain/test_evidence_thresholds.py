@@ -47,7 +47,7 @@ def test_the_criteria_judge_by_the_thresholds_they_are_given():
     stricter = assess_policy(facts, today, thresholds=Thresholds(timely_response_days=5))
     influence = whole_policy_verdict(stricter, "influence")
     assert influence.status == FAIL
-    assert "1 answered, or still waiting, after more than 5 days" in influence.figures
+    assert "1 contribution answered, or still waiting, after more than 5 days" in influence.figures
 
     # The largest group holds 2 of the 6 decision makers' seats: a third.
     balance = whole_policy_verdict(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from domain.wording import at_place, counted, days_after, of_total, vote_tally, waiting_for
+from domain.wording import at_place, counted, days_after, of_total, vote_tally, waiting_for, was
 
 
 @pytest.mark.parametrize(
@@ -42,6 +42,7 @@ def test_where(place, said):
         (0, 1, "No decision"),
         (2, 5, "2 of 5 decisions"),
         (0, 3, "0 of 3 decisions"),
+        (0, 0, "No decision"),
     ],
 )
 def test_a_share(part, total, said):
@@ -58,3 +59,22 @@ def test_a_share(part, total, said):
 )
 def test_a_vote_is_said_as_a_loomio_outcome_says_it(votes, said):
     assert vote_tally(dict(zip(("for", "against", "abstentions"), votes, strict=True))) == said
+
+
+@pytest.mark.parametrize(
+    ("part", "total", "verb"),
+    [
+        (1, None, "was"),
+        (3, None, "were"),
+        (0, None, "were"),
+        (1, 1, "was"),
+        (0, 1, "was"),
+        (0, 0, "was"),
+        (2, 5, "were"),
+        (1, 5, "was"),
+        (0, 5, "were"),
+    ],
+)
+def test_the_verb_agrees_with_the_share(part, total, verb):
+    """ "No decision was", "The only decision was", "1 of 5 decisions was", "2 of 5 decisions were"."""
+    assert was(part, total) == verb

@@ -117,6 +117,20 @@ def test_a_verdict_kept_from_older_facts_is_never_read(services):
     assert any(v.refs for v in fresh[0].verdicts if v.criterion == "key_decision_makers")
 
 
+def test_a_verdict_kept_by_an_older_release_is_never_read(services, monkeypatch):
+    """What an older release kept (its sentences, its charts) for the same stamp and day is computed
+    afresh, by the page and by the worker, once FORMAT is raised."""
+    story = Riverside.set_up(services.app, TODAY)
+    services.read_models.catch_up()
+    monkeypatch.setattr(published_verdicts, "FORMAT", published_verdicts.FORMAT - 1)
+    assert published_verdicts.warm(services.engine, TODAY) == 1
+    with services.engine.begin() as conn:  # what the older release wrote: other words
+        conn.execute(published.update().values(content={"assessments": [], "charts": []}))
+    monkeypatch.undo()
+    assert published_verdicts.warm(services.engine, TODAY) == 1
+    assert_same(services, story, View(TODAY))
+
+
 def test_the_worker_keeps_todays_verdicts_ready(services):
     story = Riverside.set_up(services.app, TODAY)
     services.read_models.catch_up()

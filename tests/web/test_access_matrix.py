@@ -21,6 +21,7 @@ from tests.web.url_map import World, open_world
 EXPECTED = {
     "static": "anyone",
     "favicon": "anyone",
+    "glossary.show": "anyone",
     "my_input.show": "anyone",
     "my_input.set_contact_preferences": "anyone",
     "my_input.feed": "anyone",

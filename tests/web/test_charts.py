@@ -1,4 +1,4 @@
-"""The charts: well-formed SVG a screen reader can name, and a table that says the same as the picture."""
+"""The charts: well-formed markup a screen reader can name, and a table that says the same as the picture."""
 
 from __future__ import annotations
 
@@ -71,14 +71,16 @@ def parsed(chart: Chart, draw=bar_chart) -> tuple[ET.Element, ET.Element]:
     return ET.fromstring(str(draw(chart))), ET.fromstring(str(data_table(chart)))
 
 
+def words(picture: ET.Element) -> str:
+    """The picture's words: HTML text, which wraps on a phone, never text drawn in the SVG."""
+    assert not list(picture.iter(f"{SVG}text"))
+    return " | ".join("".join(e.itertext()) for e in picture.iter("span"))
+
+
 def table_rows(table: ET.Element) -> list[tuple[str, str]]:
     return [
         (row.find("th").text, row.find("td").text) for row in table.iter("tr") if row.find("td") is not None
     ]
-
-
-def svg_texts(svg: ET.Element) -> str:
-    return " | ".join(t.text or "" for t in svg.iter(f"{SVG}text"))
 
 
 @pytest.mark.parametrize(
@@ -93,15 +95,15 @@ def svg_texts(svg: ET.Element) -> str:
 )
 def test_every_chart_is_named_described_and_tabled_with_the_same_figures(make, draw):
     chart = make(FACTS)
-    svg, table = parsed(chart, draw)
-    assert svg.get("role") == "img"
-    title, desc = svg.find(f"{SVG}title"), svg.find(f"{SVG}desc")
-    assert svg.get("aria-labelledby") == title.get("id") and title.text == chart.title
-    assert svg.get("aria-describedby") == desc.get("id") and desc.text == chart.desc
+    picture, table = parsed(chart, draw)
+    assert picture.get("role") == "img"  # named by the chart's heading, described by its description
+    assert picture.get("aria-labelledby") == f"{chart.id}-heading"
+    assert picture.get("aria-describedby") == f"{chart.id}-desc"
     rows = table_rows(table)
     assert rows == [(b.label, b.text) for b in chart.bars] and rows
     for label, text in rows:  # the picture writes each figure out: nothing is told by colour alone
-        assert label in svg_texts(svg) and text in svg_texts(svg)
+        assert label in words(picture) and text in words(picture)
+    assert all(svg.get("width") == "100%" and svg.get("viewBox") is None for svg in picture.iter(f"{SVG}svg"))
 
 
 def test_the_share_of_decisions_with_a_citizen_decision_maker_per_stage():
@@ -140,14 +142,23 @@ def test_attendance_counts_each_group_once_per_decision_taken_at_a_meeting():
 
 def test_bars_are_as_long_as_their_value_and_labels_are_escaped():
     chart = Chart("c", "Title <&>", "Desc", "Thing", "Count", (Bar("A & B", 4, "4"), Bar("<C>", 2, "2")))
-    svg, _ = parsed(chart)
-    widths = [float(r.get("width")) for r in svg.iter(f"{SVG}rect")]
-    assert widths[0] == 2 * widths[1] > 0
-    assert svg.find(f"{SVG}title").text == "Title <&>" and "A & B" in svg_texts(svg)
+    picture, _ = parsed(chart)
+    widths = [r.get("width") for r in picture.iter(f"{SVG}rect") if r.get("width", "").endswith("%")]
+    assert widths == ["100.0%", "50.0%"]  # shares of the row, so a bar fits any screen
+    assert "A & B" in words(picture) and "<C>" in words(picture)
+
+
+def test_bars_of_different_kinds_differ_in_pattern_as_well_as_colour():
+    responses = evidence_charts.contributions_by_response(FACTS)
+    picture, _ = parsed(responses)
+    fills = [r.get("fill") for r in picture.iter(f"{SVG}rect") if r.get("stroke")]
+    assert len(set(fills)) == len(fills) == 4
+    assert fills[0].startswith("#") and fills[1].startswith("url(#chart-responses-pattern-")
+    assert all(r.get("stroke") == "#0b0c0c" for r in picture.iter(f"{SVG}rect") if r.get("stroke"))
 
 
 def test_an_empty_chart_says_so_in_the_picture_and_the_table():
     chart = Chart("empty", "Nothing", "No figures", "Thing", "Count", ())
-    svg, table = parsed(chart)
-    assert "Nothing recorded yet" in svg_texts(svg)
+    picture, table = parsed(chart)
+    assert "Nothing recorded yet" in "".join(picture.itertext())
     assert "Nothing recorded yet" in "".join(table.itertext())

@@ -49,4 +49,4 @@ def test_the_meeting_page_names_those_waiting_longest(client, story):
     page = client.get(f"/meetings/{story.meeting}").get_data(as_text=True)
     awaiting = page.split('id="awaiting"', 1)[1].split("</ul>", 1)[0]
     assert re.findall(r"“(Point \d+)”", awaiting) == [f"Point {n:02d}" for n in range(3, 13)]
-    assert "The 10 that have waited longest, of 27." in page
+    assert "The 10 that have waited longest, of 27 contributions awaiting a response." in page

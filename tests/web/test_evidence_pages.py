@@ -11,6 +11,7 @@ import sqlalchemy
 
 from domain.dates import format_date
 from projections import evidence
+from projections.keyset import encode
 from tests.conftest import TODAY, admin_client
 from tests.story import Riverside
 from web import create_app
@@ -67,7 +68,7 @@ def test_a_policy_co_commissioned_with_citizens_is_transformational(client, stor
     page = client.get(f"/policies/{story.policy}/evidence").get_data(as_text=True)
     text = text_of(page)
     assert "Whole policy Evidenced level: Transformational" in text
-    assert "1 of 1 answered were adopted or adapted and cited by a decision" in text
+    assert "The only answered contribution was adopted or adapted and cited by a decision" in text
     assert "Cycle 1 Evidenced level: Transformational" in text
     assert "<summary>Co-commission: transformational</summary>" in page
     assert "No rung is claimed higher than the evidence shows." in page
@@ -95,12 +96,11 @@ def test_every_verdict_links_to_the_events_that_prove_it(client, flask_app, stor
     page = client.get(f"/policies/{story.policy}/evidence").get_data(as_text=True)
     with flask_app.extensions["cotrace"].engine.connect() as conn:
         facts = evidence.policy_facts(conn, story.policy)
-    trail = client.get(f"/policies/{story.policy}").get_data(as_text=True)
-    for decision in facts.decisions:
-        assert f'href="/policies/{story.policy}#event-{decision.ref}"' in page
-        assert f'id="event-{decision.ref}"' in trail  # the link lands on the decision's row
-    for claim in facts.claims:
-        assert f'href="/policies/{story.policy}#event-{claim.ref}"' in page
+    for fact in (*facts.decisions, *facts.claims):
+        link = f"/policies/{story.policy}?after={encode((fact.ref - 1,))}#event-{fact.ref}"
+        assert f'href="{link}"' in page
+        trail = client.get(link.split("#")[0]).get_data(as_text=True)
+        assert f'id="event-{fact.ref}"' in trail  # the link lands on the fact's row
 
 
 def test_a_proof_says_what_the_event_is_and_when_it_happened(client, flask_app, story):
@@ -122,8 +122,9 @@ def test_a_proof_says_what_the_event_is_and_when_it_happened(client, flask_app, 
         facts = evidence.policy_facts(conn, story.policy)
 
     officer_alone = next(d for d in facts.decisions if d.stage == "co_design")
+    opens_at = f"?after={encode((officer_alone.ref - 1,))}#event-{officer_alone.ref}"
     assert (
-        f'<a href="/policies/{story.policy}#event-{officer_alone.ref}">'
+        f'<a href="/policies/{story.policy}{opens_at}">'
         f"Decision &#39;Use the neighbouring council&#39;s draft&#39;, {format_date(days_ago(5))}</a>"
     ) in page
     text = text_of(page)
@@ -138,7 +139,7 @@ def test_the_charts_are_drawn_with_their_figures_beside_them(client, story):
     co_commissioned_with_citizens(story)
     designed_after_the_fact(story)
     page = client.get(f"/policies/{story.policy}/evidence").get_data(as_text=True)
-    assert page.count('role="img"') == 5 and page.count("<title id=") == 5
+    assert page.count('role="img"') == 5 and page.count('<details class="details chart__figures">') == 5
     text = text_of(page)
     assert "Cycle 1, Co-design 0 of 1 (0%)" in text and "Cycle 1, Co-commission 1 of 1 (100%)" in text
     assert "Adopted 1" in text and "Awaiting a response 1" in text
@@ -157,21 +158,47 @@ def test_no_person_is_named_on_the_level_page_or_the_dashboard(client, story):
 
 
 @pytest.mark.parametrize(
-    "as_of, message",
+    "day, month, year, message",
     [
-        ("2026-02-31", "Enter the date to see the evidence as of as a real date"),
-        ("yesterday", "as a real date, for example 2026-03-27"),
-        ("2026-07-01", "The date cannot be in the future"),
+        ("31", "2", "2026", "The date to see the evidence as of must be a real date"),
+        ("yesterday", "", "", "The date to see the evidence as of must include a month and year"),
+        ("1", "7", "2026", "The date cannot be in the future"),
     ],
 )
-def test_an_as_of_date_that_cannot_be_right_is_explained_next_to_the_field(client, story, as_of, message):
-    response = client.get(f"/policies/{story.policy}/evidence", query_string={"as_of": as_of})
+def test_an_as_of_date_that_cannot_be_right_is_explained_next_to_the_field(
+    client, story, day, month, year, message
+):
+    asked = {"as_of-day": day, "as_of-month": month, "as_of-year": year}
+    response = client.get(f"/policies/{story.policy}/evidence", query_string=asked)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     field_error = page.split('id="evidence-as_of-error"')[1].split("</p>")[0]
     assert message in field_error
     assert 'href="#evidence-as_of"' in page and 'aria-invalid="true"' in page
-    assert f'value="{as_of}"' in page  # what they typed stays, to correct
+    assert f'name="as_of-day" value="{day}"' in page  # what they typed stays, to correct
+
+
+@pytest.mark.parametrize("as_of", ["2026-02-31", "yesterday"])
+def test_an_as_of_date_in_a_link_that_cannot_be_right_is_explained_too(client, story, as_of):
+    response = client.get(f"/policies/{story.policy}/evidence", query_string={"as_of": as_of})
+    assert response.status_code == 422
+    field_error = response.get_data(as_text=True).split('id="evidence-as_of-error"')[1].split("</p>")[0]
+    assert "The date to see the evidence as of must be a real date" in field_error
+
+
+def test_an_as_of_date_asked_as_day_month_and_year_is_the_one_a_link_asks_for(client, story):
+    co_commissioned_with_citizens(story)
+    linked = client.get(f"/policies/{story.policy}/evidence", query_string={"as_of": "2026-03-01"})
+    typed = client.get(
+        f"/policies/{story.policy}/evidence",
+        query_string={"as_of-day": "1", "as_of-month": "3", "as_of-year": "2026", "reading": "happened"},
+    )
+    assert linked.status_code == typed.status_code == 200
+    assert "as of <strong>1 March 2026</strong>" in typed.get_data(as_text=True)
+    # The link's date is shown split into the three fields, to change one of them.
+    page = linked.get_data(as_text=True)
+    assert 'name="as_of-day" value="1"' in page and 'name="as_of-month" value="3"' in page
+    assert 'name="as_of-year" value="2026"' in page
 
 
 def test_an_unknown_policy_or_partnership_is_not_found(client, story):

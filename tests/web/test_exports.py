@@ -74,7 +74,7 @@ def test_the_trail_export_honours_the_filters_and_as_of(client, life):
     assert f"-as-of-{day}-" in as_of.headers["Content-Disposition"]
     refused = client.get(f"/policies/{policy}/audit-trail.csv?from=not-a-date")
     assert refused.status_code == 400
-    assert "The file was not made. Enter the 'from' date" in refused.get_data(as_text=True)
+    assert "The file was not made. The 'from' date must be a real date" in refused.get_data(as_text=True)
 
 
 def test_the_decisions_export_has_one_row_per_decision_as_it_stands(client, life):

@@ -64,7 +64,11 @@ def test_with_htmx_the_decision_appears_in_place(client, story):
     assert body.lstrip().startswith('<div id="meeting-record">')
     assert "<html" not in body
     assert "Decision recorded." in body
+    # in the decisions' own section, beside what changed, as without JavaScript: not at the top
+    assert body.index('<h2 id="decisions">') < body.index("Decision recorded.") < body.index('id="actions"')
     assert "Write the principles with home educators first" in body
+    again = client.get(f"/meetings/{story.meeting}").get_data(as_text=True)
+    assert "Decision recorded." not in again  # told once: not again on the next page
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["full page", "htmx"])

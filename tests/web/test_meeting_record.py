@@ -89,7 +89,7 @@ def forms(riverside: Riverside) -> dict[str, dict]:
                 "due_on": "2026-06-31",
             },
             field="due_on",
-            message="Enter the date the action is due as a real date",
+            message="The date the action is due must be a real date",
         ),
         "minutes": dict(
             url="minutes",

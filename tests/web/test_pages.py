@@ -94,7 +94,7 @@ def test_scheduling_a_meeting_opens_its_page(client, story):
     [
         ("2062-07-01", "within a year from today"),
         ("", "Enter the date of the meeting"),
-        ("2026-02-31", "as a real date"),
+        ("2026-02-31", "must be a real date"),
     ],
 )
 def test_a_meeting_date_that_cannot_be_right_is_explained(client, story, held_on, message):

@@ -80,10 +80,10 @@ def test_the_form_keeps_what_was_chosen(client, life):
 @pytest.mark.parametrize(
     "args, field, message",
     [
-        ({"from": "2026-02-31"}, "from", "Enter the &#39;from&#39; date as a real date"),
-        ({"to": "yesterday"}, "to", "Enter the &#39;to&#39; date as a real date"),
+        ({"from": "2026-02-31"}, "from", "The &#39;from&#39; date must be a real date"),
+        ({"to": "yesterday"}, "to", "The &#39;to&#39; date must be a real date"),
         ({"from": "2026-06-01", "to": "2026-05-01"}, "to", "must be the same as or after the &#39;from&#39;"),
-        ({"as_of": "15/06/2026"}, "as_of", "Enter the &#39;as of&#39; date as a real date"),
+        ({"as_of": "15/06/2026"}, "as_of", "The &#39;as of&#39; date must be a real date"),
         ({"as_of": "0001-01-01"}, "as_of", "must be on or after 1 January 1990"),
         ({"as_of": "2099-01-01"}, "as_of", "cannot be in the future"),
         # A choice not offered (an edited or old address) was ignored, and the trail looked filtered.

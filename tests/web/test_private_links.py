@@ -217,3 +217,10 @@ def test_the_request_log_hides_every_kind_of_private_token(flask_app, story):
         for path in (f"/my-input/{token}", f"/my-input/{token}/feed.atom", f"/unsubscribe/{token}"):
             logged = hide_private_links(f'"GET {path} HTTP/1.1" 200 -')
             assert token not in logged and "[private]" in logged, path
+
+
+def test_a_private_links_page_prints_without_its_address(flask_app, story, chair):
+    page, _ = shown_links(chair, story)
+    body = flask_app.test_client().get(page).get_data(as_text=True)
+    assert 'class="print-header"' in body  # what is printed, and when
+    assert page.rsplit("/", 1)[-1] not in body.split('class="print-header"', 1)[1].split("</div>", 1)[0]

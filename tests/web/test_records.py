@@ -47,7 +47,7 @@ def test_every_mistake_in_a_form_is_explained_at_once_and_nothing_is_written(cli
     )
     assert response.status_code == 422
     body = response.get_data(as_text=True)
-    assert "Enter the date they joined as a real date" in body  # read from the form
+    assert "The date they joined must be a real date" in body  # read from the form
     # ...and what the command itself checks, found by trying it without saving:
     assert "Enter the participant&#39;s name or a pseudonym" in body
     assert "Choose the participant&#39;s stakeholder group" in body
