@@ -140,14 +140,25 @@ def check_decision(
         )
 
 
+# Each count of a vote's tally: its field on the form, and how a message names it.
+TALLY_FIELDS = (
+    ("votes_for", "the votes for"),
+    ("votes_against", "the votes against"),
+    ("abstentions", "the abstentions"),
+)
+
+
 def _check_votes(problems: Problems, votes: VoteTally | None, decision_makers: int) -> None:
     if votes is None:
         problems.add("votes_for", "Enter the number of votes for, against and abstaining")
         return
     counts = (votes.votes_for, votes.votes_against, votes.abstentions)
-    if any(count < 0 for count in counts):
-        problems.add("votes_for", "Vote counts must be 0 or more")
-    elif sum(counts) != decision_makers:
+    negative = [(field, what) for (field, what), count in zip(TALLY_FIELDS, counts, strict=True) if count < 0]
+    for field, what in negative:
+        problems.add(field, f"Enter {what} as 0 or more")
+    if negative:
+        return
+    if sum(counts) != decision_makers:
         problems.add(
             "votes_for",
             f"The votes add up to {sum(counts)} but "

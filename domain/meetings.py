@@ -9,6 +9,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.dates import check_meeting_date, check_not_in_future, format_date
 from domain.errors import Problems
+from domain.minutes import MinutesVersion
 from domain.wording import NAME, REASON, check_length
 
 
@@ -26,6 +27,7 @@ class Meeting(Aggregate):
         self.agenda: list[dict] = []  # {"title", "policy_id"}
         self.adjustments: list[dict] = []  # {"kind", "description"}
         self.actions: dict[UUID, dict] = {}  # action id -> {"description", "owner_id", "due_on", "done_on"}
+        self.minutes: list[MinutesVersion] = []  # each version written or attached, in order
         self.minutes_approved_on: date | None = None
         # Once anyone was recorded present, decisions and contributions may be dated by this meeting.
         self.ever_attended = False
@@ -139,8 +141,29 @@ class Meeting(Aggregate):
         the day it was marked done, and why that was wrong."""
         self.actions[action_id]["done_on"] = None
 
-    @event("MinutesApproved")
-    def approve_minutes(self, approved_by: list[UUID], approved_on: date, recorded_by: UUID) -> None:
+    @event("MinutesWritten")
+    def write_minutes(self, text: str, file_name: str, content_hash: str, recorded_by: UUID) -> None:
+        """A version of the minutes: words written here, or a file attached (its name and checksum)."""
+        self.minutes.append(MinutesVersion(len(self.minutes) + 1, text, file_name, content_hash))
+
+    class MinutesApproved(Aggregate.Event):
+        """The minutes were approved. Version 2 names the version approved by its checksum; version 1
+        events, from before minutes were kept in Cotrace, name none and read as such."""
+
+        class_version = 2
+        approved_by: list[UUID]
+        approved_on: date
+        recorded_by: UUID
+        content_hash: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state["content_hash"] = None
+
+    @event(MinutesApproved)
+    def approve_minutes(
+        self, approved_by: list[UUID], approved_on: date, recorded_by: UUID, content_hash: str | None = None
+    ) -> None:
         self.minutes_approved_on = approved_on
 
     def check_has_taken_place(self, problems: Problems, field: str, today: date, what: str) -> None:

@@ -59,3 +59,8 @@ def waiting_for(days: int) -> str:
 def at_place(place: str) -> str:
     """Where a meeting was held, after its date: "at the Civic Centre", but "online"."""
     return "online" if place.strip().lower() == "online" else f"at {place}"
+
+
+def vote_tally(votes: dict[str, int]) -> str:
+    """A vote's tally as a Loomio outcome says it: "7 for, 2 against, 1 abstained"."""
+    return f"{votes['for']} for, {votes['against']} against, {votes['abstentions']} abstained"

@@ -10,6 +10,7 @@ from projections.audit_trail import AuditTrail
 from projections.directory import Directory
 from projections.evidence import Evidence
 from projections.followups import Followups
+from projections.minutes import Minutes
 from projections.private_links import PrivateLinks
 from projections.provenance import Provenance
 from projections.runner import Projection
@@ -27,4 +28,5 @@ def all_projections() -> list[Projection]:
         Followups(),
         Access(),
         PrivateLinks(),
+        Minutes(),
     ]

@@ -141,6 +141,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         exports,
         followup,
         integrity,
+        meeting_minutes,
         meetings,
         member_links,
         my_input,
@@ -308,7 +309,13 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda day: format_date(day) if day else ""
     app.jinja_env.filters["group_label"] = group_label
     # Sentences from numbers and words (domain/wording.py): "1 decision", "the same day", "online".
-    for helper in (wording.counted, wording.days_after, wording.waiting_for, wording.at_place):
+    for helper in (
+        wording.counted,
+        wording.days_after,
+        wording.waiting_for,
+        wording.at_place,
+        wording.vote_tally,
+    ):
         app.jinja_env.filters[helper.__name__] = helper
     app.jinja_env.filters["recorded"] = lambda at: f"{format_date(at)}, {at:%H:%M} UTC" if at else ""
     app.jinja_env.globals["printed_at"] = lambda: datetime.now(UTC)  # the print header's "when"

@@ -214,6 +214,7 @@ RULES: dict[str, Rule] = {
     "meetings.add_agenda_item": RECORDER,
     "meetings.agree_action": RECORDER,
     "meetings.approve_minutes": RECORDER,
+    "meetings.write_minutes": RECORDER,
     "meetings.complete_action": RECORDER,
     "meetings.reopen_action": RECORDER,
     "meetings.correct_meeting": RECORDER,

@@ -15,9 +15,10 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
-from domain.decisions import VoteTally
+from domain.decisions import TALLY_FIELDS, VoteTally
 from domain.errors import Problems
 from projections import reads
+from projections.minutes import meeting_minutes
 from web import commands, forms, paging
 from web.answers import answer_form
 from web.forms import Form
@@ -47,6 +48,7 @@ SECTIONS = {
     "decision": "decisions",
     "action": "actions",
     "done": "actions",
+    "written": "minutes",  # the minutes' words or file (web/meeting_minutes.py)
     "minutes": "minutes",
 }
 
@@ -184,22 +186,6 @@ def complete_action(meeting_id: UUID, action_id: UUID) -> ResponseReturnValue:
     )
 
 
-@bp.post("/meetings/<uuid:meeting_id>/minutes")
-def approve_minutes(meeting_id: UUID) -> ResponseReturnValue:
-    form = request.form
-    problems = Problems()
-    approved_on = commands.date_from(problems, form, "approved_on", "the date the minutes were approved")
-    return _command(
-        meeting_id,
-        "minutes",
-        "Minutes approved.",
-        lambda app, actor: app.approve_minutes(
-            actor, meeting_id, forms.uuids(form, "approved_by"), approved_on
-        ),
-        problems,
-    )
-
-
 def _cites_policy(policies: list[dict], values: MultiDict) -> dict | None:
     """The policy whose contributions the decision form offers to cite: the one asked for (by the
     search, or chosen in a form sent back with a mistake), or the partnership's only one; None for
@@ -225,14 +211,7 @@ def _policies_wanted(agenda: list, decisions: list, contributions: list, values:
 def _votes(problems: Problems, form: Form) -> VoteTally | None:
     if forms.text(form, "method") != "vote":
         return None
-    counts = [
-        forms.whole_number(problems, form, name, what)
-        for name, what in (
-            ("votes_for", "the votes for"),
-            ("votes_against", "the votes against"),
-            ("abstentions", "the abstentions"),
-        )
-    ]
+    counts = [forms.whole_number(problems, form, name, what) for name, what in TALLY_FIELDS]
     if all(count is None for count in counts):
         return None
     return VoteTally(*(count or 0 for count in counts))
@@ -345,6 +324,7 @@ def _render(
             decisions=decisions,
             actions=actions,
             corrections=reads.corrections_of(conn, [meeting_id, *(a["id"] for a in actions)]),
+            minutes=meeting_minutes(conn, meeting_id),
             names=reads.names_of(
                 conn, _named_on_page(meeting, decisions, [*contributions, *awaiting.rows, *cites], actions)
             ),

@@ -9,6 +9,7 @@ from domain.commands.base import Commands, unique
 from domain.dates import check_not_in_future, format_date
 from domain.errors import Problems
 from domain.meetings import Meeting
+from domain.minutes import check_approvable, check_minutes, check_writable, text_checksum
 from domain.partnerships import Partnership
 from domain.people import Participant
 from domain.policies import Policy
@@ -215,11 +216,19 @@ class MeetingCommands(Commands):
         self.save(meeting)
 
     def approve_minutes(
-        self, actor: UUID, meeting_id: UUID, approved_by: list[UUID], approved_on: date
+        self,
+        actor: UUID,
+        meeting_id: UUID,
+        approved_by: list[UUID],
+        approved_on: date,
+        content_hash: str | None = None,
     ) -> None:
+        """`content_hash` names the version of the minutes the approvers read; None only for
+        minutes kept outside Cotrace (history brought in)."""
         meeting = self._get(Meeting, meeting_id)
         partnership = self._get(Partnership, meeting.partnership_id)
         problems = Problems()
+        check_approvable(problems, meeting.minutes, content_hash)
         if meeting.minutes_approved_on is not None:
             problems.add(
                 "approved_by", f"The minutes were approved on {format_date(meeting.minutes_approved_on)}"
@@ -230,5 +239,31 @@ class MeetingCommands(Commands):
         if approved_on < meeting.held_on:
             problems.add("approved_on", "Minutes cannot be approved before the meeting took place")
         problems.raise_if_any()
-        meeting.approve_minutes(approved_by=unique(approved_by), approved_on=approved_on, recorded_by=actor)
+        meeting.approve_minutes(
+            approved_by=unique(approved_by),
+            approved_on=approved_on,
+            recorded_by=actor,
+            content_hash=content_hash,
+        )
         self.save(meeting)
+
+    def write_minutes(
+        self, actor: UUID, meeting_id: UUID, text: str, file_name: str = "", content_hash: str = ""
+    ) -> str:
+        """A new version of the meeting's minutes: words, or a file's name and SHA-256 checksum (the
+        web layer works it out from the file). Returns the version's checksum."""
+        meeting = self._get(Meeting, meeting_id)
+        problems = Problems()
+        meeting.check_has_taken_place(problems, "text", self.today(), "write its minutes")
+        check_writable(problems, meeting.minutes_approved_on, "text")
+        check_minutes(problems, text, file_name, content_hash)
+        problems.raise_if_any()
+        # A browser sends a textarea's lines ending CR LF: the words, and so their checksum, are
+        # the same however they were typed.
+        words = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+        checksum = text_checksum(words) if words else content_hash
+        meeting.write_minutes(
+            text=words, file_name=file_name.strip(), content_hash=checksum, recorded_by=actor
+        )
+        self.save(meeting)
+        return checksum

@@ -142,6 +142,16 @@ def test_a_vote_carries_only_with_more_for_than_against(riverside):
     assert "more votes for" in broken_fields(error)["votes_for"]
 
 
+def test_a_negative_count_is_told_on_its_own_field(riverside):
+    with pytest.raises(RulesBroken) as error:
+        riverside.decide(method="vote", votes=VoteTally(3, -1, -0))
+    assert broken_fields(error) == {"votes_against": "Enter the votes against as 0 or more"}
+    with pytest.raises(RulesBroken) as error:
+        riverside.decide(method="vote", votes=VoteTally(-1, 0, -2))
+    assert set(broken_fields(error)) == {"votes_for", "abstentions"}
+    assert "the abstentions as 0 or more" in broken_fields(error)["abstentions"]
+
+
 def test_a_vote_that_carried_is_recorded_with_its_tallies(riverside):
     decision = riverside.app.repository.get(riverside.decide(method="vote", votes=VoteTally(2, 0, 0)))
     assert decision.votes == {"for": 2, "against": 0, "abstentions": 0}

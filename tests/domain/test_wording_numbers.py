@@ -2,7 +2,7 @@
 
 import pytest
 
-from domain.wording import at_place, counted, days_after, of_total, waiting_for, was
+from domain.wording import at_place, counted, days_after, of_total, vote_tally, waiting_for, was
 
 
 @pytest.mark.parametrize(
@@ -47,6 +47,18 @@ def test_where(place, said):
 )
 def test_a_share(part, total, said):
     assert of_total(part, total, "decision") == said
+
+
+@pytest.mark.parametrize(
+    ("votes", "said"),
+    [
+        ((7, 2, 1), "7 for, 2 against, 1 abstained"),
+        ((1, 0, 0), "1 for, 0 against, 0 abstained"),
+        ((5, 1, 3), "5 for, 1 against, 3 abstained"),
+    ],
+)
+def test_a_vote_is_said_as_a_loomio_outcome_says_it(votes, said):
+    assert vote_tally(dict(zip(("for", "against", "abstentions"), votes, strict=True))) == said
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,8 @@ def lived(services) -> None:
     chair = story.app.open_account(story.actor, "Carla Chair", "carla@example.org")
     story.app.grant_role(story.actor, story.partnership, chair, "chair")
     story.app.reissue_private_link(story.actor, story.partnership, story.people["tom"])
+    minutes = story.app.write_minutes(story.actor, story.meeting, "Agreed to ask families first")
+    story.app.approve_minutes(story.actor, story.meeting, [story.people["amira"]], TODAY, minutes)
     story.app.change_thresholds(
         story.actor, story.partnership, "Citizens hold most seats", TODAY, citizen_share=0.6
     )
@@ -112,7 +114,7 @@ def test_a_rebuild_of_a_read_model_that_does_not_exist_names_those_that_do(servi
         services.read_models.rebuild(only=["audit_trail", "audit"])
     assert str(refused.value) == (
         "There is no read model called 'audit'. The read models are: directory, audit_trail, evidence, "
-        "thresholds, provenance, followups, access, private_links"
+        "thresholds, provenance, followups, access, private_links, minutes"
     )
 
 
@@ -148,5 +150,5 @@ def test_cotrace_rebuild_of_an_unknown_read_model_is_a_plain_error(runner):
     assert result.exit_code == 1
     assert result.output == (
         "Error: There is no read model called 'trail'. The read models are: directory, audit_trail, "
-        "evidence, thresholds, provenance, followups, access, private_links\n"
+        "evidence, thresholds, provenance, followups, access, private_links, minutes\n"
     )

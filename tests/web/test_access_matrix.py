@@ -85,6 +85,7 @@ EXPECTED = {
     "meetings.add_agenda_item": "chairs",
     "meetings.agree_action": "chairs",
     "meetings.approve_minutes": "chairs",
+    "meetings.write_minutes": "chairs",
     "meetings.complete_action": "chairs",
     "meetings.reopen_action": "chairs",
     "meetings.correct_meeting": "chairs",

@@ -107,11 +107,37 @@ def test_a_vote_with_unreadable_tallies_is_explained(client, story):
     assert 'aria-invalid="true"' in field and "decision-votes_for-error" in field
 
 
+def test_a_negative_tally_is_explained_next_to_its_own_field_and_nothing_is_written(client, story):
+    before = story.notifications()
+    data = good_decision(story, method="vote", votes_for="2", votes_against="-1", abstentions="1")
+    response = post(client, f"/meetings/{story.meeting}/decisions", data)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert re.search(r'id="decision-votes_against-error">.*Enter the votes against as 0 or more', body)
+    assert 'href="#decision-votes_against"' in body
+    assert story.notifications() == before
+
+
 def test_a_vote_is_recorded_with_its_tallies(client, story):
-    data = good_decision(story, method="vote", votes_for="2", votes_against="0", abstentions="0")
+    """Issue 15: the meeting page said "Vote." with no tally; every page now says it the same way."""
+    data = good_decision(
+        story,
+        method="vote",
+        votes_for="1",
+        votes_against="0",
+        abstentions="1",
+        dissent="Wanted a survey first",
+        dissent_by=str(story.people["daniel"]),
+    )
     assert post(client, f"/meetings/{story.meeting}/decisions", data).status_code == 303
     trail = client.get(f"/policies/{story.policy}").get_data(as_text=True)
-    assert "Vote: 2 for, 0 against, 0 abstaining" in trail
+    assert "Vote: 1 for, 0 against, 1 abstained" in trail
+    meeting_page = client.get(f"/meetings/{story.meeting}").get_data(as_text=True)
+    assert "Vote: 1 for, 0 against, 1 abstained." in meeting_page
+    assert "Dissent noted by Daniel: Wanted a survey first" in meeting_page
+    decision = re.search(r'href="(/decisions/[0-9a-f-]+)"', meeting_page).group(1)
+    provenance = client.get(decision).get_data(as_text=True)
+    assert "Vote: 1 for, 0 against, 1 abstained" in provenance
 
 
 def test_attendance_is_recorded_and_the_decision_form_follows_it(client, story):

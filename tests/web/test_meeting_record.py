@@ -33,6 +33,8 @@ def forms(riverside: Riverside) -> dict[str, dict]:
     """Each form: where it posts, a good entry and what the page then shows, a bad entry and its message."""
     story = riverside
     people = {name: str(person) for name, person in story.people.items()}
+    # The version approved is the one the page shows: minutes are written first.
+    minutes = story.app.write_minutes(story.actor, story.meeting, "Agreed to ask families")
     return {
         "agenda": dict(
             url="agenda",
@@ -91,9 +93,13 @@ def forms(riverside: Riverside) -> dict[str, dict]:
         ),
         "minutes": dict(
             url="minutes",
-            good={"approved_by": [people["amira"], people["daniel"]], "approved_on": TODAY.isoformat()},
+            good={
+                "approved_by": [people["amira"], people["daniel"]],
+                "approved_on": TODAY.isoformat(),
+                "content_hash": minutes,
+            },
             shows=["Minutes approved.", "Approved on 15 June 2026 by Amira, Daniel."],
-            bad={"approved_by": [], "approved_on": TODAY.isoformat()},
+            bad={"approved_by": [], "approved_on": TODAY.isoformat(), "content_hash": minutes},
             field="approved_by",
             message="Choose who approved the minutes from the partnership",
         ),

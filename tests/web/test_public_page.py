@@ -51,7 +51,7 @@ def test_a_published_page_is_open_to_anyone_and_names_no_one(public_client, stor
     assert "<h1>EHE policy</h1>" in page and "Riverside EHE Policy Partnership" in page
     assert "Rewrite the register letter with families" in page
     assert "Home educator, Local authority" in page  # the decision makers' groups
-    assert "Vote: 3 for, 1 against, 0 abstaining" in page
+    assert "Vote: 3 for, 1 against, 0 abstained" in page
     assert ADAPTED in page and NOT_ADOPTED in page  # the partnership's responses
     assert re.search(r"<th scope=\"row\">Adapted</th><td>1</td>", page)
     assert re.search(r"<th scope=\"row\">Awaiting a response</th><td>1</td>", page)
