@@ -9,6 +9,8 @@ EVENTS ?= 1000000
 BIN := $(VENV)/bin
 # `make run PORT=5050` when 5000 is taken.
 PORT ?= 5000
+# The processes `make test` runs the tests in (pytest-xdist): `make test TEST_PROCESSES=1` for one.
+TEST_PROCESSES ?= 2
 
 .PHONY: run test bench lint lint-imports clean
 
@@ -30,7 +32,7 @@ run: $(BIN)/.runtime
 	$(BIN)/cotrace serve --port $(PORT)
 
 test: $(BIN)/.installed
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_PROCESSES)
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/record_decisions.py

@@ -42,4 +42,4 @@ def test_make_run_serves_on_5000_by_default():
 def test_make_test_installs_the_test_tools():
     recipe = dry_run("test")
     assert "-e '.[test]'" in recipe
-    assert recipe.rstrip().endswith(".venv/bin/pytest")
+    assert recipe.rstrip().endswith(".venv/bin/pytest -n 2")  # two processes, one a core here
