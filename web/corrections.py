@@ -8,12 +8,14 @@ it. Each form is reached from where the thing is shown, and offered to those who
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 from flask import abort, url_for
 from flask.typing import ResponseReturnValue
 
+from domain.application import Cotrace
 from domain.errors import Problems
 from domain.vocabulary import RESPONSES
 from projections import reads
@@ -33,6 +35,45 @@ REASON = Field(
 HAPPENED_ON = Field("happened_on", "Date of the correction", "date")
 
 
+Command = Callable[[Cotrace, UUID, Any], Any]  # the app, the actor, the day it was corrected
+
+
+def _correction_page(
+    *,
+    title: str,
+    caption: str,
+    intro: str,
+    fields: list[Field],
+    defaults: dict[str, Any],
+    back: tuple[str, str],
+    command: Callable[[Form, Problems], Command],
+    button: str = "Record correction",
+    done_message: str = "Correction recorded.",
+    dated_as: str = "the date of the correction",
+) -> ResponseReturnValue:
+    """A correction's one-page form: its fields, then the day it is recorded as made (today unless
+    typed); `command` reads the form's own fields (problems beside them, in the form's order) and
+    gives what records the correction."""
+
+    def handle(form: Form, problems: Problems) -> Any:
+        records = command(form, problems)
+        happened_on = commands.date_from(problems, form, "happened_on", dated_as)
+        return commands.run_after(problems, lambda app, actor: records(app, actor, happened_on))
+
+    return form_page(
+        title=title,
+        caption=caption,
+        intro=intro,
+        fields=fields,
+        defaults={"happened_on": commands.today().isoformat(), **defaults},
+        button=button,
+        handle=handle,
+        done=lambda _: back[0],
+        done_message=done_message,
+        back=back,
+    )
+
+
 def _contribution_or_404(contribution_id: UUID) -> dict:
     with commands.reading() as conn:
         found = reads.contribution(conn, contribution_id)
@@ -49,26 +90,19 @@ def _contribution_page(contribution_id: UUID, anchor: str) -> str:
 def correct(contribution_id: UUID) -> ResponseReturnValue:
     contribution = _contribution_or_404(contribution_id)
 
-    def handle(form: Form, problems: Problems) -> Any:
-        happened_on = commands.date_from(problems, form, "happened_on", "the date of the correction")
-        return commands.run_after(
-            problems,
-            lambda app, actor: app.correct_contribution(
-                actor, contribution_id, forms.text(form, "text"), forms.text(form, "reason"), happened_on
-            ),
+    def command(form: Form, problems: Problems) -> Command:
+        return lambda app, actor, happened_on: app.correct_contribution(
+            actor, contribution_id, forms.text(form, "text"), forms.text(form, "reason"), happened_on
         )
 
-    return form_page(
+    return _correction_page(
         title="Correct the record of a contribution",
         caption=contribution["policy_title"],
         intro="For words recorded wrong. The original stays in the trail, beside the correction.",
         fields=[Field("text", "What was said", "textarea"), REASON, HAPPENED_ON],
-        defaults={"text": contribution["text"], "happened_on": commands.today().isoformat()},
-        button="Record correction",
-        handle=handle,
-        done=lambda _: _contribution_page(contribution_id, "corrections"),
-        done_message="Correction recorded.",
+        defaults={"text": contribution["text"]},
         back=(_contribution_page(contribution_id, "corrections"), "the contribution"),
+        command=command,
     )
 
 
@@ -78,21 +112,17 @@ def correct_response(contribution_id: UUID) -> ResponseReturnValue:
     if contribution["response"] is None:
         abort(404)  # nothing to correct: the contribution's page offers its response form instead
 
-    def handle(form: Form, problems: Problems) -> Any:
-        happened_on = commands.date_from(problems, form, "happened_on", "the date of the correction")
-        return commands.run_after(
-            problems,
-            lambda app, actor: app.correct_response(
-                actor,
-                contribution_id,
-                forms.text(form, "response"),
-                forms.text(form, "response_reason"),
-                forms.text(form, "reason"),
-                happened_on,
-            ),
+    def command(form: Form, problems: Problems) -> Command:
+        return lambda app, actor, happened_on: app.correct_response(
+            actor,
+            contribution_id,
+            forms.text(form, "response"),
+            forms.text(form, "response_reason"),
+            forms.text(form, "reason"),
+            happened_on,
         )
 
-    return form_page(
+    return _correction_page(
         title="Correct the record of a response",
         caption=contribution["policy_title"],
         intro="For a response recorded wrong. The day it was given stays; the original stays in the "
@@ -112,13 +142,9 @@ def correct_response(contribution_id: UUID) -> ResponseReturnValue:
         defaults={
             "response": contribution["response"],
             "response_reason": contribution["reason"] or "",
-            "happened_on": commands.today().isoformat(),
         },
-        button="Record correction",
-        handle=handle,
-        done=lambda _: _contribution_page(contribution_id, "response"),
-        done_message="Correction recorded.",
         back=(_contribution_page(contribution_id, "response"), "the contribution"),
+        command=command,
     )
 
 
@@ -131,16 +157,12 @@ def reopen_action(meeting_id: UUID, action_id: UUID) -> ResponseReturnValue:
         abort(404)
     back = url_for("meetings.show", meeting_id=meeting_id, _anchor="actions")
 
-    def handle(form: Form, problems: Problems) -> Any:
-        happened_on = commands.date_from(problems, form, "happened_on", "the date it was reopened")
-        return commands.run_after(
-            problems,
-            lambda app, actor: app.reopen_action(
-                actor, meeting_id, action_id, forms.text(form, "reason"), happened_on
-            ),
+    def command(form: Form, problems: Problems) -> Command:
+        return lambda app, actor, happened_on: app.reopen_action(
+            actor, meeting_id, action_id, forms.text(form, "reason"), happened_on
         )
 
-    return form_page(
+    return _correction_page(
         title="Reopen an action marked done",
         caption=action["description"],
         intro="For an action marked done by mistake, or not done after all. The day it was marked "
@@ -154,12 +176,12 @@ def reopen_action(meeting_id: UUID, action_id: UUID) -> ResponseReturnValue:
             ),
             Field("happened_on", "Date it was reopened", "date"),
         ],
-        defaults={"happened_on": commands.today().isoformat()},
+        defaults={},
         button="Reopen action",
-        handle=handle,
-        done=lambda _: back,
         done_message="Action reopened.",
         back=(back, meeting["title"]),
+        command=command,
+        dated_as="the date it was reopened",
     )
 
 
@@ -171,17 +193,13 @@ def correct_meeting(meeting_id: UUID) -> ResponseReturnValue:
         abort(404)
     back = url_for("meetings.show", meeting_id=meeting_id)
 
-    def handle(form: Form, problems: Problems) -> Any:
+    def command(form: Form, problems: Problems) -> Command:
         held_on = commands.date_from(problems, form, "held_on", "the date of the meeting")
-        happened_on = commands.date_from(problems, form, "happened_on", "the date of the correction")
-        return commands.run_after(
-            problems,
-            lambda app, actor: app.correct_meeting(
-                actor, meeting_id, held_on, forms.text(form, "place"), forms.text(form, "reason"), happened_on
-            ),
+        return lambda app, actor, happened_on: app.correct_meeting(
+            actor, meeting_id, held_on, forms.text(form, "place"), forms.text(form, "reason"), happened_on
         )
 
-    return form_page(
+    return _correction_page(
         title="Correct the date or place of a meeting",
         caption=meeting["title"],
         intro="For a date or place recorded wrong. The original stays in the record, beside the "
@@ -201,13 +219,9 @@ def correct_meeting(meeting_id: UUID) -> ResponseReturnValue:
         defaults={
             "held_on": meeting["held_on"].isoformat(),
             "place": meeting["place"],
-            "happened_on": commands.today().isoformat(),
         },
-        button="Record correction",
-        handle=handle,
-        done=lambda _: back,
-        done_message="Correction recorded.",
         back=(back, meeting["title"]),
+        command=command,
     )
 
 
@@ -221,31 +235,24 @@ def correct_agenda_item(meeting_id: UUID, number: int) -> ResponseReturnValue:
         abort(404)
     back = url_for("meetings.show", meeting_id=meeting_id, _anchor="agenda")
 
-    def handle(form: Form, problems: Problems) -> Any:
-        happened_on = commands.date_from(problems, form, "happened_on", "the date of the correction")
-        return commands.run_after(
-            problems,
-            lambda app, actor: app.correct_agenda_item(
-                actor,
-                meeting_id,
-                number - 1,
-                forms.text(form, "title"),
-                forms.text(form, "reason"),
-                happened_on,
-            ),
+    def command(form: Form, problems: Problems) -> Command:
+        return lambda app, actor, happened_on: app.correct_agenda_item(
+            actor,
+            meeting_id,
+            number - 1,
+            forms.text(form, "title"),
+            forms.text(form, "reason"),
+            happened_on,
         )
 
-    return form_page(
+    return _correction_page(
         title="Correct an agenda item",
         caption=meeting["title"],
         intro="For an agenda item recorded wrong. The original stays in the record, beside the correction.",
         fields=[Field("title", "Agenda item"), REASON, HAPPENED_ON],
-        defaults={"title": agenda[number - 1]["title"], "happened_on": commands.today().isoformat()},
-        button="Record correction",
-        handle=handle,
-        done=lambda _: back,
-        done_message="Correction recorded.",
+        defaults={"title": agenda[number - 1]["title"]},
         back=(back, meeting["title"]),
+        command=command,
     )
 
 
@@ -266,21 +273,17 @@ def correct_member(partnership_id: UUID, participant_id: UUID) -> ResponseReturn
         abort(404)
     back = url_for("partnerships.show", partnership_id=partnership_id, _anchor="members")
 
-    def handle(form: Form, problems: Problems) -> Any:
-        happened_on = commands.date_from(problems, form, "happened_on", "the date of the correction")
-        return commands.run_after(
-            problems,
-            lambda app, actor: app.correct_member_name(
-                actor,
-                partnership_id,
-                participant_id,
-                forms.text(form, "name"),
-                forms.text(form, "reason"),
-                happened_on,
-            ),
+    def command(form: Form, problems: Problems) -> Command:
+        return lambda app, actor, happened_on: app.correct_member_name(
+            actor,
+            partnership_id,
+            participant_id,
+            forms.text(form, "name"),
+            forms.text(form, "reason"),
+            happened_on,
         )
 
-    return form_page(
+    return _correction_page(
         title="Correct a member's name",
         caption="Members",
         intro="For a name recorded wrong. The name it replaces stays in the record beside it, and is "
@@ -290,10 +293,7 @@ def correct_member(partnership_id: UUID, participant_id: UUID) -> ResponseReturn
             Field("reason", "Why it is corrected", "textarea", hint="For example, 'Misspelt when added'"),
             HAPPENED_ON,
         ],
-        defaults={"name": member["name"], "happened_on": commands.today().isoformat()},
-        button="Record correction",
-        handle=handle,
-        done=lambda _: back,
-        done_message="Correction recorded.",
+        defaults={"name": member["name"]},
         back=(back, "the partnership"),
+        command=command,
     )
