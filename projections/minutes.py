@@ -22,12 +22,12 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
-    insert,
     select,
 )
 
 from domain.meetings import Meeting
 from projections import directory_tables as directory
+from projections.batch import Batch
 from projections.read_model import ReadModel
 from projections.runner import POSITION
 
@@ -60,19 +60,19 @@ class Minutes(ReadModel):
     metadata = metadata
 
     @singledispatchmethod
-    def _on(self, event: Any, conn: Connection, position: int) -> None:
+    def _on(self, event: Any, conn: Batch, position: int) -> None:
         """Events that are not about minutes are passed over."""
 
     @_on.register
-    def _(self, event: Meeting.MinutesWritten, conn: Connection, position: int) -> None:
+    def _(self, event: Meeting.MinutesWritten, conn: Batch, position: int) -> None:
         number = conn.scalar(
             select(versions.c.number)
             .where(versions.c.meeting_id == event.originator_id)
             .order_by(versions.c.position.desc())
             .limit(1)
         )
-        conn.execute(
-            insert(versions),
+        conn.insert(
+            versions,
             dict(
                 position=position,
                 meeting_id=event.originator_id,
@@ -86,11 +86,9 @@ class Minutes(ReadModel):
         )
 
     @_on.register
-    def _(self, event: Meeting.MinutesApproved, conn: Connection, position: int) -> None:
-        conn.execute(
-            insert(approvals),
-            dict(meeting_id=event.originator_id, content_hash=event.content_hash, position=position),
-        )
+    def _(self, event: Meeting.MinutesApproved, conn: Batch, position: int) -> None:
+        approved = dict(meeting_id=event.originator_id, content_hash=event.content_hash, position=position)
+        conn.insert(approvals, approved)
 
 
 def meeting_minutes(conn: Connection, meeting_id: UUID) -> dict[str, Any]:
