@@ -163,6 +163,14 @@ def assert_accessible(page, name: str) -> None:
     assert results.violations_count == 0, results.generate_report()
 
 
+def expect_focus(page, selector: str) -> None:
+    """The element matching selector has the focus, waited for by Playwright itself. (wait_for_function
+    evaluates its string in the page, which the strict CSP, with no 'unsafe-eval', can refuse.)"""
+    from playwright.sync_api import expect
+
+    expect(page.locator(f"{selector}:focus")).to_have_count(1, timeout=2000)
+
+
 def keep_screenshot(page, name: str) -> None:
     """With COTRACE_SCREENSHOTS set, the whole page as a person sees it, in that folder as
     NAME-WIDTH.png (meeting-375.png); without, nothing (screenshots cost time)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, expect_focus
 from tests.browser.test_private_links import MY_INPUT_LINK
 
 pytestmark = pytest.mark.browser
@@ -119,7 +119,7 @@ def test_a_contribution_with_mistakes_is_summarised_and_the_lists_are_accessible
         "Choose the contributor from the partnership's members",
         "Choose whether this is a view, a suggestion or a concern",
     ]  # in the order of the form
-    page.wait_for_function("document.activeElement.className === 'error-summary'", timeout=2000)
+    expect_focus(page, ".error-summary")
     assert page.get_by_label("What they said").input_value() == SAID
     assert_accessible(page, "meeting-contribution-errors")
 

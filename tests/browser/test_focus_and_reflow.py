@@ -5,19 +5,20 @@ browser."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, keep_screenshot
+from tests.browser.conftest import assert_accessible, expect_focus, keep_screenshot
 from tests.browser.dates import fill_date
 from tests.policy_life import PolicyLife
 
 pytestmark = pytest.mark.browser
 
-SETTLED = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+SETTLING = ".htmx-request, .htmx-swapping, .htmx-settling"
 
 
 def settled(page) -> None:
     """htmx has swapped and settled: cotrace.js has moved focus, if it is going to."""
-    page.wait_for_function(SETTLED, timeout=2000)
+    expect(page.locator(SETTLING)).to_have_count(0, timeout=2000)
 
 
 def focused(page) -> dict:
@@ -37,7 +38,7 @@ def test_filtering_the_trail_focuses_its_count_not_an_older_notice(served, page)
     page.get_by_role("button", name="Record rating").click()
     page.wait_for_url(f"{base}/policies/{story.policy}")
     notice = page.get_by_role("status").filter(has_text="Rating recorded.")
-    page.wait_for_function("document.activeElement.classList.contains('notice')", timeout=2000)
+    expect_focus(page, ".notice")
 
     page.get_by_label("Kind of event").select_option(label="RAG ratings")
     page.get_by_role("button", name="Show the trail").click()
@@ -68,7 +69,7 @@ def test_an_expired_form_says_nothing_was_saved_and_takes_focus(served, page):
     alert = page.get_by_role("alert")
     alert.wait_for()
     assert alert.inner_text() == "Nothing was saved: the form had expired. Reload the page and try again."
-    page.wait_for_function("document.activeElement.getAttribute('role') === 'alert'", timeout=2000)
+    expect_focus(page, "[role=alert]")
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
     assert page.get_by_label("What was decided").input_value() == "Meet in the library"  # nothing lost
     assert_accessible(page, "meeting-form-expired")
@@ -92,7 +93,7 @@ def test_a_post_that_cannot_reach_cotrace_says_so_and_goes_once_it_can(served, p
     assert alert.inner_text() == (
         "Nothing was saved: the page could not reach Cotrace. Reload the page and try again."
     )
-    page.wait_for_function("document.activeElement.getAttribute('role') === 'alert'", timeout=2000)
+    expect_focus(page, "[role=alert]")
 
     page.unroute("**/meetings/*/decisions*")
     page.get_by_role("button", name="Record decision").click()

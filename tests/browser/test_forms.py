@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, expect_focus
 from tests.browser.dates import fill_date
 
 pytestmark = pytest.mark.browser
@@ -18,11 +18,11 @@ def test_adding_a_member_with_mistakes_then_without(served, page):
     page.get_by_role("button", name="Add member").click()
     summary = page.get_by_role("alert")
     summary.wait_for()
-    page.wait_for_function("document.activeElement.className === 'error-summary'", timeout=2000)
+    expect_focus(page, ".error-summary")
     assert_accessible(page, "add-member-with-errors")
 
     summary.get_by_role("link", name="Enter the participant's name or a pseudonym").click()
-    page.wait_for_function("document.activeElement.id === 'form-name'", timeout=2000)
+    expect_focus(page, "#form-name")
     page.keyboard.type("Priya")
     page.get_by_label("Parent carer").check()
     fill_date(page, "Date they joined the partnership", "2026-05-01")

@@ -9,7 +9,7 @@ import pytest
 
 from cotrace import credentials
 from cotrace.accounts import open_account
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, expect_focus
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +57,7 @@ def test_the_chair_shows_and_reissues_a_private_link_with_the_keyboard(
     page.keyboard.press("Enter")
     notice = page.get_by_role("status").filter(has_text="Amira’s private link has been reissued")
     notice.wait_for()
-    page.wait_for_function("document.activeElement.classList.contains('notice')", timeout=2000)
+    expect_focus(page, ".notice")
     new = page.locator(MY_INPUT_LINK).get_attribute("href")
     assert new != old
     changes = page.get_by_role("listitem").filter(has_text="Reissued on")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, expect_focus
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def test_a_chair_records_a_decision_and_an_auditor_sees_it_in_the_trail(served, 
     status.wait_for()
     assert status.inner_text() == "Decision recorded."
     assert page.url == f"{base}/meetings/{story.meeting}"  # swapped in place by htmx
-    page.wait_for_function("document.activeElement.getAttribute('role') === 'status'", timeout=2000)
+    expect_focus(page, "[role=status]")
     assert page.get_by_text(DECISION).is_visible()
     assert_accessible(page, "meeting-after-decision")
 
@@ -59,12 +59,12 @@ def test_mistakes_are_summarised_and_focused_without_losing_what_was_typed(serve
         "Choose at least one decision maker",
         "Choose how the decision was made",
     ]  # in the order of the form
-    page.wait_for_function("document.activeElement.className === 'error-summary'", timeout=2000)
+    expect_focus(page, ".error-summary")
     assert page.get_by_label("What was decided").input_value() == DECISION
     assert_accessible(page, "meeting-with-errors")
 
     summary.get_by_role("link", name="Choose at least one decision maker").click()
-    page.wait_for_function("document.activeElement.id === 'decision-decided_by'", timeout=2000)
+    expect_focus(page, "#decision-decided_by")
 
 
 def test_without_javascript_the_same_form_works_with_a_full_page_load(served, page_without_javascript):
