@@ -70,6 +70,7 @@ TRAIL_COLUMNS = (
     "votes_for",
     "votes_against",
     "votes_abstaining",
+    "dissent",
     "proposer",
     "decision_makers",
     "decision_maker_groups",
@@ -116,6 +117,13 @@ def _trail_row(row: Row) -> Row:
         "votes_for": votes.get("for"),
         "votes_against": votes.get("against"),
         "votes_abstaining": votes.get("abstentions"),
+        # As the page shows it: the one who dissented by name and group, where the note names someone.
+        "dissent": [
+            f"{note['by']['name']} ({note['by']['group']}): {note['note']}"
+            if note.get("by")
+            else note["note"]
+            for note in row["dissent"] or []
+        ],
         "proposer": (row["proposer"] or {}).get("name"),
         "decision_makers": [person["name"] for person in row["decision_makers"] or []],
         "decision_maker_groups": list(row["decision_maker_groups"] or []),
@@ -148,6 +156,7 @@ DECISION_COLUMNS = (
     "votes_for",
     "votes_against",
     "votes_abstaining",
+    "dissent",
     "decision_makers",
     "decision_maker_groups",
     "cites",
@@ -173,8 +182,29 @@ def _decision_rows(conn: Connection, policy_id: UUID) -> Iterator[Row]:
         ids = [row["id"] for row in batch]
         cites = _grouped(conn, select(citations.c.decision_id, citations.c.contribution_id), ids)
         changes = _changes(conn, ids)
+        groups = _groups(conn, {note["by"] for row in batch for note in row["dissent"] if note.get("by")})
         for row in batch:
-            yield _decision_row(row, cites.get(row["id"], []), changes.get(row["id"], []))
+            yield _decision_row(row, cites.get(row["id"], []), changes.get(row["id"], []), groups)
+
+
+def _groups(conn: Connection, people: set[str]) -> dict[str, str]:
+    """The stakeholder group of each person named, by id as text: an export names no one."""
+    if not people:
+        return {}
+    query = select(participants.c.id, participants.c.stakeholder_group).where(
+        participants.c.id.in_([UUID(person) for person in people])
+    )
+    return {str(person): group for person, group in conn.execute(query)}
+
+
+def _dissent(notes: list[dict], groups: dict[str, str]) -> list[str]:
+    """Each note of dissent, after the group of the one who dissented where a note names someone."""
+    return [
+        f"{group_label(groups[note['by']])}: {note['note']}"
+        if groups.get(note.get("by") or "")
+        else note["note"]
+        for note in notes
+    ]
 
 
 def _grouped(conn: Connection, query: Select, decision_ids: list[UUID]) -> dict[UUID, list[UUID]]:
@@ -203,7 +233,7 @@ def _changes(conn: Connection, decision_ids: list[UUID]) -> dict[UUID, list[Row]
     return found
 
 
-def _decision_row(row: Row, cites: list[UUID], changes: list[Row]) -> Row:
+def _decision_row(row: Row, cites: list[UUID], changes: list[Row], groups: dict[str, str]) -> Row:
     votes = row["votes"] or {}
     reversed_on = [c["happened_on"] for c in changes if c["kind"] == "reversed"]
     return {
@@ -220,6 +250,7 @@ def _decision_row(row: Row, cites: list[UUID], changes: list[Row]) -> Row:
         "votes_for": votes.get("for"),
         "votes_against": votes.get("against"),
         "votes_abstaining": votes.get("abstentions"),
+        "dissent": _dissent(row["dissent"] or [], groups),
         "decision_makers": len(row["decided_by"]),
         "decision_maker_groups": [group_label(g) for g in row["decision_maker_groups"]],
         "cites": cites,

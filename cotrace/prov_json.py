@@ -118,6 +118,7 @@ def decision_prov(conn: Connection, decision_id: UUID) -> Json | None:
             role=_qname("cotrace:decision_maker"),
         )
         people.add(UUID(str(maker)))
+    people |= _dissent(doc, decision, activity)
     if decision.meeting_id is not None:
         people |= _meeting(conn, doc, decision.meeting_id, activity)
     people |= _cited(conn, doc, decision_id, activity)
@@ -125,6 +126,29 @@ def decision_prov(conn: Connection, decision_id: UUID) -> Json | None:
     _before_and_after(conn, doc, decision, entity)
     _agents(conn, doc, people)
     return doc.body
+
+
+def _dissent(doc: _Document, decision: Any, decision_making: str) -> set[UUID]:
+    """Each note of dissent, an entity made while the decision was taken, attributed to the one who
+    dissented where the note names someone (who is then associated with the decision-making)."""
+    dissenters: set[UUID] = set()
+    for number, note in enumerate(decision.dissent or [], start=1):
+        identifier = f"cotrace:decision/{decision.id}/dissent/{number}"
+        doc.record(
+            "entity", identifier, {"prov:type": _qname("cotrace:Dissent"), "cotrace:note": note["note"]}
+        )
+        doc.relate("wasGeneratedBy", entity=identifier, activity=decision_making)
+        if note.get("by"):
+            person = UUID(str(note["by"]))
+            dissenters.add(person)
+            doc.relate("wasAttributedTo", entity=identifier, agent=_person(person))
+            doc.relate(
+                "wasAssociatedWith",
+                activity=decision_making,
+                agent=_person(person),
+                role=_qname("cotrace:dissenter"),
+            )
+    return dissenters
 
 
 def _meeting(conn: Connection, doc: _Document, meeting_id: UUID, decision_making: str) -> set[UUID]:

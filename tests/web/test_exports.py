@@ -50,6 +50,7 @@ def test_the_trail_exports_every_row_with_its_columns(client, life):
     )
     assert decided["decision_makers"] == "Amira; Daniel"
     assert decided["decision_maker_groups"] == "Home educator; Local authority"
+    assert decided["dissent"] == "Tom (Home educator): Wanted a longer consultation"  # as the page shows
     assert decided["cites"] == str(life.answered)
     assert decided["happened_on"] == TODAY.isoformat()
     answered = next(r for r in rows if r["contribution_id"] == str(life.answered))
@@ -88,6 +89,8 @@ def test_the_decisions_export_has_one_row_per_decision_as_it_stands(client, life
     assert decided["corrected_on"] == TODAY.isoformat()
     assert decided["cites"] == str(life.answered)
     assert decided["decision_maker_groups"] == "Home educator; Local authority"
+    # The dissent, after the group of the one who dissented (Tom, a home educator), never their name.
+    assert decided["dissent"] == "Home educator: Wanted a longer consultation"
     assert (
         decided["method"] == "consensus" and decided["stage"] == "co_commission" and decided["cycle"] == "1"
     )
@@ -98,6 +101,7 @@ def test_the_decisions_export_has_one_row_per_decision_as_it_stands(client, life
     )
     assert delegated["supersedes"] == str(life.decided) and delegated["meeting_id"] is None
     assert delegated["decision_makers"] == 1 and delegated["cites"] == []
+    assert delegated["dissent"] == []
 
 
 def test_you_said_we_did_has_one_row_per_contribution_with_its_response(client, life):
@@ -152,6 +156,16 @@ def test_the_prov_json_round_trips_through_the_prov_library_and_names_no_one(cli
     assert (f"cotrace:decision/{life.delegated}", f"cotrace:decision/{life.decided}") in derived
     for name in ("Amira", "Tom", "Daniel", "Sophie", "Grace", "A. Riverside"):
         assert name not in content
+    # The dissent: made while the decision was taken, attributed to Tom, who is a dissenter in it.
+    dissent = f"cotrace:decision/{life.decided}/dissent/1"
+    assert produced["entity"][dissent]["cotrace:note"] == "Wanted a longer consultation"
+    tom = f"cotrace:participant/{life.story.people['tom']}"
+    assert (dissent, tom) in [
+        (r["prov:entity"], r["prov:agent"]) for r in produced["wasAttributedTo"].values()
+    ]
+    roles = [(r["prov:agent"], r["prov:role"]["$"]) for r in produced["wasAssociatedWith"].values()]
+    assert (tom, "cotrace:dissenter") in roles
+    assert agents[tom]["cotrace:stakeholder_group"] == "home_educator"
 
 
 def test_an_auditor_gets_the_downloads_and_a_member_does_not(flask_app, life):
