@@ -92,6 +92,21 @@ class Contribution(Aggregate):
         self.text = text
         self.last_corrected_on = happened_on
 
+    @event("Redated")
+    def redate(
+        self,
+        new_date: date,
+        previous_date: date,
+        meeting_id: UUID,
+        reason: str,
+        happened_on: date,
+        recorded_by: UUID,
+    ) -> None:
+        """The meeting it was made at was recorded on the wrong day, and corrected (the meeting's
+        `DetailsCorrected`, with the same reason): it took the meeting's date, so it moves with it.
+        `happened_on` is the day of the correction, as on every correction."""
+        self.happened_on = new_date
+
     @event("ResponseCorrected")
     def correct_response(
         self,

@@ -65,6 +65,8 @@ class Decision(Aggregate):
         self.supersedes = supersedes
         self.status = "standing"  # or corrected (still standing), reversed, superseded
         self.superseded_by: UUID | None = None
+        # The day of its last correction, reversal or supersession: none can come before the decision.
+        self.last_amended_on: date | None = None
 
     @property
     def taken_outside_meeting(self) -> bool:
@@ -74,15 +76,33 @@ class Decision(Aggregate):
     def correct(self, text: str, reason: str, happened_on: date, recorded_by: UUID) -> None:
         """The record was wrong (a slip in the wording); the decision itself stands."""
         self.text = text
+        self.last_amended_on = happened_on
 
     @event("Reversed")
     def reverse(self, reason: str, meeting_id: UUID | None, happened_on: date, recorded_by: UUID) -> None:
         self.status = "reversed"
+        self.last_amended_on = happened_on
 
     @event("Superseded")
     def supersede(self, superseded_by: UUID, reason: str, happened_on: date, recorded_by: UUID) -> None:
         self.status = "superseded"
         self.superseded_by = superseded_by
+        self.last_amended_on = happened_on
+
+    @event("Redated")
+    def redate(
+        self,
+        new_date: date,
+        previous_date: date,
+        meeting_id: UUID,
+        reason: str,
+        happened_on: date,
+        recorded_by: UUID,
+    ) -> None:
+        """The meeting it was taken at was recorded on the wrong day, and corrected (the meeting's
+        `DetailsCorrected`, with the same reason): the decision took its date, so it moves with it.
+        `happened_on` is the day of the correction, as on every correction."""
+        self.happened_on = new_date
 
     def check_amendable(
         self, problems: Problems, field: str, reason: str, happened_on: date, today: date

@@ -29,7 +29,8 @@ class Meeting(Aggregate):
         self.actions: dict[UUID, dict] = {}  # action id -> {"description", "owner_id", "due_on", "done_on"}
         self.minutes: list[MinutesVersion] = []  # each version written or attached, in order
         self.minutes_approved_on: date | None = None
-        # Once anyone was recorded present, decisions and contributions may be dated by this meeting.
+        # Once anyone was recorded present, decisions and contributions may be dated by this meeting:
+        # a correction of its date moves them too (domain.commands.redating).
         self.ever_attended = False
 
     @staticmethod
@@ -65,14 +66,6 @@ class Meeting(Aggregate):
             problems.add("held_on", "The corrected date and place are the same as the recorded ones")
         elif held_on != self.held_on:
             check_meeting_date(problems, "held_on", held_on, today)
-            if self.ever_attended:
-                # Its decisions and contributions took its date when they were recorded, and keep it:
-                # a meeting moved under them would leave them dated on a day it was not held.
-                problems.add(
-                    "held_on",
-                    "People were recorded as present at this meeting, so its decisions and contributions "
-                    "are dated by it: its date can no longer be corrected. Correct its place only",
-                )
             done = [a["done_on"] for a in self.actions.values() if a["done_on"]]
             if self.minutes_approved_on:
                 done.append(self.minutes_approved_on)

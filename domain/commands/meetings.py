@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID, uuid4
 
-from domain.commands.base import Commands, unique
+from domain.commands.base import unique
+from domain.commands.redating import DatedByMeeting, RedatingCommands
 from domain.dates import check_not_in_future, format_date
 from domain.errors import Problems
 from domain.meetings import Meeting
@@ -17,7 +18,7 @@ from domain.vocabulary import ACCESS_ADJUSTMENTS
 from domain.wording import NAME, REASON, check_length
 
 
-class MeetingCommands(Commands):
+class MeetingCommands(RedatingCommands):
     def schedule_meeting(
         self, actor: UUID, partnership_id: UUID, title: str, held_on: date, place: str
     ) -> UUID:
@@ -173,11 +174,26 @@ class MeetingCommands(Commands):
     def correct_meeting(
         self, actor: UUID, meeting_id: UUID, held_on: date, place: str, reason: str, happened_on: date
     ) -> None:
-        """The meeting's date or place was recorded wrong: corrected, with the original beside it."""
+        """The meeting's date or place was recorded wrong: corrected, with the original beside it.
+        Each decision and contribution it dated moves to the corrected date with it, by an event of
+        its own naming the same reason, all saved together (`domain.commands.redating`)."""
         meeting = self._get(Meeting, meeting_id)
         problems = Problems()
         meeting.check_correction(problems, held_on, place, reason, happened_on, self.today())
+        dated = DatedByMeeting()
+        if held_on != meeting.held_on and meeting.ever_attended and not problems.has("held_on"):
+            dated = self._dated_by(meeting)
+            self._check_redating(problems, meeting, dated, held_on)
         problems.raise_if_any()
+        for record in dated.records:
+            record.redate(
+                new_date=held_on,
+                previous_date=record.happened_on,
+                meeting_id=meeting.id,
+                reason=reason.strip(),
+                happened_on=happened_on,
+                recorded_by=actor,
+            )
         meeting.correct_details(
             held_on=held_on,
             place=place.strip(),
@@ -187,7 +203,7 @@ class MeetingCommands(Commands):
             happened_on=happened_on,
             recorded_by=actor,
         )
-        self.save(meeting)
+        self.save(meeting, *dated.records)
 
     def reopen_action(
         self, actor: UUID, meeting_id: UUID, action_id: UUID, reason: str, happened_on: date

@@ -89,7 +89,7 @@ def test_an_action_marked_done_by_mistake_is_reopened_with_a_reason(riverside):
     assert app.repository.get(meeting_id).actions[action_id]["done_on"] == day
 
 
-def test_a_meetings_place_is_corrected_and_its_date_until_anyone_is_recorded_present(riverside):
+def test_a_meetings_place_and_date_are_corrected_with_a_reason(riverside):
     app, actor, day = riverside.app, riverside.actor, riverside.today
     meeting_id = app.schedule_meeting(actor, riverside.partnership, "Workshop", day, "Town Hall")
     with pytest.raises(RulesBroken) as error:
@@ -104,8 +104,8 @@ def test_a_meetings_place_is_corrected_and_its_date_until_anyone_is_recorded_pre
 
     app.record_attendance(actor, meeting_id, [riverside.people["amira"]], [])
     with pytest.raises(RulesBroken) as error:
-        app.correct_meeting(actor, meeting_id, day, "Library", "Wrong again", day)
-    assert "dated by it" in error.value.by_field()["held_on"]
+        app.correct_meeting(actor, meeting_id, day + timedelta(days=1), "Library", "Wrong again", day)
+    assert "has taken place" in error.value.by_field()["held_on"]
     app.correct_meeting(actor, meeting_id, earlier, "Library, Room 2", "The room", day)
     assert app.repository.get(meeting_id).place == "Library, Room 2"
 
