@@ -479,8 +479,9 @@ def _cited(facts: list[dict[str, Any]]) -> set[int]:
         for kind in ("stages", "decisions", "contributions", "claims"):
             for fact in policy.get(kind, ()):
                 refs.add(fact["ref"])
-                if fact.get("response_ref") is not None:
-                    refs.add(fact["response_ref"])
+                for also in ("response_ref", "dated_ref"):
+                    if fact.get(also) is not None:
+                        refs.add(fact[also])
     return refs
 
 
@@ -828,7 +829,16 @@ def _check_facts(report: Report, policy: dict[str, Any], seen: dict[int, dict[st
         )
     ]
     for kind, (topic, pairs) in FACT_EVENTS.items():
-        checks += [(fact, "ref", topic, pairs) for fact in policy.get(kind, ())]
+        for fact in policy.get(kind, ()):
+            if fact.get("dated_ref") is None:
+                checks.append((fact, "ref", topic, pairs))
+                continue
+            # Moved with its meeting's corrected date: the move says the date it is judged on,
+            # the first event the rest.
+            undated = [pair for pair in pairs if pair[0] != "happened_on"]
+            moved = topic.replace(".Recorded", ".Redated").replace(".Submitted", ".Redated")
+            checks.append((fact, "ref", topic, undated))
+            checks.append((fact, "dated_ref", moved, [("id", "_aggregate"), ("happened_on", "new_date")]))
     for fact in policy.get("contributions", ()):
         if fact.get("response_ref") is not None:
             event = seen.get(fact["response_ref"])

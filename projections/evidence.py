@@ -79,6 +79,7 @@ decisions = Table(
     Column("present_groups", JSON, nullable=False),
     Column("cites", JSON, nullable=False),
     Column("ref", POSITION, nullable=False),
+    Column("dated_ref", POSITION),  # the last move with its meeting's corrected date
 )
 contributions = Table(
     "evidence_contributions",
@@ -96,6 +97,7 @@ contributions = Table(
     Column("responded_on", Date),
     Column("response_recorded_on", Date),
     Column("response_ref", POSITION),
+    Column("dated_ref", POSITION),
 )
 claims = Table(
     "evidence_claims",
@@ -144,14 +146,17 @@ FACT_EVENTS: dict[type, Any] = {
     Contribution.ResponseCorrected: lambda conn, e: (conn.row(contributions, e.originator_id) or {}).get(
         "policy_id"
     ),
+    Contribution.Redated: lambda conn, e: (conn.row(contributions, e.originator_id) or {}).get("policy_id"),
     Decision.Recorded: lambda conn, e: e.policy_id,
+    Decision.Redated: lambda conn, e: (conn.row(decisions, e.originator_id) or {}).get("policy_id"),
 }
 
 
 class Evidence(ReadModel):
     name = "evidence"
-    version = 4  # 2: the days a policy's start and retirement were recorded, for "as recorded";
-    # 3: the verdicts kept for pages, and each policy's stamp; 4: corrected responses
+    version = 5  # 2: the days a policy's start and retirement were recorded, for "as recorded";
+    # 3: the verdicts kept for pages, and each policy's stamp; 4: corrected responses; 5: decisions
+    # and contributions moved with their meeting's corrected date
     metadata = metadata
     lookups = lookups
 
@@ -232,6 +237,16 @@ class Evidence(ReadModel):
         # The corrected response is what is judged, as of the day the response was given: the record
         # was wrong, not the response late. The fact now cites the correction, which states both.
         conn.update(contributions, event.originator_id, response=event.response, response_ref=position)
+
+    @_on.register
+    def _(self, event: Contribution.Redated, conn: Batch, position: int) -> None:
+        # Judged on the day it was really made; the fact cites the move for its date (`dated_ref`)
+        # and its first event for the rest, and the trail shows the move beside it.
+        conn.update(contributions, event.originator_id, happened_on=event.new_date, dated_ref=position)
+
+    @_on.register
+    def _(self, event: Decision.Redated, conn: Batch, position: int) -> None:
+        conn.update(decisions, event.originator_id, happened_on=event.new_date, dated_ref=position)
 
     @_on.register
     def _(self, event: Decision.Recorded, conn: Batch, position: int) -> None:
@@ -319,6 +334,7 @@ def policy_facts(conn: Connection, policy_id: UUID) -> PolicyFacts | None:
                 present_groups=tuple(r.present_groups),
                 cites=tuple(ids.get(c) or UUID(c) for c in r.cites),
                 ref=r.ref,
+                dated_ref=r.dated_ref,
             )
             for r in rows(decisions)
         ),
@@ -336,6 +352,7 @@ def policy_facts(conn: Connection, policy_id: UUID) -> PolicyFacts | None:
                 responded_on=r.responded_on,
                 response_recorded_on=r.response_recorded_on,
                 response_ref=r.response_ref,
+                dated_ref=r.dated_ref,
             )
             for r in contribution_rows
         ),

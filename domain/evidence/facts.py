@@ -48,6 +48,9 @@ class DecisionFact:
     present_groups: tuple[str, ...]  # one entry per person present at its meeting
     cites: tuple[UUID, ...]
     ref: int
+    # The event that gave it the date it is judged on, when that is not `ref`: the last move with
+    # its meeting's corrected date (`Decision.Redated`).
+    dated_ref: int | None = None
 
     @property
     def has_citizen_maker(self) -> bool:
@@ -72,6 +75,7 @@ class ContributionFact:
     responded_on: date | None = None
     response_recorded_on: date | None = None
     response_ref: int | None = None
+    dated_ref: int | None = None  # as a decision's: the last `Contribution.Redated`, if any
 
     @property
     def by_citizen(self) -> bool:

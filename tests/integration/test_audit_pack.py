@@ -12,6 +12,7 @@ import random
 import subprocess
 import sys
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from cotrace import audit_pack, checkpoints, erasure, sealing
 from cotrace.demo import load_demo
 from cotrace.seal.checkpoint import Checkpoint, sign_checkpoint
 from cotrace.seal.signed_note import generate_key
+from domain.errors import RulesBroken
 from projections import directory_tables, evidence
 from tests import import_checks
 
@@ -161,6 +163,52 @@ def test_a_pack_with_a_corrected_response_checks_the_fact_against_the_correction
     [facts] = json.loads(members(data)["evidence/facts.json"])
     [fact] = [c for c in facts["contributions"] if c["id"] == str(answered.id)]
     assert fact["response"] == corrected
+
+
+def test_a_pack_after_a_meetings_date_was_corrected_checks_each_moved_date_against_its_move(
+    services, vkey, demo, admin_id
+):
+    """A meeting's date corrected after its decisions were recorded: each decision's fact is judged
+    on the corrected date, cites the `Redated` event that says it, and the verdicts judged again
+    from the pack agree with those published."""
+    policy = policy_id(services, EHE)
+    decisions = directory_tables.decisions
+    with services.engine.connect() as conn:
+        meetings = list(
+            conn.execute(
+                select(decisions.c.meeting_id, decisions.c.happened_on)
+                .where(decisions.c.policy_id == policy, decisions.c.meeting_id.is_not(None))
+                .distinct()
+                .order_by(decisions.c.happened_on)
+            )
+        )
+    moved = None
+    for meeting in meetings:  # the first of the policy's meetings whose date can move a day
+        for days in (-1, 1):
+            day = meeting.happened_on + timedelta(days=days)
+            try:
+                services.run(
+                    lambda app, actor, m=meeting, d=day: app.correct_meeting(
+                        actor, m.meeting_id, d, "Library", "Typed the wrong day", app.today()
+                    ),
+                    admin_id,
+                )
+            except RulesBroken:
+                continue
+            moved = (meeting.meeting_id, day)
+            break
+        if moved:
+            break
+    assert moved is not None, "no meeting of the demo's policy could move a day"
+    data = pack_of(services, scope_of_policy(services))
+    report = check(data, vkey)
+    assert report.ok, report.text()
+    with services.engine.connect() as conn:
+        ids = {str(i) for i in conn.scalars(select(decisions.c.id).where(decisions.c.meeting_id == moved[0]))}
+    [facts] = json.loads(members(data)["evidence/facts.json"])
+    facts_moved = [d for d in facts["decisions"] if d["id"] in ids]
+    assert facts_moved and all(d["happened_on"] == moved[1].isoformat() for d in facts_moved)
+    assert all(d["dated_ref"] is not None for d in facts_moved)
 
 
 def test_the_verifier_says_which_key_it_trusted_when_given_none(services, vkey, demo):

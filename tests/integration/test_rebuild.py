@@ -70,6 +70,25 @@ def _corrected(story: Riverside, meeting) -> None:
     app.correct_agenda_item(actor, meeting, 0, "Terms of reference", "Spelling", TODAY)
     moved = app.schedule_meeting(actor, story.partnership, "Workshop", TODAY, "Town Hall")
     app.correct_meeting(actor, moved, day, "Library", "Held a day earlier, at the library", TODAY)
+    # A meeting's date corrected after what was said and decided at it: both move with it.
+    held = app.schedule_meeting(actor, story.partnership, "Evening meeting", TODAY - timedelta(days=1), "")
+    there = [story.people["tom"], story.people["daniel"]]
+    app.record_attendance(actor, held, there, [])
+    said_there = app.submit_contribution(
+        actor, policy, story.people["tom"], "view", "Said there", "meeting", meeting_id=held
+    )
+    app.record_decision(
+        actor,
+        held,
+        policy,
+        "Decided there",
+        "co_commission",
+        there[0],
+        there,
+        "consensus",
+        cites=[said_there],
+    )
+    app.correct_meeting(actor, held, day, "", "Held on the Saturday", TODAY)
     app.correct_member_name(actor, story.partnership, story.people["grace"], "Grace O.", "Her choice", TODAY)
 
 
