@@ -164,6 +164,7 @@ DECISION_COLUMNS = (
     "superseded_by",
     "corrected_on",
     "reversed_on",
+    "first_recorded_on",  # the date it was first recorded as taken, when its meeting's date was corrected
 )
 
 
@@ -236,6 +237,7 @@ def _changes(conn: Connection, decision_ids: list[UUID]) -> dict[UUID, list[Row]
 def _decision_row(row: Row, cites: list[UUID], changes: list[Row], groups: dict[str, str]) -> Row:
     votes = row["votes"] or {}
     reversed_on = [c["happened_on"] for c in changes if c["kind"] == "reversed"]
+    redated = [c for c in changes if c["kind"] == "redated"]
     return {
         "decision_id": row["id"],
         "happened_on": row["happened_on"],
@@ -258,6 +260,7 @@ def _decision_row(row: Row, cites: list[UUID], changes: list[Row], groups: dict[
         "superseded_by": row["superseded_by"],
         "corrected_on": [c["happened_on"] for c in changes if c["kind"] == "corrected"],
         "reversed_on": reversed_on[-1] if reversed_on else None,
+        "first_recorded_on": redated[0]["previous_on"] if redated else None,
     }
 
 

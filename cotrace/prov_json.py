@@ -257,6 +257,24 @@ def _before_and_after(conn: Connection, doc: _Document, decision: Any, entity: s
             doc.relate(
                 "wasDerivedFrom", generatedEntity=revision, usedEntity=entity, type=_qname("prov:Revision")
             )
+        elif change.kind == "redated":
+            # Moved with its meeting's corrected date: a revision of the decision's record that
+            # says the date it replaced (the decision's own cotrace:happened_on is the new one).
+            revision = f"{entity}/redating/{change.position}"
+            doc.record(
+                "entity",
+                revision,
+                {
+                    "prov:type": _qname("cotrace:DecisionRedating"),
+                    "cotrace:previous_happened_on": _date(change.previous_on),
+                    "cotrace:happened_on_now": _date(decision.happened_on),
+                    "cotrace:reason": change.reason,
+                    "cotrace:happened_on": _date(change.happened_on),
+                },
+            )
+            doc.relate(
+                "wasDerivedFrom", generatedEntity=revision, usedEntity=entity, type=_qname("prov:Revision")
+            )
         elif change.kind == "reversed":
             reversal = f"cotrace:reversal/{decision.id}/{change.position}"
             doc.record(

@@ -1,5 +1,5 @@
 """The audit trail's entries for contributions and their responses, and for decisions and what
-came after them (corrections, reversals, supersessions).
+came after them (corrections, reversals, supersessions, moves with their meeting's corrected date).
 
 Nothing is edited in place: a correction, reversal or supersession is an entry of its own that names
 the decision it changes. `AuditTrail` hands every event here too, after its own handlers.
@@ -10,6 +10,8 @@ from __future__ import annotations
 from functools import singledispatch
 from typing import Any
 from uuid import UUID
+
+from sqlalchemy import update
 
 from domain.contributions import Contribution
 from domain.dates import format_date
@@ -23,7 +25,7 @@ from projections.audit_entries import (
     people_named,
     write_entry,
 )
-from projections.audit_tables import contributions, decisions
+from projections.audit_tables import contributions, decisions, trail
 from projections.batch import Batch, Row
 from projections.people_lookup import named_by_decision, shown
 
@@ -134,6 +136,33 @@ def _(event: Contribution.ResponseCorrected, conn: Batch, position: int) -> None
         f"{CONTRIBUTION_KINDS[contribution['kind']].lower()} “{contribution['text']}” was corrected: "
         f"it now reads {given}.",
         response=event.response,
+    )
+
+
+@decision_entry.register
+def _(event: Contribution.Redated, conn: Batch, position: int) -> None:
+    contribution = dict(conn.row(contributions, event.originator_id))
+    _moved_entry(conn, event, "contribution_submitted", "contribution_id")
+    _contribution_correction(
+        conn,
+        event,
+        position,
+        contribution,
+        kind="contribution_redated",
+        what=f"The {CONTRIBUTION_KINDS[contribution['kind']].lower()} “{contribution['text']}” was "
+        f"recorded as made on {format_date(event.previous_date)}; it was made on "
+        f"{format_date(event.new_date)}, as its meeting's date was corrected.",
+    )
+
+
+def _moved_entry(conn: Batch, event: Any, kind: str, column: str) -> None:
+    """The entry of a decision or contribution moved with its meeting's corrected date sits on
+    the new date, as the evidence judges it, so the trail "as of" a day agrees with the verdicts;
+    the move's own entry says the date it replaced."""
+    conn.execute(
+        update(trail)
+        .where(trail.c[column] == event.originator_id, trail.c.kind == kind)
+        .values(happened_on=event.new_date)
     )
 
 
@@ -257,6 +286,23 @@ def _(event: Decision.Superseded, conn: Batch, position: int) -> None:
         what=f"The decision of {format_date(earlier['happened_on'])}, “{earlier['text']}”, was superseded "
         f"by the decision “{later['text']}”.",
         related_decision_id=later["id"],
+    )
+
+
+@decision_entry.register
+def _(event: Decision.Redated, conn: Batch, position: int) -> None:
+    earlier = decision_row(conn, event.originator_id)
+    conn.update(decisions, earlier["id"], happened_on=event.new_date)
+    _moved_entry(conn, event, "decision_recorded", "decision_id")
+    _amendment(
+        conn,
+        event,
+        position,
+        earlier,
+        kind="decision_redated",
+        what=f"The decision “{earlier['text']}” was recorded as taken on {format_date(event.previous_date)}; "
+        f"it was taken on {format_date(event.new_date)}, as its meeting's date was corrected.",
+        meeting=meeting_title(conn, event.meeting_id),
     )
 
 

@@ -111,11 +111,23 @@ trail_groups = Table(
 KIND_FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "decisions": (
         "Decisions, corrections, reversals and supersessions",
-        ("decision_recorded", "decision_corrected", "decision_reversed", "decision_superseded"),
+        (
+            "decision_recorded",
+            "decision_corrected",
+            "decision_reversed",
+            "decision_superseded",
+            "decision_redated",
+        ),
     ),
     "contributions": (
         "Contributions, responses and their corrections",
-        ("contribution_submitted", "contribution_responded", "contribution_corrected", "response_corrected"),
+        (
+            "contribution_submitted",
+            "contribution_responded",
+            "contribution_corrected",
+            "response_corrected",
+            "contribution_redated",
+        ),
     ),
     "stages": ("Start and stages", ("policy_started", "stage_entered")),
     "ratings": ("RAG ratings", ("policy_rated",)),

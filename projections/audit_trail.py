@@ -28,8 +28,9 @@ __all__ = ["KIND_FILTERS", "AuditTrail", "recorded_day", "trail", "trail_groups"
 
 class AuditTrail(ReadModel):
     name = "audit_trail"
-    version = 3  # 2: the trail indexed by policy and position, for its pages; 3: corrections of
-    # contributions, of responses and of agenda items
+    version = 4  # 2: the trail indexed by policy and position, for its pages; 3: corrections of
+    # contributions, of responses and of agenda items; 4: decisions and contributions moved with
+    # their meeting's corrected date
     metadata = metadata
     lookups = lookups
     # Contributions and decisions have their entries in `audit_decisions`.

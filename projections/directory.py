@@ -49,8 +49,9 @@ class Directory(ReadModel):
     name = "directory"
     # 2: whether each policy's transparency page is published; 3: the indexes of the pages' lists,
     # and each contribution's partnership; 4: the corrections of contributions, responses, actions,
-    # meetings, agenda items and members' names
-    version = 4
+    # meetings, agenda items and members' names; 5: decisions and contributions moved with their
+    # meeting's corrected date, and the date each replaced
+    version = 5
     metadata = metadata
     lookups = lookups
     handlers_elsewhere = (transparency_page_entry,)
@@ -160,6 +161,13 @@ class Directory(ReadModel):
     def _(self, event: Decision.Superseded, conn: Batch, position: int) -> None:
         self._change(conn, event, position, "superseded", superseded_by=event.superseded_by)
         conn.update(decisions, event.originator_id, status="superseded", superseded_by=event.superseded_by)
+
+    @_on.register
+    def _(self, event: Decision.Redated, conn: Batch, position: int) -> None:
+        """Moved with its meeting's corrected date: the meeting's pages show it on the new date, and
+        the change beside it says the date it replaced, when and why."""
+        self._change(conn, event, position, "redated", previous_on=event.previous_date)
+        conn.update(decisions, event.originator_id, happened_on=event.new_date)
 
     @staticmethod
     def _change(conn: Batch, event: Any, position: int, kind: str, **values: Any) -> None:
@@ -318,6 +326,11 @@ class Directory(ReadModel):
         previous = conn.row(contributions, event.originator_id)["text"]
         _correction(conn, event, position, event.originator_id, "contribution", text=previous)
         conn.update(contributions, event.originator_id, text=event.text)
+
+    @_on.register
+    def _(self, event: Contribution.Redated, conn: Batch, position: int) -> None:
+        _correction(conn, event, position, event.originator_id, "redated", happened_on=event.previous_date)
+        conn.update(contributions, event.originator_id, happened_on=event.new_date)
 
     @_on.register
     def _(self, event: Contribution.ResponseCorrected, conn: Batch, position: int) -> None:

@@ -115,10 +115,11 @@ decision_changes = Table(
     metadata,
     Column("position", POSITION, primary_key=True),
     Column("decision_id", Uuid, nullable=False, index=True),
-    Column("kind", String(16), nullable=False),  # corrected, reversed, superseded
+    Column("kind", String(16), nullable=False),  # corrected, reversed, superseded, redated
     Column("reason", Text, nullable=False),
     Column("happened_on", Date, nullable=False),
     Column("previous_text", Text),  # a correction: the wording it replaced
+    Column("previous_on", Date),  # a move with its meeting's corrected date: the date it replaced
     Column("superseded_by", Uuid),
 )
 # Corrections of what else was recorded wrong (a contribution's words, its response, an action
@@ -128,7 +129,7 @@ corrections = Table(
     metadata,
     Column("position", POSITION, primary_key=True),
     Column("subject_id", Uuid, nullable=False, index=True),  # the contribution's or the action's id
-    Column("kind", String(32), nullable=False),  # contribution, response, action_reopened
+    Column("kind", String(32), nullable=False),  # contribution, response, action_reopened, redated
     Column("previous", JSON, nullable=False),  # what it read before: {"text"}, {"response", "reason"}, ...
     Column("reason", Text, nullable=False),
     Column("happened_on", Date, nullable=False),

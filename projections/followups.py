@@ -124,6 +124,7 @@ def message_id(event: Any, participant_id: UUID) -> str:
 
 class Followups(ReadModel):
     name = "followups"
+    version = 2  # 2: contributions moved with their meeting's corrected date
     metadata = metadata
     kept_metadata = outbox_metadata
     lookups = lookups
@@ -168,6 +169,12 @@ class Followups(ReadModel):
                 happened_on=event.happened_on,
             ),
         )
+
+    @_on.register
+    def _(self, event: Contribution.Redated, conn: Batch, position: int) -> None:
+        # Its messages say the day it was made; nobody is told of the move itself, a correction
+        # of the record, not news about their input.
+        conn.update(contributions, event.originator_id, happened_on=event.new_date)
 
     @_on.register
     def _(self, event: Contribution.Responded, conn: Batch, position: int) -> None:

@@ -110,8 +110,9 @@ amendments = Table(
     metadata,
     Column("position", POSITION, primary_key=True),
     Column("decision_id", Uuid, nullable=False, index=True),
-    Column("kind", String(16), nullable=False),  # corrected, reversed, superseded
+    Column("kind", String(16), nullable=False),  # corrected, reversed, superseded, redated
     Column("text", Text),  # the corrected wording
+    Column("previous_on", Date),  # redated: the date it was recorded as taken on
     Column("reason", Text, nullable=False),
     Column("superseded_by", Uuid),
     Column("meeting", String(300)),
@@ -123,6 +124,7 @@ amendments = Table(
 
 class Provenance(ReadModel):
     name = "provenance"
+    version = 2  # 2: decisions and contributions moved with their meeting's corrected date
     metadata = metadata
     lookups = lookups
 
@@ -238,6 +240,23 @@ class Provenance(ReadModel):
                     for n, c in enumerate(event.cites)
                 ],
             )
+
+    @_on.register
+    def _(self, event: Decision.Redated, conn: Batch, position: int) -> None:
+        """Moved with its meeting's corrected date: shown on the new date, the meeting as it now
+        reads, and the move listed after it with the date it replaced."""
+        found = conn.row(meetings, event.meeting_id)
+        meeting = found and {
+            "title": found["title"],
+            "held_on": found["held_on"].isoformat(),
+            "place": found["place"],
+        }
+        conn.update(decisions, event.originator_id, happened_on=event.new_date, meeting=meeting)
+        self._amendment(conn, event, position, kind="redated", previous_on=event.previous_date)
+
+    @_on.register
+    def _(self, event: Contribution.Redated, conn: Batch, position: int) -> None:
+        conn.update(contributions, event.originator_id, happened_on=event.new_date)
 
     @_on.register
     def _(self, event: Decision.Corrected, conn: Batch, position: int) -> None:

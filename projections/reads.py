@@ -508,7 +508,7 @@ def corrections_of(conn: Connection, subject_ids: Iterable[UUID]) -> dict[UUID, 
         .order_by(corrections.c.position)
     )
     for row in _rows(conn, query):
-        for day in ("done_on", "held_on"):
+        for day in ("done_on", "held_on", "happened_on"):
             if row["previous"].get(day):
                 row["previous"] = {**row["previous"], day: date.fromisoformat(row["previous"][day])}
         found.setdefault(row["subject_id"], []).append(row)

@@ -94,6 +94,7 @@ DECISION_STATUSES = {
     "corrected": "Corrected",
     "reversed": "Reversed",
     "superseded": "Superseded",
+    "redated": "Date corrected",
 }
 
 

@@ -203,10 +203,15 @@ def correct_meeting(meeting_id: UUID) -> ResponseReturnValue:
         title="Correct the date or place of a meeting",
         caption=meeting["title"],
         intro="For a date or place recorded wrong. The original stays in the record, beside the "
-        "correction. Once people are recorded as present, the date stays: its decisions and "
-        "contributions are dated by it.",
+        "correction. The decisions and contributions recorded at the meeting took its date: a "
+        "corrected date moves each of them too, and their records say so, with the same reason.",
         fields=[
-            Field("held_on", "Date of the meeting", "date"),
+            Field(
+                "held_on",
+                "Date of the meeting",
+                "date",
+                hint="Its decisions and contributions move to this date with it",
+            ),
             Field("place", "Place", hint="For example, 'Town Hall, Room 2', or 'Online'"),
             Field(
                 "reason",

@@ -144,18 +144,18 @@ def test_a_member_may_not_correct_and_is_not_offered_to(flask_app, services, sto
     assert story.notifications() == before
 
 
-def test_a_meetings_place_is_corrected_and_its_date_kept_once_people_were_present(client, story):
+def test_a_meetings_place_is_corrected_and_shown_beside_the_original(client, story):
     url = f"/meetings/{story.meeting}/correction"
     assert f'href="{url}"' in page_of(client, f"/meetings/{story.meeting}")
     before = story.notifications()
     refused = post(
         client,
         url,
-        {"held_on": "2026-06-14", "place": "Library", "reason": "Wrong day", "happened_on": "2026-06-15"},
+        {"held_on": "2026-06-16", "place": "Library", "reason": "Wrong day", "happened_on": "2026-06-15"},
     )
     assert refused.status_code == 422
     body = html.unescape(refused.get_data(as_text=True))
-    assert 'id="form-held_on-error"' in body and "its date can no longer be corrected" in body
+    assert 'id="form-held_on-error"' in body and "it has taken place" in body
     assert story.notifications() == before
 
     done = post(
@@ -172,6 +172,59 @@ def test_a_meetings_place_is_corrected_and_its_date_kept_once_people_were_presen
     page = page_of(client, f"/meetings/{story.meeting}")
     assert "15 June 2026, Library, Room 2." in page
     assert "by Ada Admin: The room was booked" in page and "It read: 15 June 2026, Library" in page
+
+
+def test_a_meetings_date_is_corrected_and_its_decisions_and_contributions_move_with_it(client, story):
+    url = f"/meetings/{story.meeting}/correction"
+    assert "move to this date with it" in page_of(client, url)
+    there = story.app.submit_contribution(
+        story.actor,
+        story.policy,
+        story.people["amira"],
+        "view",
+        "Ask us first",
+        "meeting",
+        meeting_id=story.meeting,
+    )
+    earlier = said(story)  # 12 June
+    decision_id = story.decide(cites=[there, earlier])
+    before = story.notifications()
+    refused = post(
+        client,
+        url,
+        {"held_on": "2026-06-11", "place": "Library", "reason": "Wrong day", "happened_on": "2026-06-15"},
+    )
+    assert refused.status_code == 422
+    body = html.unescape(refused.get_data(as_text=True))
+    assert 'id="form-held_on-error"' in body
+    assert "cites a contribution made on 12 June 2026, after 11 June 2026" in body
+    assert story.notifications() == before  # nothing written
+
+    done = post(
+        client,
+        url,
+        {
+            "held_on": "2026-06-13",
+            "place": "Library",
+            "reason": "Held on the Saturday",
+            "happened_on": "2026-06-15",
+        },
+    )
+    assert done.status_code == 303
+    assert story.notifications() == before + 3
+    meeting = page_of(client, f"/meetings/{story.meeting}")
+    assert "Date corrected on 15 June 2026: Held on the Saturday (it was dated 15 June 2026)" in meeting
+    contribution = page_of(client, f"/contributions/{there}")
+    assert "13 June 2026" in contribution and "It was dated 15 June 2026, with its meeting" in contribution
+    provenance = page_of(client, f"/decisions/{decision_id}")
+    assert "Decision of 13 June 2026" in provenance and "recorded as taken on 15 June 2026" in provenance
+    assert "This decision stands." in provenance
+    trail = page_of(client, f"/policies/{story.policy}?kind=decisions")
+    assert "was recorded as taken on 15 June 2026; it was taken on 13 June 2026" in trail
+    with client.application.extensions["cotrace"].engine.connect() as conn:
+        facts = evidence.policy_facts(conn, story.policy)
+    assert {d.happened_on for d in facts.decisions} == {TODAY - timedelta(days=2)}
+    assert {c.id: c.happened_on for c in facts.contributions}[there] == TODAY - timedelta(days=2)
 
 
 def test_an_agenda_item_is_corrected_and_the_policys_trail_shows_it(client, story):
