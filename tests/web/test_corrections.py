@@ -225,6 +225,14 @@ def test_a_meetings_date_is_corrected_and_its_decisions_and_contributions_move_w
         facts = evidence.policy_facts(conn, story.policy)
     assert {d.happened_on for d in facts.decisions} == {TODAY - timedelta(days=2)}
     assert {c.id: c.happened_on for c in facts.contributions}[there] == TODAY - timedelta(days=2)
+    [exported] = client.get(f"/policies/{story.policy}/decisions.json").get_json()
+    assert (exported["happened_on"], exported["first_recorded_on"]) == ("2026-06-13", "2026-06-15")
+    prov = client.get(f"/decisions/{decision_id}/provenance.json").get_json()
+    [redating] = [
+        e for e in prov["entity"].values() if e.get("prov:type", {}).get("$") == "cotrace:DecisionRedating"
+    ]
+    assert redating["cotrace:previous_happened_on"]["$"] == "2026-06-15"
+    assert redating["cotrace:reason"] == "Held on the Saturday"
 
 
 def test_an_agenda_item_is_corrected_and_the_policys_trail_shows_it(client, story):
