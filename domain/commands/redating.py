@@ -30,7 +30,12 @@ from domain.policies import Policy
 from domain.vocabulary import stage_label
 
 FIELD = "held_on"
-_TOPICS = [get_topic(Decision.Recorded), get_topic(Decision.Reversed), get_topic(Contribution.Submitted)]
+_RECORDED, _REVERSED, _SUBMITTED = (
+    get_topic(Decision.Recorded),
+    get_topic(Decision.Reversed),
+    get_topic(Contribution.Submitted),
+)
+_TOPICS = [_RECORDED, _REVERSED, _SUBMITTED]
 _PAGE = 500
 
 
@@ -56,15 +61,15 @@ class RedatingCommands(Commands):
         at_meeting: dict[UUID, type] = {}
         cites: dict[UUID, list[UUID]] = {}
         reversed_at: list[UUID] = []
-        for event in self._events_by_topic():
-            if isinstance(event, Decision.Recorded):
-                cites[event.originator_id] = list(event.cites or [])
-                if event.meeting_id == meeting.id:
-                    at_meeting[event.originator_id] = Decision
-            elif isinstance(event, Decision.Reversed) and event.meeting_id == meeting.id:
-                reversed_at.append(event.originator_id)
-            elif isinstance(event, Contribution.Submitted) and event.meeting_id == meeting.id:
-                at_meeting[event.originator_id] = Contribution
+        for topic, aggregate_id, state in self._states_by_topic():
+            if topic == _RECORDED:
+                cites[aggregate_id] = list(state.get("cites") or [])
+                if state.get("meeting_id") == meeting.id:
+                    at_meeting[aggregate_id] = Decision
+            elif topic == _REVERSED and state.get("meeting_id") == meeting.id:
+                reversed_at.append(aggregate_id)
+            elif topic == _SUBMITTED and state.get("meeting_id") == meeting.id:
+                at_meeting[aggregate_id] = Contribution
         dated = DatedByMeeting(reversed_at=reversed_at)
         for aggregate_id, kind in at_meeting.items():
             record = self._get(kind, aggregate_id)
@@ -79,14 +84,21 @@ class RedatingCommands(Commands):
         ]
         return dated
 
-    def _events_by_topic(self) -> Iterator[object]:
+    def _states_by_topic(self) -> Iterator[tuple[str, UUID, dict]]:
+        """Each decision's and contribution's first event, and each reversal, as stored: only ids
+        and dates are read, so nobody's personal data is decrypted for it."""
         start: int | None = None
         while True:
             page = self.recorder.select_notifications(
                 start=start, limit=_PAGE, topics=_TOPICS, inclusive_of_start=start is None
             )
             for notification in page:
-                yield self.mapper.to_domain_event(notification)
+                originator = notification.originator_id
+                yield (
+                    notification.topic,
+                    originator if isinstance(originator, UUID) else UUID(str(originator)),
+                    self.mapper.transcoder.decode(notification.state),
+                )
             if len(page) < _PAGE:
                 return
             start = page[-1].id
@@ -127,7 +139,7 @@ class RedatingCommands(Commands):
         for record in dated.records:
             policy = policies.get(record.policy_id) or self._get(Policy, record.policy_id)
             policies[policy.id] = policy
-            yield from _stage_problems(policy, record, new_date)
+            yield from _stage_problems(policy, record, new_date, meeting.held_on)
         for decision in dated.decisions:
             for cited in decision.cites:
                 if cited not in moved:
@@ -165,7 +177,9 @@ class RedatingCommands(Commands):
                 )
 
 
-def _stage_problems(policy: Policy, record: Decision | Contribution, new_date: date) -> Iterator[str]:
+def _stage_problems(
+    policy: Policy, record: Decision | Contribution, new_date: date, held_on: date
+) -> Iterator[str]:
     """A record stays inside its stage: not before the stage began, nor (a decision, which belongs to
     the stage it was taken in) after the next one began; not after the policy was retired."""
     on = format_date(new_date)
@@ -177,7 +191,15 @@ def _stage_problems(policy: Policy, record: Decision | Contribution, new_date: d
     if index is None:
         return
     entry = entries[index]
-    if new_date < entry.entered_on:
+    if new_date < entry.entered_on == held_on:
+        # Most often the meeting's own decision opened the stage: the stage's start is a fact of
+        # the policy's, which a meeting's correction does not move.
+        yield (
+            f"{stage_label(entry.stage)} of {policy.title} began on {format_date(held_on)}, the date "
+            f"this meeting was recorded on, and {what.lower()} of this meeting is at that stage: a "
+            "stage's start does not move with a meeting, so the date can be corrected to that day or later"
+        )
+    elif new_date < entry.entered_on:
         yield (
             f"{what} of this meeting is at {stage_label(entry.stage)} of {policy.title}, which began on "
             f"{format_date(entry.entered_on)}, after {on}: nothing at a stage can come before it"

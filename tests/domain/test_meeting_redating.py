@@ -124,3 +124,23 @@ def test_a_meeting_where_a_decision_was_reversed_keeps_its_date(riverside):
     with pytest.raises(RulesBroken) as error:
         app.correct_meeting(actor, riverside.meeting, day - timedelta(days=1), "Library", "Wrong day", day)
     assert "reversed at this meeting" in error.value.by_field()["held_on"]
+
+
+def test_the_log_is_read_a_page_at_a_time_and_nothing_is_missed(riverside, monkeypatch):
+    from domain.commands import redating
+
+    monkeypatch.setattr(redating, "_PAGE", 2)
+    app, actor, day = riverside.app, riverside.actor, riverside.today
+    ids = [riverside.decide(text=f"Decision {n}") for n in range(5)]
+    ids.append(at_meeting(riverside, riverside.meeting))
+    app.correct_meeting(actor, riverside.meeting, day - timedelta(days=1), "Library", "Wrong day", day)
+    assert {app.repository.get(i).happened_on for i in ids} == {day - timedelta(days=1)}
+
+
+def test_a_meeting_whose_decision_opened_a_stage_cannot_move_before_it(riverside):
+    app, actor, day = riverside.app, riverside.actor, riverside.today
+    decision_id = riverside.decide(stage="co_design")  # opens co-design today
+    with pytest.raises(RulesBroken) as error:
+        app.correct_meeting(actor, riverside.meeting, day - timedelta(days=1), "Library", "Wrong day", day)
+    assert "a stage's start does not move with a meeting" in error.value.by_field()["held_on"]
+    assert app.repository.get(decision_id).happened_on == day
