@@ -3,6 +3,8 @@ instead of failing on a column its old tables do not have."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from sqlalchemy import inspect, text, update
 
 from cotrace.services import open_services
@@ -97,5 +99,36 @@ def test_a_trail_and_a_directory_built_before_their_pages_are_rebuilt_with_their
             "directory_meetings_by_day",
             "directory_contributions_awaiting",
         } <= indexes
+    finally:
+        upgraded.close()
+
+
+def test_read_models_built_before_meetings_could_move_their_records_are_rebuilt_at_start(database_url):
+    """Evidence 4, directory 4 and provenance 1 had no columns for a date replaced by a meeting's
+    correction: an upgrade rebuilds them, to the same rows, and a date can then be corrected."""
+    first = open_services(database_url, today=lambda: TODAY)
+    story = Riverside.set_up(first.app, TODAY)
+    first.read_models.catch_up()
+    before = snapshot(first)
+    for name, version, statement in (
+        ("evidence", 4, "ALTER TABLE evidence_decisions DROP COLUMN dated_ref"),
+        ("directory", 4, "ALTER TABLE directory_decision_changes DROP COLUMN previous_on"),
+        ("provenance", 1, "ALTER TABLE provenance_amendments DROP COLUMN previous_on"),
+    ):
+        built_at_version(first.engine, name, version, statement)
+    first.close()
+
+    upgraded = open_services(database_url, today=lambda: TODAY)
+    try:
+        assert snapshot(upgraded) == before
+        dataclasses.replace(story, app=upgraded.app).decide()
+        upgraded.run(
+            lambda app, actor: app.correct_meeting(
+                actor, story.meeting, TODAY.replace(day=14), "Library", "Wrong day", TODAY
+            ),
+            story.actor,
+        )
+        with upgraded.engine.connect() as conn:
+            assert conn.scalar(text("SELECT previous_on FROM provenance_amendments")) is not None
     finally:
         upgraded.close()
