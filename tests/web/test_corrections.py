@@ -174,7 +174,9 @@ def test_a_meetings_place_is_corrected_and_shown_beside_the_original(client, sto
     assert "by Ada Admin: The room was booked" in page and "It read: 15 June 2026, Library" in page
 
 
-def test_a_meetings_date_is_corrected_and_its_decisions_and_contributions_move_with_it(client, story):
+def test_a_meetings_date_is_corrected_and_its_decisions_and_contributions_move_with_it(
+    client, flask_app, story
+):
     url = f"/meetings/{story.meeting}/correction"
     assert "move to this date with it" in page_of(client, url)
     there = story.app.submit_contribution(
@@ -216,6 +218,8 @@ def test_a_meetings_date_is_corrected_and_its_decisions_and_contributions_move_w
     assert "Date corrected on 15 June 2026: Held on the Saturday (it was dated 15 June 2026)" in meeting
     contribution = page_of(client, f"/contributions/{there}")
     assert "13 June 2026" in contribution and "It was dated 15 June 2026, with its meeting" in contribution
+    mine = page_of(flask_app.test_client(), link_for(flask_app, story, "amira"))  # her own page
+    assert "13 June 2026" in mine and "It was dated 15 June 2026, with its meeting" in mine
     provenance = page_of(client, f"/decisions/{decision_id}")
     assert "Decision of 13 June 2026" in provenance and "recorded as taken on 15 June 2026" in provenance
     assert "This decision stands." in provenance
