@@ -129,7 +129,9 @@ def test_cotrace_rebuild_only_prints_its_progress_and_the_ratio_to_reading_the_l
     live = every_row(services)
     events = services.app.recorder.max_notification_id()
 
-    result = runner.invoke(["rebuild", "--only", "evidence", "--only", "provenance", "--batch", "50"])
+    result = runner.invoke(
+        ["rebuild", "--only", "evidence", "--only", "provenance", "--batch", "50", "--processes", "1"]
+    )
 
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
