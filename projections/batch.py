@@ -57,7 +57,7 @@ def _selecting_keys(table: Table, key_column: str) -> Any:
 
 
 _key_columns: dict[Table, str | None] = {}
-_columns: dict[Table, list[str]] = {}
+_shapes: dict[Table, tuple[str | None, Row]] = {}
 
 
 def _key_column(table: Table) -> str | None:
@@ -68,6 +68,14 @@ def _key_column(table: Table) -> str | None:
         keys = table.primary_key.columns
         found = _key_columns[table] = next(iter(keys)).key if len(keys) == 1 else None
         return found
+
+
+def _shape(table: Table) -> tuple[str | None, Row]:
+    """The table's one-column key (or None), and a row of its every column, each None."""
+    found = _shapes.get(table)
+    if found is None:
+        found = _shapes[table] = (_key_column(table), dict.fromkeys(table.c.keys()))
+    return found
 
 
 class Batch:
@@ -97,14 +105,13 @@ class Batch:
         held = self._inserts.get(table)
         if held is None:
             held = self._inserts[table] = {}
-        key = _key_column(table)
+        key, empty = _shape(table)
         known = self._known.setdefault(table, {}) if key is not None else None
-        columns = _columns.get(table) or _columns.setdefault(table, table.c.keys())
         indexes = (
             [(column, by) for (t, column), by in self._held_by.items() if t is table] if self._held_by else ()
         )
-        for given in (rows,) if isinstance(rows, Mapping) else rows:
-            row = dict.fromkeys(columns)
+        for given in (rows,) if type(rows) is dict or isinstance(rows, Mapping) else rows:
+            row = empty.copy()  # every column, None unless given
             row.update(given)
             held[id(row)] = row
             if known is not None:
@@ -149,9 +156,11 @@ class Batch:
 
     def rows(self, table: Table, keys: Iterable[Any]) -> dict[Any, Row]:
         """The rows with these keys, by key, those the batch has not seen read in one query."""
-        known = self._known.setdefault(table, {})
-        wanted = set(keys)
-        missing = [key for key in wanted if key not in known]
+        known = self._known.get(table)
+        if known is None:
+            known = self._known[table] = {}
+        wanted = keys if type(keys) in (tuple, list, set) else list(keys)
+        missing = [key for key in wanted if key not in known]  # a key twice is read once all the same
         if missing:
             key_column = _key_column(table)
             assert key_column is not None, f"{table.name} has no one-column key"
