@@ -251,6 +251,7 @@ def policy_trail_query(policy_id: UUID, only: TrailFilter | None = None) -> Sele
         query = query.where(
             exists()
             .where(groups.c.position == trail.c.position)
+            .where(groups.c.policy_id == trail.c.policy_id)
             .where(groups.c.stakeholder_group == only.group)
         )
     if only.kind in audit_trail.KIND_FILTERS:
