@@ -59,6 +59,21 @@ class Participant(Aggregate):
         `partnership_id`: the partnership whose chair did it, for the record."""
         self.name = name
 
+    @event("EmailCorrected")
+    def correct_email(
+        self,
+        email: str,
+        previous_email: str,
+        partnership_id: UUID,
+        reason: str,
+        happened_on: date,
+        recorded_by: UUID,
+    ) -> None:
+        """The address was recorded wrong (a letter mistyped). The agreement to email stays as the
+        participant gave it: a correction is no one's consent. The address it replaced, and the reason
+        (which may well spell either), are personal data too: erased with the rest."""
+        self.email = email
+
     @event("Erased")
     def erase(self, recorded_by: UUID) -> None:
         """The participant's personal data is destroyed (their key); the event itself holds none,

@@ -147,6 +147,18 @@ class Followups(ReadModel):
             )
 
     @_on.register
+    def _(self, event: Participant.EmailCorrected, conn: Batch, position: int) -> None:
+        # The lookup of contacts has the corrected address (`projections.lookups`); what was queued
+        # before it would go to the address recorded wrong, so it goes to the corrected one.
+        conn.execute(
+            update(outbox)
+            .where(outbox.c.participant_id == event.originator_id)
+            .where(outbox.c.status == "queued")
+            .where(outbox.c.position < position)
+            .values(to_address=event.email)
+        )
+
+    @_on.register
     def _(self, event: Participant.Erased, conn: Batch, position: int) -> None:
         # Erased before it was sent: it is not sent, and its address and words go with the rest.
         conn.execute(

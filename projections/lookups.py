@@ -88,6 +88,7 @@ WRITES: dict[type, tuple[str, bool, dict[str, Value]]] = {
         },
     ),
     Participant.NameCorrected: ("people", False, {"name": "name"}),
+    Participant.EmailCorrected: ("people", False, {"email": "email"}),
     Participant.ContactPreferencesSet: (
         "people",
         False,

@@ -164,7 +164,12 @@ def partnership_members_page(
     members are found by its key in `directory_members`, then sorted: a partnership's size, not the
     store's."""
     query = (
-        select(participants.c.id, participants.c.name, members.c.stakeholder_group)
+        select(
+            participants.c.id,
+            participants.c.name,
+            members.c.stakeholder_group,
+            participants.c.email.is_not(None).label("has_email"),  # whether there is one to correct
+        )
         .join(members, members.c.participant_id == participants.c.id)
         .where(members.c.partnership_id == partnership_id)
     )

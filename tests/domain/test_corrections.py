@@ -143,3 +143,36 @@ def test_a_members_name_is_corrected_by_their_partnership_with_a_reason(riversid
     assert app.repository.get(amira).name == "Amira Hassan"
     corrected = list(app.events.get(amira))[-1]
     assert (corrected.previous_name, corrected.partnership_id) == ("Amira", riverside.partnership)
+
+
+def test_a_members_email_is_corrected_by_their_partnership_with_a_reason_and_consent_kept(riverside):
+    app, actor, day = riverside.app, riverside.actor, riverside.today
+    amira = riverside.people["amira"]
+    with pytest.raises(RulesBroken) as error:
+        app.correct_member_email(actor, riverside.partnership, amira, "amira@example.org", "Typo", day)
+    assert "No email address is recorded" in error.value.by_field()["email"]
+    app.set_contact_preferences(actor, amira, "amira@exmaple.org", False)
+    for email, reason, fields in [
+        ("amira@example.org", " ", {"reason"}),
+        ("amira@exmaple.org", "Typo", {"email"}),
+        ("amira@example.org, tom@example.org", "Typo", {"email"}),
+        ("", "Typo", {"email"}),
+    ]:
+        with pytest.raises(RulesBroken) as error:
+            app.correct_member_email(actor, riverside.partnership, amira, email, reason, day)
+        assert set(error.value.by_field()) == fields, email
+    outsider = app.register_participant(actor, "Out Sider", "health")
+    app.set_contact_preferences(actor, outsider, "out@exmaple.org", True)
+    with pytest.raises(RulesBroken) as error:
+        app.correct_member_email(actor, riverside.partnership, outsider, "out@example.org", "Typo", day)
+    assert "members" in error.value.by_field()["email"]
+
+    app.correct_member_email(actor, riverside.partnership, amira, " amira@example.org ", "Mistyped", day)
+    participant = app.repository.get(amira)
+    assert (participant.email, participant.email_consent) == ("amira@example.org", False)
+    corrected = list(app.events.get(amira))[-1]
+    assert (corrected.previous_email, corrected.reason, corrected.partnership_id) == (
+        "amira@exmaple.org",
+        "Mistyped",
+        riverside.partnership,
+    )

@@ -165,6 +165,20 @@ def test_a_corrected_response_is_emailed_once_with_what_it_now_is_and_why(rivers
     assert len(mailbox.messages) == 2
 
 
+def test_a_message_queued_for_an_address_recorded_wrong_goes_to_the_corrected_one(riverside, mailbox):
+    riverside.agree_to_email("amira", "amira@exmaple.org")
+    riverside.respond(riverside.contribute("amira", "Publish the policy in plain English"), "adopted")
+    riverside.run(
+        lambda app, actor: app.correct_member_email(
+            actor, riverside.story.partnership, riverside.person("amira"), AMIRA, "Mistyped", TODAY
+        )
+    )
+    riverside.respond(riverside.contribute("amira", "Add a glossary"), "adopted")
+
+    assert [m.to_address for m in riverside.send()] == [AMIRA, AMIRA]
+    assert len(mailbox.to(AMIRA)) == 2 and mailbox.to("amira@exmaple.org") == []
+
+
 def test_a_decision_that_cited_someones_input_being_reversed_is_news_for_them(riverside, mailbox):
     """ "You said, we did" must not go on saying "we did" once the decision is undone."""
     riverside.agree_to_email("amira", AMIRA)

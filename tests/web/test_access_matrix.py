@@ -57,6 +57,7 @@ EXPECTED = {
     "partnerships.schedule_meeting": "chairs",
     "partnerships.thresholds": "chairs",
     "partnerships.correct_member": "chairs",
+    "partnerships.correct_member_email": "chairs",
     "partnerships.private_link": "chairs",
     "partnerships.revoke_private_link": "chairs",
     "partnerships.reissue_private_link": "chairs",
