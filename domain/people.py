@@ -74,6 +74,23 @@ class Participant(Aggregate):
         (which may well spell either), are personal data too: erased with the rest."""
         self.email = email
 
+    @event("StakeholderGroupCorrected")
+    def correct_stakeholder_group(
+        self,
+        stakeholder_group: str,
+        previous_group: str,
+        partnership_id: UUID,
+        reason: str,
+        happened_on: date,
+        recorded_by: UUID,
+    ) -> None:
+        """The group was recorded wrong (a parent carer entered as an officer): they were always of
+        this one, so the evidence counts them in it from now on, for their earlier facts too. A
+        group that changed (an officer who became a parent carer) is not this: it is a new fact.
+        The groups are the institution's record, in clear; the reason may describe the person, and
+        is erased with the rest of their personal data."""
+        self.stakeholder_group = stakeholder_group
+
     @event("Erased")
     def erase(self, recorded_by: UUID) -> None:
         """The participant's personal data is destroyed (their key); the event itself holds none,

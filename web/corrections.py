@@ -1,6 +1,6 @@
 """Corrections of what was recorded wrong, one thing per page: a contribution's words, its response,
-an action marked done by mistake, a meeting's date or place, an agenda item, a member's name or
-email address (decisions have theirs in `web.decision_records`).
+an action marked done by mistake, a meeting's date or place, an agenda item, a member's name,
+stakeholder group or email address (decisions have theirs in `web.decision_records`).
 
 Each is a new event with a reason; the pages then show the corrected value with the original beside
 it. Each form is reached from where the thing is shown, and offered to those who may record there.
@@ -24,6 +24,7 @@ from web.contributions import bp as contributions
 from web.form_pages import Field, form_page
 from web.forms import Form
 from web.meetings import bp as meetings
+from web.partnerships import GROUP_OPTIONS
 from web.partnerships import bp as partnerships
 
 REASON = Field(
@@ -297,6 +298,46 @@ def correct_member(partnership_id: UUID, participant_id: UUID) -> ResponseReturn
             HAPPENED_ON,
         ],
         defaults={"name": member["name"]},
+        back=_members(partnership_id),
+        command=command,
+    )
+
+
+@partnerships.route(
+    "/partnerships/<uuid:partnership_id>/members/<uuid:participant_id>/group/correction",
+    methods=["GET", "POST"],
+)
+def correct_member_group(partnership_id: UUID, participant_id: UUID) -> ResponseReturnValue:
+    member = _member_or_404(partnership_id, participant_id)
+
+    def command(form: Form, problems: Problems) -> Command:
+        return lambda app, actor, happened_on: app.correct_member_group(
+            actor,
+            partnership_id,
+            participant_id,
+            forms.text(form, "stakeholder_group"),
+            forms.text(form, "reason"),
+            happened_on,
+        )
+
+    return _correction_page(
+        title="Correct a member's stakeholder group",
+        caption=member["name"],
+        intro="For a group recorded wrong: the group they were always in, not one they have moved "
+        "to. The evidence of co-production counts them in the corrected group from now on, for what "
+        "they did before too; the trail keeps each fact as it was recorded, and the group it "
+        "replaces stays beside it.",
+        fields=[
+            Field("stakeholder_group", "Stakeholder group", "radios", options=GROUP_OPTIONS),
+            Field(
+                "reason",
+                "Why it is corrected",
+                "textarea",
+                hint="For example, 'Entered as an officer: she is a parent carer on the forum'",
+            ),
+            HAPPENED_ON,
+        ],
+        defaults={"stakeholder_group": member["stakeholder_group"]},
         back=_members(partnership_id),
         command=command,
     )

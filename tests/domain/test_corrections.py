@@ -176,3 +176,22 @@ def test_a_members_email_is_corrected_by_their_partnership_with_a_reason_and_con
         "Mistyped",
         riverside.partnership,
     )
+
+
+def test_a_members_group_is_corrected_with_a_reason_and_later_decisions_name_it(riverside):
+    app, actor, day = riverside.app, riverside.actor, riverside.today
+    daniel = riverside.people["daniel"]
+    for group, reason, fields in [
+        ("local_authority", "Typo", {"stakeholder_group"}),
+        ("astronaut", "Typo", {"stakeholder_group"}),
+        ("parent_carer", "", {"reason"}),
+    ]:
+        with pytest.raises(RulesBroken) as error:
+            app.correct_member_group(actor, riverside.partnership, daniel, group, reason, day)
+        assert set(error.value.by_field()) == fields, group
+    app.correct_member_group(actor, riverside.partnership, daniel, "parent_carer", "A parent carer", day)
+    assert app.repository.get(daniel).stakeholder_group == "parent_carer"
+    corrected = list(app.events.get(daniel))[-1]
+    assert (corrected.previous_group, corrected.reason) == ("local_authority", "A parent carer")
+    decided = riverside.decide(decided_by=[daniel])
+    assert app.repository.get(decided).decision_maker_groups == ["parent_carer"]

@@ -48,6 +48,10 @@ def demo(services):
         person = app.register_participant(actor, CANARY_MISSPELT, "parent_carer")
         app.add_member(actor, riverside, person, TODAY)
         app.correct_member_name(actor, riverside, person, CANARY_NAME, f"Not {CANARY_MISSPELT}", TODAY)
+        # The reason for a group's correction may say who they are: encrypted and erased as well.
+        app.correct_member_group(
+            actor, riverside, person, "home_educator", f"{CANARY_MISSPELT} educates", TODAY
+        )
         app.set_contact_preferences(actor, person, CANARY_MISTYPED, True)
         app.correct_member_email(actor, riverside, person, CANARY_EMAIL, f"Not {CANARY_MISTYPED}", TODAY)
         said = app.submit_contribution(

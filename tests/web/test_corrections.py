@@ -252,3 +252,33 @@ def test_a_members_email_address_is_corrected_by_the_chair_and_never_put_in_an_a
     services.run(lambda app, actor: app.grant_role(actor, story.partnership, account, "member"), account)
     member_page = page_of(signed_in(flask_app, "account", account), f"/partnerships/{story.partnership}")
     assert "exmaple" not in member_page and "Mistyped" not in member_page  # the chair's to see
+
+
+def test_a_members_group_is_corrected_from_the_partnership_page_and_shown_beside_it(client, story):
+    sophie = story.people["sophie"]
+    url = f"/partnerships/{story.partnership}/members/{sophie}/group/correction"
+    assert f'href="{url}"' in page_of(client, f"/partnerships/{story.partnership}")
+    before = story.notifications()
+    for data, field in [
+        ({"stakeholder_group": "he_organisation", "reason": "Typo"}, "stakeholder_group"),
+        ({"stakeholder_group": "astronaut", "reason": "Typo"}, "stakeholder_group"),
+        ({"stakeholder_group": "home_educator", "reason": ""}, "reason"),
+    ]:
+        refused = post(client, url, {**data, "happened_on": "2026-06-15"})
+        assert refused.status_code == 422 and f'id="form-{field}-error"' in refused.get_data(as_text=True)
+    assert story.notifications() == before
+
+    done = post(
+        client,
+        url,
+        {
+            "stakeholder_group": "home_educator",
+            "reason": "Entered as the HE organisation",
+            "happened_on": "2026-06-15",
+        },
+    )
+    assert done.status_code == 303
+    page = page_of(client, f"/partnerships/{story.partnership}")
+    row = next(r for r in page.split("<tr>") if "Sophie" in r)
+    assert "Home educator" in row and "Entered as the HE organisation" in row
+    assert "It read: Home education organisation" in row
