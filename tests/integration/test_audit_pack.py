@@ -14,6 +14,7 @@ import sys
 import zipfile
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 from sqlalchemy import delete, select, update
@@ -161,6 +162,38 @@ def test_a_pack_with_a_corrected_response_checks_the_fact_against_the_correction
     [facts] = json.loads(members(data)["evidence/facts.json"])
     [fact] = [c for c in facts["contributions"] if c["id"] == str(answered.id)]
     assert fact["response"] == corrected
+
+
+def test_a_pack_with_a_corrected_group_checks_the_facts_by_the_corrected_group(
+    services, vkey, demo, admin_id
+):
+    """A group recorded wrong was never true: the facts count the person in the corrected group,
+    for what they did before it too, and the verifier reads the correction in the log."""
+    policy = policy_id(services, EHE)
+    tables = directory_tables
+    with services.engine.connect() as conn:
+        partnership = conn.scalar(
+            select(tables.policies.c.partnership_id).where(tables.policies.c.id == policy)
+        )
+        made = conn.scalars(
+            select(tables.decisions.c.decided_by).where(tables.decisions.c.policy_id == policy)
+        )
+        maker = UUID(next(iter(made))[0])
+        was = conn.scalar(
+            select(tables.participants.c.stakeholder_group).where(tables.participants.c.id == maker)
+        )
+    corrected = "health" if was != "health" else "parent_carer"
+    services.run(
+        lambda app, actor: app.correct_member_group(
+            actor, partnership, maker, corrected, "Recorded as the wrong group", app.today()
+        ),
+        admin_id,
+    )
+    data = pack_of(services, scope_of_policy(services))
+    report = check(data, vkey)
+    assert report.ok, report.text()
+    [facts] = json.loads(members(data)["evidence/facts.json"])
+    assert any(corrected in d["maker_groups"] for d in facts["decisions"])
 
 
 def test_the_verifier_says_which_key_it_trusted_when_given_none(services, vkey, demo):

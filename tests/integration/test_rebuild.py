@@ -53,7 +53,7 @@ def lived(services) -> None:
 
 def _corrected(story: Riverside, meeting) -> None:
     """A contribution, its response, an action, an agenda item, a meeting and a
-    member's name, each recorded wrong
+    member's name, group and email address, each recorded wrong
     and then corrected."""
     app, actor, day = story.app, story.actor, TODAY - timedelta(days=2)
     policy = app.start_policy(actor, story.partnership, "Corrected policy", "citizens", day)
@@ -71,6 +71,11 @@ def _corrected(story: Riverside, meeting) -> None:
     moved = app.schedule_meeting(actor, story.partnership, "Workshop", TODAY, "Town Hall")
     app.correct_meeting(actor, moved, day, "Library", "Held a day earlier, at the library", TODAY)
     app.correct_member_name(actor, story.partnership, story.people["grace"], "Grace O.", "Her choice", TODAY)
+    app.correct_member_group(actor, story.partnership, story.people["grace"], "home_educator", "Typo", TODAY)
+    app.set_contact_preferences(actor, story.people["grace"], "grace@exmaple.org", True)
+    app.correct_member_email(
+        actor, story.partnership, story.people["grace"], "grace@example.org", "Typo", TODAY
+    )
 
 
 # Each batch holds its writes and looks its rows up in memory (projections/batch.py): a batch of one
