@@ -582,14 +582,16 @@ def _events(
     progress: IO[str] | None,
 ) -> dict[int, dict[str, Any]]:
     """Reads events.jsonl once, line by line; returns the cited events' decoded states by notification id,
-    each with what the facts are checked against (the groups of the people named, as the log had them)."""
+    each with what the facts are checked against (the groups of the people named, as the log last has
+    them: a group corrected counts for the person's earlier facts too)."""
     count = int(manifest["events"]["count"])
     roots_at = {size: None for size, _root, _what in claims}
     receipt_at = {r.index: r for r in receipts}
     frontier = Frontier()
     digest = hashlib.sha256()
     versions: dict[str, int] = {}
-    groups: dict[str, str] = {}  # participant id (hex) -> stakeholder group, as registered
+    # participant id (hex) -> stakeholder group, as registered or as last corrected
+    groups: dict[str, str] = {}
     present: dict[str, list[str]] = {}  # meeting id (hex) -> who was present, as last recorded
     seen: dict[int, dict[str, Any]] = {}
     last_sequence = last_id = -1
@@ -707,6 +709,7 @@ def _events(
             report.passed.append(
                 f"the receipt {receipt.name}: event {receipt.index} is in the signed log, unaltered"
             )
+    _with_groups(seen, groups)
     return seen
 
 
@@ -727,26 +730,38 @@ def _follow(
     """Keeps what the facts are checked against: people's groups, who was at each meeting, cited events
     (`decoded`: the event's stored bytes, decoded)."""
     name = topic.rpartition(":")[2]
-    if name == "Participant.Registered" or (nid in cited) or name == "Meeting.AttendanceRecorded":
+    if name in GROUP_EVENTS or (nid in cited) or name == "Meeting.AttendanceRecorded":
         key = aggregate.replace("-", "")
-        if name == "Participant.Registered":
+        if name in GROUP_EVENTS:
             groups[key] = decoded.get("stakeholder_group")
         elif name == "Meeting.AttendanceRecorded":
             present[key] = [_plain(p) for p in decoded.get("present") or []]
         if nid in cited:
             decoded["_topic"], decoded["_aggregate"] = name, aggregate
             decoded["_recorded_on"] = _day_of(_plain(decoded.get("timestamp")))
+            # Who, now; their groups once the whole log is read (`_with_groups`).
             if name == "Decision.Recorded":
                 meeting = _plain(decoded.get("meeting_id"))
-                decoded["_maker_groups"] = sorted(
-                    groups.get(_plain(p), "?") for p in decoded.get("decided_by") or []
-                )
-                decoded["_present_groups"] = (
-                    sorted(groups.get(p, "?") for p in present.get(meeting, [])) if meeting else []
-                )
+                decoded["_makers"] = [_plain(p) for p in decoded.get("decided_by") or []]
+                decoded["_present"] = list(present.get(meeting, [])) if meeting else []
             elif name == "Contribution.Submitted":
-                decoded["_group"] = groups.get(_plain(decoded.get("contributor_id")), "?")
+                decoded["_contributor"] = _plain(decoded.get("contributor_id"))
             seen[nid] = decoded
+
+
+# The events that say a person's stakeholder group: the registration, and a correction of a group
+# recorded wrong, which the facts take for the person's earlier facts too.
+GROUP_EVENTS = ("Participant.Registered", "Participant.StakeholderGroupCorrected")
+
+
+def _with_groups(seen: dict[int, dict[str, Any]], groups: dict[str, str]) -> None:
+    """The groups of the people each cited decision and contribution names, as the log last has them."""
+    for decoded in seen.values():
+        if "_makers" in decoded:
+            decoded["_maker_groups"] = sorted(groups.get(p, "?") for p in decoded["_makers"])
+            decoded["_present_groups"] = sorted(groups.get(p, "?") for p in decoded["_present"])
+        elif "_contributor" in decoded:
+            decoded["_group"] = groups.get(decoded["_contributor"], "?")
 
 
 def _day_of(timestamp: Any) -> str | None:

@@ -12,7 +12,7 @@ rebuild cannot go below, and what `cotrace rebuild` prints its own ratio to.
 Figures only: nothing is asserted.
 
     PYTHONPATH=. .venv/bin/python bench/rebuild.py [--events 1000000] [--seed 14] [--batch 1000]
-        [--only NAME ...] [--postgresql | --database-url URL]
+        [--only NAME ...] [--processes N ...] [--postgresql | --database-url URL]
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -31,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generate import TODAY, generate, generated_store  # noqa: E402
 
+from cotrace import rebuilding  # noqa: E402
 from cotrace.services import open_services  # noqa: E402
 from projections.runner import REBUILD_BATCH  # noqa: E402
 
@@ -41,12 +41,15 @@ FILLED = "bench_generated"
 CHILD = """
 import json, sys, time
 from datetime import date
+from cotrace import rebuilding
 from cotrace.services import open_services
-url, today, batch, only = sys.argv[1], date.fromisoformat(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
+url, today, batch, processes = sys.argv[1], date.fromisoformat(sys.argv[2]), *map(int, sys.argv[3:5])
+only = sys.argv[5:]
 services = open_services(url, today=lambda: today, catch_up=False)
 started = time.perf_counter()
-applied = services.read_models.rebuild(only=only or None, batch_size=batch)
-print(json.dumps({"applied": applied, "seconds": time.perf_counter() - started}))
+rebuilt = rebuilding.rebuild(services, only=only or None, batch_size=batch, processes=processes)
+seconds = time.perf_counter() - started
+print(json.dumps({"applied": rebuilt.applied, "seconds": seconds, "peak_kib": rebuilt.peak_kib}))
 services.close()
 """
 
@@ -97,17 +100,17 @@ def raw_read(url: str, batch: int) -> tuple[int, float]:
         services.close()
 
 
-def rebuild_in_a_child(url: str, batch: int, only: list[str]) -> tuple[int, float, float]:
-    """Events applied, the seconds the rebuild took, and the child's peak resident memory in MB."""
+def rebuild_in_a_child(url: str, batch: int, only: list[str], processes: int) -> tuple[int, float, float]:
+    """Events applied, the seconds the rebuild took, and its peak resident memory in MB: the child's,
+    or with several processes theirs added together (each measures its own)."""
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, url, TODAY.isoformat(), str(batch), *only],
+        [sys.executable, "-c", CHILD, url, TODAY.isoformat(), str(batch), str(processes), *only],
         check=True,
         capture_output=True,
         text=True,
     )
     figures = json.loads(done.stdout.strip().splitlines()[-1])
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # kB on Linux
-    return figures["applied"], figures["seconds"], peak_mb
+    return figures["applied"], figures["seconds"], figures["peak_kib"] / 1024  # kB on Linux
 
 
 def main() -> None:
@@ -116,6 +119,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--batch", type=int, default=REBUILD_BATCH, help="events a transaction")
     parser.add_argument("--only", action="append", default=[], help="rebuild this read model alone")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        nargs="+",
+        default=[1, rebuilding.default_processes()],
+        help="rebuild with each of these numbers of processes in turn (default: 1, then one a core)",
+    )
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--postgresql", action="store_true", help="a generated store on 127.0.0.1:5432")
     where.add_argument("--database-url", default=os.environ.get("DATABASE_URL"), help="a store to rebuild")
@@ -127,12 +137,16 @@ def main() -> None:
     else:
         url = generated_store(args.events, args.seed)
     events, raw = raw_read(url, args.batch)
-    applied, took, peak_mb = rebuild_in_a_child(url, args.batch, args.only)
-    rate = applied / took
-    print(f"rebuild of {applied:,} events ({url.split(':')[0]}, batches of {args.batch:,}):")
-    print(f"  {took:,.1f} s, {rate:,.0f} events/s; 1M at this rate {1e6 / rate:,.0f} s (target < 180 s)")
-    print(f"  peak RSS {peak_mb:,.0f} MB (target < 512 MB)")
-    print(f"  raw read of the log ({events:,} notifications) {raw:,.2f} s: rebuild {took / raw:,.1f}x")
+    for processes in args.processes:
+        applied, took, peak_mb = rebuild_in_a_child(url, args.batch, args.only, processes)
+        rate = applied / took
+        print(
+            f"rebuild of {applied:,} events ({url.split(':')[0]}, batches of {args.batch:,}, "
+            f"{processes} process{'es' if processes > 1 else ''}):"
+        )
+        print(f"  {took:,.1f} s, {rate:,.0f} events/s; 1M at this rate {1e6 / rate:,.0f} s (target < 180 s)")
+        print(f"  peak RSS {peak_mb:,.0f} MB (target < 512 MB)")
+        print(f"  raw read of the log ({events:,} notifications) {raw:,.2f} s: rebuild {took / raw:,.1f}x")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from werkzeug.serving import run_simple
 
 from cli import server
 from cli.server import DEFAULT_THREADS, default_workers
-from cotrace import credentials
+from cotrace import credentials, rebuilding
 from cotrace.accounts import create_admin as open_admin_account
 from cotrace.demo import ADMIN, load_demo_with_accounts
 from cotrace.importer import FileRefused, HistoryInvalid, import_history, load_history, read_history_file
@@ -237,11 +237,23 @@ def _duration(seconds: float) -> str:
     help="Then read the notification log alone, as stored, and print how many times as long a rebuild took.",
 )
 @click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    default=rebuilding.default_processes(),
+    show_default="one a core",
+    help="Processes to share the read models out between, each applying the log to its share.",
+)
+@click.option(
     "--progress-every", type=float, default=5.0, hidden=True, help="Seconds between progress lines."
 )
 @pass_installation
 def rebuild(
-    installation: Installation, only: tuple[str, ...], batch: int, compare_raw: bool, progress_every: float
+    installation: Installation,
+    only: tuple[str, ...],
+    batch: int,
+    compare_raw: bool,
+    processes: int,
+    progress_every: float,
 ) -> None:
     """Drop the read models (all, or those named with --only) and rebuild them from the event log."""
     read_models = installation.services.read_models
@@ -249,12 +261,25 @@ def rebuild(
         chosen = read_models.named(only) if only else read_models.projections
     except UnknownReadModel as unknown:
         raise click.ClickException(str(unknown)) from None
-    click.echo(f"Rebuilding {', '.join(p.name for p in chosen)}.")
+    shares = rebuilding.shared_out(chosen, processes)
+    click.echo(
+        f"Rebuilding {', '.join(p.name for p in chosen)}"
+        + (f", in {len(shares)} processes." if len(shares) > 1 else ".")
+    )
     started = time.perf_counter()
     with RebuildProgress(progress_every) as progress:
-        applied = read_models.rebuild(progress, only=only or None, batch_size=batch)
+        try:
+            rebuilt = rebuilding.rebuild(
+                installation.services, progress, only=only or None, batch_size=batch, processes=processes
+            )
+        except rebuilding.RebuildFailed as failed:
+            raise click.ClickException(f"The rebuild stopped: {failed}. Run it again.") from None
     seconds = time.perf_counter() - started
-    click.echo(f"Applied {applied} events in {seconds:.2f} s ({applied / max(seconds, 1e-9):,.0f} events/s).")
+    applied = rebuilt.applied
+    click.echo(
+        f"Applied {applied} events in {seconds:.2f} s ({applied / max(seconds, 1e-9):,.0f} events/s), "
+        f"using at most {rebuilt.peak_kib / 1024:,.0f} MB."
+    )
     if compare_raw:
         started = time.perf_counter()
         read = read_models.read_the_log(batch)

@@ -59,6 +59,38 @@ class Participant(Aggregate):
         `partnership_id`: the partnership whose chair did it, for the record."""
         self.name = name
 
+    @event("EmailCorrected")
+    def correct_email(
+        self,
+        email: str,
+        previous_email: str,
+        partnership_id: UUID,
+        reason: str,
+        happened_on: date,
+        recorded_by: UUID,
+    ) -> None:
+        """The address was recorded wrong (a letter mistyped). The agreement to email stays as the
+        participant gave it: a correction is no one's consent. The address it replaced, and the reason
+        (which may well spell either), are personal data too: erased with the rest."""
+        self.email = email
+
+    @event("StakeholderGroupCorrected")
+    def correct_stakeholder_group(
+        self,
+        stakeholder_group: str,
+        previous_group: str,
+        partnership_id: UUID,
+        reason: str,
+        happened_on: date,
+        recorded_by: UUID,
+    ) -> None:
+        """The group was recorded wrong (a parent carer entered as an officer): they were always of
+        this one, so the evidence counts them in it from now on, for their earlier facts too. A
+        group that changed (an officer who became a parent carer) is not this: it is a new fact.
+        The groups are the institution's record, in clear; the reason may describe the person, and
+        is erased with the rest of their personal data."""
+        self.stakeholder_group = stakeholder_group
+
     @event("Erased")
     def erase(self, recorded_by: UUID) -> None:
         """The participant's personal data is destroyed (their key); the event itself holds none,

@@ -33,6 +33,11 @@ PERSONAL_DATA: dict[type, PersonalFields] = {
     Participant.NameCorrected: PersonalFields(
         {"name": ERASED_NAME, "previous_name": ERASED_NAME, "reason": ERASED_WORDS}
     ),
+    Participant.EmailCorrected: PersonalFields(
+        {"email": None, "previous_email": None, "reason": ERASED_WORDS}
+    ),
+    # The groups stay readable: the evidence is judged by them. The reason may say who the person is.
+    Participant.StakeholderGroupCorrected: PersonalFields({"reason": ERASED_WORDS}),
     Contribution.Submitted: PersonalFields({"text": ERASED_WORDS, "pseudonym": None}, owner="contributor_id"),
     # The words as corrected are still the contributor's: erased with them.
     Contribution.Corrected: PersonalFields({"text": ERASED_WORDS}, owner="contributor_id"),

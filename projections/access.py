@@ -103,6 +103,14 @@ class Access(ReadModel):
             conn.execute(insert(addresses), row)
 
     @_on.register
+    def _(self, event: Participant.EmailCorrected, conn: Connection, position: int) -> None:
+        # The address recorded wrong signs no one in; the corrected one does.
+        conn.execute(delete(addresses).where(addresses.c.participant_id == event.originator_id))
+        if event.email:  # none once they are erased
+            row = dict(email=event.email.strip().lower(), participant_id=event.originator_id)
+            conn.execute(insert(addresses), row)
+
+    @_on.register
     def _(self, event: Partnership.RoleGranted, conn: Connection, position: int) -> None:
         row = dict(account_id=event.account_id, partnership_id=event.originator_id, role=event.role)
         conn.execute(insert(roles), row)

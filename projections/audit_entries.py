@@ -40,7 +40,10 @@ def write_entry(conn: Batch, event: Any, position: int, groups: Iterable[str] = 
     if groups:
         conn.insert(
             trail_groups,
-            [{"position": position, "stakeholder_group": group} for group in sorted(groups)],
+            [
+                {"position": position, "policy_id": values["policy_id"], "stakeholder_group": group}
+                for group in sorted(groups)
+            ],
         )
 
 

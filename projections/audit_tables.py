@@ -31,7 +31,9 @@ lookups = Lookups(
     "audit",
     people="name stakeholder_group",
     operators=True,
-    meetings="title held_on",
+    # The policies on a meeting's agenda (ids as text), whose trails its minutes go into, and the
+    # checksums of its minutes' versions in order, so an approval can say which version it named.
+    meetings=("title held_on", Column("agenda_policies", JSON), Column("minutes", JSON)),
     policies="stage cycle",
 )
 people, meetings, policies = lookups.people, lookups.meetings, lookups.policies
@@ -64,8 +66,10 @@ decisions = Table(
 trail = Table(
     "audit_trail",
     metadata,
+    # A fact is one row in each policy's trail it belongs to: a meeting's minutes are in the trail of
+    # every policy on its agenda, at the one position of the event.
     Column("position", POSITION, primary_key=True),
-    Column("policy_id", Uuid, nullable=False),
+    Column("policy_id", Uuid, primary_key=True),
     Column("kind", String(32), nullable=False),
     Column("what", Text, nullable=False),
     Column("stage", String(32)),
@@ -104,6 +108,7 @@ trail_groups = Table(
     "audit_trail_groups",
     metadata,
     Column("position", POSITION, primary_key=True),
+    Column("policy_id", Uuid, primary_key=True),
     Column("stakeholder_group", String(32), primary_key=True),
 )
 
@@ -141,4 +146,5 @@ KIND_FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("transparency_page_published", "transparency_page_withdrawn"),
     ),
     "agenda": ("Agenda items and their corrections", ("agenda_item_added", "agenda_item_corrected")),
+    "minutes": ("Minutes written and approved", ("minutes_written", "minutes_approved")),
 }

@@ -3,7 +3,7 @@
 Names and groups are resolved as they stood when the fact was recorded, from lookup tables this
 projection keeps for itself (`audit_tables.lookups`), so it can be dropped and rebuilt on its own.
 This module keeps a policy's own life (started, stages, ratings, versions, adoption, claims, agenda,
-its transparency page published and withdrawn);
+the minutes of the meetings it was on the agenda of, its transparency page published and withdrawn);
 `audit_decisions` the entries for contributions and decisions; `audit_entries` how an entry is
 written.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from functools import singledispatchmethod
 from typing import Any
+from uuid import UUID
 
 from domain.meetings import Meeting
 from domain.policies import Policy
@@ -28,9 +29,9 @@ __all__ = ["KIND_FILTERS", "AuditTrail", "recorded_day", "trail", "trail_groups"
 
 class AuditTrail(ReadModel):
     name = "audit_trail"
-    version = 4  # 2: the trail indexed by policy and position, for its pages; 3: corrections of
-    # contributions, of responses and of agenda items; 4: decisions and contributions moved with
-    # their meeting's corrected date
+    version = 5  # 2: the trail indexed by policy and position, for its pages; 3: corrections of
+    # contributions, of responses and of agenda items; 4: minutes written and approved; 5: decisions
+    # and contributions moved with their meeting's corrected date
     metadata = metadata
     lookups = lookups
     # Contributions and decisions have their entries in `audit_decisions`.
@@ -176,6 +177,9 @@ class AuditTrail(ReadModel):
             return
         meeting = conn.row(meetings, event.originator_id)
         assert meeting is not None, event.originator_id
+        on_agenda = meeting["agenda_policies"] or []
+        if str(event.policy_id) not in on_agenda:
+            conn.update(meetings, event.originator_id, agenda_policies=[*on_agenda, str(event.policy_id)])
         write_entry(
             conn,
             event,
@@ -204,3 +208,62 @@ class AuditTrail(ReadModel):
             happened_on=event.happened_on,
             meeting=meeting["title"],
         )
+
+    # A meeting's minutes, in the trail of every policy on its agenda: the record of what was said
+    # about the policy, and which words were approved.
+
+    @_on.register
+    def _(self, event: Meeting.MinutesWritten, conn: Batch, position: int) -> None:
+        meeting = conn.row(meetings, event.originator_id)
+        assert meeting is not None, event.originator_id
+        versions = [*(meeting["minutes"] or []), event.content_hash]
+        conn.update(meetings, event.originator_id, minutes=versions)
+        if event.file_name:
+            what = (
+                f"Minutes of {meeting['title']} attached, version {len(versions)}: the file "
+                f"“{event.file_name}” (SHA-256 {event.content_hash})."
+            )
+        else:
+            what = (
+                f"Minutes of {meeting['title']} written in Cotrace, version {len(versions)} "
+                f"(SHA-256 {event.content_hash})."
+            )
+        for policy_id in meeting["agenda_policies"] or []:
+            write_entry(
+                conn,
+                event,
+                position,
+                policy_id=UUID(policy_id),
+                kind="minutes_written",
+                what=what,
+                happened_on=recorded_day(event.timestamp),  # written in Cotrace, when recorded
+                meeting=meeting["title"],
+            )
+
+    @_on.register
+    def _(self, event: Meeting.MinutesApproved, conn: Batch, position: int) -> None:
+        meeting = conn.row(meetings, event.originator_id)
+        assert meeting is not None, event.originator_id
+        approvers = people_named(conn, set(event.approved_by))
+        names = ", ".join(str(approvers[person]["name"]) for person in event.approved_by)
+        if event.content_hash is None:
+            what = f"Minutes of {meeting['title']} approved by {names}; the minutes are kept outside Cotrace."
+        else:
+            versions = meeting["minutes"] or []
+            number = len(versions) - versions[::-1].index(event.content_hash)
+            what = (
+                f"Minutes of {meeting['title']} approved by {names}: version {number} "
+                f"(SHA-256 {event.content_hash})."
+            )
+        for policy_id in meeting["agenda_policies"] or []:
+            write_entry(
+                conn,
+                event,
+                position,
+                policy_id=UUID(policy_id),
+                kind="minutes_approved",
+                what=what,
+                happened_on=event.approved_on,
+                meeting=meeting["title"],
+                groups={str(person["code"]) for person in approvers.values()},
+            )

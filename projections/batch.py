@@ -24,6 +24,12 @@ from sqlalchemy import Connection, Table, bindparam, delete, insert, select, upd
 from sqlalchemy.sql.dml import Delete, Insert, Update
 
 Row = dict[str, Any]
+Known = dict[Table, dict[Any, "Row | None"]]
+
+# The most rows of one table a batch hands on to the next (`carried`): enough for a store's people
+# and policies, which most events look up, and few enough that a rebuild's memory stays bounded
+# whatever the log's length (a table of one row an event, the trail's, is not handed on).
+CARRIED_ROWS = 20_000
 
 
 # Statements built once per table (and column): building one costs more than running it.
@@ -51,7 +57,7 @@ def _selecting_keys(table: Table, key_column: str) -> Any:
 
 
 _key_columns: dict[Table, str | None] = {}
-_columns: dict[Table, list[str]] = {}
+_shapes: dict[Table, tuple[str | None, Row]] = {}
 
 
 def _key_column(table: Table) -> str | None:
@@ -64,10 +70,18 @@ def _key_column(table: Table) -> str | None:
         return found
 
 
+def _shape(table: Table) -> tuple[str | None, Row]:
+    """The table's one-column key (or None), and a row of its every column, each None."""
+    found = _shapes.get(table)
+    if found is None:
+        found = _shapes[table] = (_key_column(table), dict.fromkeys(table.c.keys()))
+    return found
+
+
 class Batch:
     """The writes and lookups of one batch, over the connection of the transaction it commits in."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, known: Known | None = None) -> None:
         self.connection = connection
         self.dialect = connection.dialect
         # Rows to insert, by table, in order (by id: a row deleted again leaves at once).
@@ -78,8 +92,11 @@ class Batch:
         # knows (those it inserts since), and the rows it holds to insert, by value.
         self._deleted: dict[tuple[Table, str], set[Any]] = {}
         self._held_by: dict[tuple[Table, str], dict[Any, list[Row]]] = {}
-        # Rows by key, as the batch last saw or wrote them (None: there is no such row).
-        self._known: dict[Table, dict[Any, Row | None]] = {}
+        # Rows by key, as the batch last saw or wrote them (None: there is no such row); those the
+        # batch before left (`carried`), when nothing has written the tables since.
+        self._known: Known = known if known is not None else {}
+        # The tables a lookup had to read from the database: those worth handing on.
+        self._read: set[Table] = set(self._known)
 
     # Writes.
 
@@ -88,14 +105,13 @@ class Batch:
         held = self._inserts.get(table)
         if held is None:
             held = self._inserts[table] = {}
-        key = _key_column(table)
+        key, empty = _shape(table)
         known = self._known.setdefault(table, {}) if key is not None else None
-        columns = _columns.get(table) or _columns.setdefault(table, table.c.keys())
         indexes = (
             [(column, by) for (t, column), by in self._held_by.items() if t is table] if self._held_by else ()
         )
-        for given in (rows,) if isinstance(rows, Mapping) else rows:
-            row = dict.fromkeys(columns)
+        for given in (rows,) if type(rows) is dict or isinstance(rows, Mapping) else rows:
+            row = empty.copy()  # every column, None unless given
             row.update(given)
             held[id(row)] = row
             if known is not None:
@@ -140,13 +156,16 @@ class Batch:
 
     def rows(self, table: Table, keys: Iterable[Any]) -> dict[Any, Row]:
         """The rows with these keys, by key, those the batch has not seen read in one query."""
-        known = self._known.setdefault(table, {})
-        wanted = set(keys)
-        missing = [key for key in wanted if key not in known]
+        known = self._known.get(table)
+        if known is None:
+            known = self._known[table] = {}
+        wanted = keys if type(keys) in (tuple, list, set) else list(keys)
+        missing = [key for key in wanted if key not in known]  # a key twice is read once all the same
         if missing:
             key_column = _key_column(table)
             assert key_column is not None, f"{table.name} has no one-column key"
             result = self.connection.execute(_selecting_keys(table, key_column), {"keys": missing})
+            self._read.add(table)
             found = {row[key_column]: row for row in map(dict, result.mappings())}
             pending = self._updates.get(table, {})
             for key in missing:
@@ -201,6 +220,15 @@ class Batch:
             if held:
                 _insert_many(self.connection, table, list(held.values()))
         self._inserts = {}
+
+    def carried(self) -> Known:
+        """What the batch knows of the tables its lookups read (at most CARRIED_ROWS rows of each), as
+        they stand once it is written (call after `flush`), for the next batch to start from: the
+        runner hands it on only when no other process has applied a batch in between. Without it,
+        each batch of a rebuild read again, a query a table, every person and policy its events name."""
+        assert not (self._inserts or self._updates or self._deleted), "carried before the batch was flushed"
+        kept = {table: self._known.get(table) for table in self._read}
+        return {table: rows for table, rows in kept.items() if rows is not None and len(rows) <= CARRIED_ROWS}
 
 
 def _insert_many(connection: Connection, table: Table, rows: list[Row]) -> None:

@@ -82,6 +82,23 @@ class Directory(ReadModel):
         _correction(conn, event, position, event.originator_id, "member_name", name=event.previous_name)
 
     @_on.register
+    def _(self, event: Participant.EmailCorrected, conn: Batch, position: int) -> None:
+        # The address it replaced is for the chair's eyes, as the address is (the members page).
+        _correction(conn, event, position, event.originator_id, "member_email", email=event.previous_email)
+
+    @_on.register
+    def _(self, event: Participant.StakeholderGroupCorrected, conn: Batch, position: int) -> None:
+        # A member of several partnerships is of the one group in each.
+        conn.execute(
+            update(members)
+            .where(members.c.participant_id == event.originator_id)
+            .values(stakeholder_group=event.stakeholder_group)
+        )
+        _correction(
+            conn, event, position, event.originator_id, "member_group", stakeholder_group=event.previous_group
+        )
+
+    @_on.register
     def _(self, event: Partnership.ChairAppointed, conn: Batch, position: int) -> None:
         conn.update(partnerships, event.originator_id, chair_id=event.participant_id)
 

@@ -37,6 +37,7 @@ from domain.contributions import Contribution
 from domain.decisions import Decision
 from domain.evidence import ClaimFact, ContributionFact, DecisionFact, PolicyFacts, StageFact
 from domain.partnerships import Partnership
+from domain.people import Participant
 from domain.policies import Policy
 from projections.batch import Batch
 from projections.lookups import Lookups
@@ -80,6 +81,16 @@ decisions = Table(
     Column("cites", JSON, nullable=False),
     Column("ref", POSITION, nullable=False),
     Column("dated_ref", POSITION),  # the last move with its meeting's corrected date
+    # Whose groups they are (ids as text), for a group corrected later.
+    Column("maker_ids", JSON, nullable=False),
+    Column("present_ids", JSON, nullable=False),
+)
+# The people each decision counts the groups of, found by person when a group is corrected.
+decision_people = Table(
+    "evidence_decision_people",
+    metadata,
+    Column("participant_id", Uuid, primary_key=True),
+    Column("decision_id", Uuid, primary_key=True),
 )
 contributions = Table(
     "evidence_contributions",
@@ -91,6 +102,7 @@ contributions = Table(
     Column("happened_on", Date, nullable=False),
     Column("recorded_on", Date, nullable=False),
     Column("stakeholder_group", String(32), nullable=False),
+    Column("contributor_id", Uuid, nullable=False, index=True),
     Column("channel", String(32), nullable=False),
     Column("ref", POSITION, nullable=False),
     Column("response", String(32)),
@@ -154,9 +166,10 @@ FACT_EVENTS: dict[type, Any] = {
 
 class Evidence(ReadModel):
     name = "evidence"
-    version = 5  # 2: the days a policy's start and retirement were recorded, for "as recorded";
-    # 3: the verdicts kept for pages, and each policy's stamp; 4: corrected responses; 5: decisions
-    # and contributions moved with their meeting's corrected date
+    version = 6  # 2: the days a policy's start and retirement were recorded, for "as recorded";
+    # 3: the verdicts kept for pages, and each policy's stamp; 4: corrected responses; 5: whose
+    # groups each fact counts, for corrected groups; 6: decisions and contributions moved with
+    # their meeting's corrected date
     metadata = metadata
     lookups = lookups
 
@@ -216,6 +229,7 @@ class Evidence(ReadModel):
                 happened_on=event.happened_on,
                 recorded_on=recorded_day(event.timestamp),
                 stakeholder_group=_group(conn, event.contributor_id),
+                contributor_id=event.contributor_id,
                 channel=event.channel,
                 ref=position,
             ),
@@ -273,8 +287,42 @@ class Evidence(ReadModel):
                 present_groups=sorted(present),
                 cites=[str(c) for c in (event.cites or [])],
                 ref=position,
+                maker_ids=[str(p) for p in event.decided_by],
+                present_ids=[str(p) for p in present_ids],
             ),
         )
+        counted = {*present_ids, *event.decided_by}
+        conn.insert(
+            decision_people,
+            [{"participant_id": p, "decision_id": event.originator_id} for p in sorted(counted)],
+        )
+
+    @_on.register
+    def _(self, event: Participant.StakeholderGroupCorrected, conn: Batch, position: int) -> None:
+        """A group recorded wrong was never true: every fact of theirs counts them in the corrected
+        group, as a corrected response is judged in place of the one recorded (the lookup of people
+        already has it). Each policy they took part in is judged again."""
+        changed: set[UUID] = set()
+        for row in conn.rows_where(contributions, "contributor_id", event.originator_id):
+            conn.update(contributions, row["id"], stakeholder_group=event.stakeholder_group)
+            changed.add(row["policy_id"])
+        ids = [
+            r["decision_id"] for r in conn.rows_where(decision_people, "participant_id", event.originator_id)
+        ]
+        for decision in conn.rows(decisions, ids).values():
+            makers = [UUID(p) for p in decision["maker_ids"]]
+            present = [UUID(p) for p in decision["present_ids"]]
+            groups = _groups(conn, {*makers, *present})
+            conn.update(
+                decisions,
+                decision["id"],
+                maker_groups=sorted(groups[p] for p in makers),
+                present_groups=sorted(groups[p] for p in present),
+            )
+            changed.add(decision["policy_id"])
+        for policy_id in changed:
+            conn.update(stamps, policy_id, changed_at=position)
+            conn.delete_where(published, "policy_id", policy_id)
 
     @_on.register
     def _(self, event: Partnership.ThresholdsChanged, conn: Batch, position: int) -> None:

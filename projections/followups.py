@@ -1,6 +1,6 @@
 """Follow-up: what a contributor is told when their input gets a response or is cited by a decision,
-and when a decision that cites it is later corrected, reversed or replaced ("you said, we did" must
-not go on saying "we did" once it is undone).
+when that response is corrected, and when a decision that cites it is later corrected, reversed or
+replaced ("you said, we did" must not go on saying "we did" once it is undone).
 
 Every notice is a row of `followup_notices` (what their private feed shows), one per response and
 one per contribution a decision cites. When the contributor had given an address and agreed to email
@@ -89,7 +89,8 @@ notices = Table(
     Column("position", POSITION, nullable=False),
     Column("participant_id", Uuid, nullable=False, index=True),
     Column("contribution_id", Uuid, nullable=False),
-    Column("kind", String(16), nullable=False),  # response, decision, correction, reversal or replacement
+    # response, response_corrected, decision, correction, reversal or replacement
+    Column("kind", String(32), nullable=False),
     Column("title", Text, nullable=False),
     Column("content", Text, nullable=False),
     Column("happened_on", Date, nullable=False),
@@ -124,7 +125,8 @@ def message_id(event: Any, participant_id: UUID) -> str:
 
 class Followups(ReadModel):
     name = "followups"
-    version = 2  # 2: contributions moved with their meeting's corrected date
+    version = 3  # 2: notices of a corrected response (a longer kind); the outbox is kept; 3: contributions
+    # moved with their meeting's corrected date
     metadata = metadata
     kept_metadata = outbox_metadata
     lookups = lookups
@@ -144,6 +146,18 @@ class Followups(ReadModel):
                 .where(outbox.c.position < position)
                 .values(status="withdrawn", to_address=None, body=None)
             )
+
+    @_on.register
+    def _(self, event: Participant.EmailCorrected, conn: Batch, position: int) -> None:
+        # The lookup of contacts has the corrected address (`projections.lookups`); what was queued
+        # before it would go to the address recorded wrong, so it goes to the corrected one.
+        conn.execute(
+            update(outbox)
+            .where(outbox.c.participant_id == event.originator_id)
+            .where(outbox.c.status == "queued")
+            .where(outbox.c.position < position)
+            .values(to_address=event.email)
+        )
 
     @_on.register
     def _(self, event: Participant.Erased, conn: Batch, position: int) -> None:
@@ -190,6 +204,30 @@ class Followups(ReadModel):
             lines.append(f"Response given by: {group_label(group)}.")
         content = "\n".join(lines)
         _notify(conn, event, position, "response", [(contribution, title, content)], title, content)
+
+    @_on.register
+    def _(self, event: Contribution.Corrected, conn: Batch, position: int) -> None:
+        # What was said is what counts: later news quotes the words as corrected.
+        conn.update(contributions, event.originator_id, text=event.text)
+
+    @_on.register
+    def _(self, event: Contribution.ResponseCorrected, conn: Batch, position: int) -> None:
+        """The contributor was told the response as first recorded: they are told it was wrong, what
+        it is, and why it was corrected."""
+        contribution = _contributions(conn, [event.originator_id])[0]
+        response = RESPONSES[event.response]
+        title = f"Your {_kind(contribution)} on {contribution['policy']}: the response was corrected"
+        lines = [
+            _you_said(contribution),
+            "",
+            f"The response to it was recorded wrong, and was corrected on {format_date(event.happened_on)}.",
+            f"Response: {response}, on {format_date(event.responded_on)}.",
+        ]
+        if event.response_reason:
+            lines.append(f"Reason: {event.response_reason}")
+        lines.append(f"Why it was corrected: {event.reason}")
+        content = "\n".join(lines)
+        _notify(conn, event, position, "response_corrected", [(contribution, title, content)], title, content)
 
     @_on.register
     def _(self, event: Decision.Recorded, conn: Batch, position: int) -> None:

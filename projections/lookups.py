@@ -88,6 +88,8 @@ WRITES: dict[type, tuple[str, bool, dict[str, Value]]] = {
         },
     ),
     Participant.NameCorrected: ("people", False, {"name": "name"}),
+    Participant.EmailCorrected: ("people", False, {"email": "email"}),
+    Participant.StakeholderGroupCorrected: ("people", False, {"stakeholder_group": "stakeholder_group"}),
     Participant.ContactPreferencesSet: (
         "people",
         False,

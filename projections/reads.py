@@ -164,7 +164,12 @@ def partnership_members_page(
     members are found by its key in `directory_members`, then sorted: a partnership's size, not the
     store's."""
     query = (
-        select(participants.c.id, participants.c.name, members.c.stakeholder_group)
+        select(
+            participants.c.id,
+            participants.c.name,
+            members.c.stakeholder_group,
+            participants.c.email.is_not(None).label("has_email"),  # whether there is one to correct
+        )
         .join(members, members.c.participant_id == participants.c.id)
         .where(members.c.partnership_id == partnership_id)
     )
@@ -251,6 +256,7 @@ def policy_trail_query(policy_id: UUID, only: TrailFilter | None = None) -> Sele
         query = query.where(
             exists()
             .where(groups.c.position == trail.c.position)
+            .where(groups.c.policy_id == trail.c.policy_id)
             .where(groups.c.stakeholder_group == only.group)
         )
     if only.kind in audit_trail.KIND_FILTERS:

@@ -13,6 +13,7 @@ works on SQLite too, and a request can call `catch_up()` to read its own writes 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
@@ -35,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Update
 
-from projections.batch import Batch
+from projections.batch import Batch, Known
 
 # A position in the log: the notification id. SQLite's integer primary keys are 64-bit already.
 POSITION = BigInteger().with_variant(Integer(), "sqlite")
@@ -83,6 +84,15 @@ class Projection(Protocol):
     # record what was done outside the database (the follow-up outbox: which messages were sent).
 
     def process_event(self, conn: Connection | Batch, event: Any, position: int) -> None: ...
+
+
+@dataclass
+class Carry:
+    """What one batch of a catch-up hands on to the next: the rows it knew, and the positions it
+    left (`Batch.carried`)."""
+
+    known: Known | None = None
+    positions: dict[str, int] | None = None
 
 
 class LostRace(Exception):
@@ -175,10 +185,12 @@ class ReadModels:
         total = self.pending() if progress else 0
         applied = 0
         retries = 0
+        carry = Carry()
         while True:
             try:
-                count = self._apply_next_batch(size)
+                count = self._apply_next_batch(size, carry=carry)
             except (LostRace, IntegrityError, OperationalError):
+                carry = Carry()  # what the failed batch knew was not written
                 retries += 1
                 if retries > MAX_RETRIES:
                     raise
@@ -241,6 +253,12 @@ class ReadModels:
         """Drops the read models' tables (every one's, or those named in `only`: the others are left
         as they stand), recreates them, and applies the whole log again, `batch_size` notifications
         a transaction. Pages keep reading meanwhile, and see the rebuilt rows grow batch by batch."""
+        self.reset(only)
+        return self.catch_up(progress, batch_size=batch_size)
+
+    def reset(self, only: Iterable[str] | None = None) -> list[Projection]:
+        """A rebuild's start: drops the read models' tables (every one's, or those named in `only`),
+        recreates them empty and sets their positions back to 0. Returns the read models reset."""
         chosen = self.projections if only is None else self.named(only)
         names = [p.name for p in chosen]
         for projection in chosen:
@@ -249,7 +267,7 @@ class ReadModels:
             session.execute(projection_positions.delete().where(projection_positions.c.projection.in_(names)))
             session.execute(read_model_versions.delete().where(read_model_versions.c.projection.in_(names)))
         self.create_tables()
-        return self.catch_up(progress, batch_size=batch_size)
+        return chosen
 
     def read_the_log(self, batch_size: int = REBUILD_BATCH) -> int:
         """Reads every notification of the log, as stored (not decoded into events), in batches as
@@ -283,9 +301,13 @@ class ReadModels:
             )
             return self.catch_up(progress)
 
-    def _apply_next_batch(self, batch_size: int, from_at_least: int | None = None) -> int:
+    def _apply_next_batch(
+        self, batch_size: int, from_at_least: int | None = None, carry: Carry | None = None
+    ) -> int:
         """Applies the next batch to the projections behind; with `from_at_least`, only to those
-        that stand at or after it (none: nothing is applied)."""
+        that stand at or after it (none: nothing is applied). With `carry`, the batch starts from
+        the rows the batch before it knew, if every position stands where that batch left it (no
+        other process has written a read model since), and leaves its own for the next."""
         with self.datastore.transaction(commit=True) as session:
             positions = self._read_positions(session)
             if from_at_least is not None:
@@ -300,16 +322,24 @@ class ReadModels:
                 return 0
             last = notifications[-1].id
             behind = [p for p in self.projections if p.name in positions and positions[p.name] < last]
-            for position in {positions[p.name] for p in behind}:
-                moving = [p for p in behind if positions[p.name] == position]
-                self._move_positions(session, moving, position, last)
-            batch = Batch(session.connection())
+            known = carry.known if carry is not None and carry.positions == positions else None
+            batch = Batch(session.connection(), known)
             for notification in notifications:
                 event = self.app.mapper.to_domain_event(notification)
                 for projection in behind:
                     if notification.id > positions[projection.name]:
                         projection.process_event(batch, event, notification.id)
+            # The positions move once the events are applied in memory, just before their rows are
+            # written: SQLite's write lock (taken by the first write) is then held for the writing
+            # alone, and processes rebuilding read models of their own each apply their batch while
+            # the other writes (`cotrace.rebuilding`). One that applied the same batch is refused.
+            for position in {positions[p.name] for p in behind}:
+                moving = [p for p in behind if positions[p.name] == position]
+                self._move_positions(session, moving, position, last)
             batch.flush()
+            if carry is not None:
+                carry.known = batch.carried()
+                carry.positions = {**positions, **{p.name: last for p in behind}}
             return len(notifications)
 
     def _read_positions(self, session: Session) -> dict[str, int]:
@@ -331,8 +361,9 @@ class ReadModels:
 
     @staticmethod
     def _move_positions(session: Session, projections: list[Projection], start: int, end: int) -> None:
-        # Compare-and-set, taken before any row is written: a concurrent catch-up waits on these
-        # rows, then finds them moved and rolls back.
+        # Compare-and-set, taken before the batch's rows are written (a lookup may have written
+        # some already: they roll back with it): a concurrent catch-up of the same read models
+        # waits on these rows, then finds them moved and rolls back.
         names = [p.name for p in projections]
         moved = session.execute(
             update(projection_positions)

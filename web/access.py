@@ -180,6 +180,8 @@ RULES: dict[str, Rule] = {
     "partnerships.schedule_meeting": RECORDER,
     "partnerships.thresholds": RECORDER,
     "partnerships.correct_member": RECORDER,
+    "partnerships.correct_member_email": RECORDER,
+    "partnerships.correct_member_group": RECORDER,
     # A member's private link: shown, revoked and reissued by their partnership's chairs alone.
     "partnerships.private_link": RECORDER,
     "partnerships.revoke_private_link": RECORDER,

@@ -1,6 +1,6 @@
 """Corrections of what was recorded wrong, one thing per page: a contribution's words, its response,
-an action marked done by mistake, a meeting's date or place, an agenda item, a member's name
-(decisions have theirs in `web.decision_records`).
+an action marked done by mistake, a meeting's date or place, an agenda item, a member's name,
+stakeholder group or email address (decisions have theirs in `web.decision_records`).
 
 Each is a new event with a reason; the pages then show the corrected value with the original beside
 it. Each form is reached from where the thing is shown, and offered to those who may record there.
@@ -24,6 +24,7 @@ from web.contributions import bp as contributions
 from web.form_pages import Field, form_page
 from web.forms import Form
 from web.meetings import bp as meetings
+from web.partnerships import GROUP_OPTIONS
 from web.partnerships import bp as partnerships
 
 REASON = Field(
@@ -261,22 +262,25 @@ def correct_agenda_item(meeting_id: UUID, number: int) -> ResponseReturnValue:
     )
 
 
+def _member_or_404(partnership_id: UUID, participant_id: UUID) -> dict:
+    """The member as the partnership's page lists them, with their email address (`email`)."""
+    with commands.reading() as conn:
+        member = next(iter(reads.members_named(conn, partnership_id, [participant_id])), None)
+        person = reads.participant(conn, participant_id) if member else None
+    if member is None or person is None:
+        abort(404)
+    return {**member, "email": person["email"]}
+
+
+def _members(partnership_id: UUID) -> tuple[str, str]:
+    return url_for("partnerships.show", partnership_id=partnership_id, _anchor="members"), "the partnership"
+
+
 @partnerships.route(
     "/partnerships/<uuid:partnership_id>/members/<uuid:participant_id>/correction", methods=["GET", "POST"]
 )
 def correct_member(partnership_id: UUID, participant_id: UUID) -> ResponseReturnValue:
-    with commands.reading() as conn:
-        member = next(
-            (
-                m
-                for m in reads.members_named(conn, partnership_id, [participant_id])
-                if m["id"] == participant_id
-            ),
-            None,
-        )
-    if member is None:
-        abort(404)
-    back = url_for("partnerships.show", partnership_id=partnership_id, _anchor="members")
+    member = _member_or_404(partnership_id, participant_id)
 
     def command(form: Form, problems: Problems) -> Command:
         return lambda app, actor, happened_on: app.correct_member_name(
@@ -299,6 +303,89 @@ def correct_member(partnership_id: UUID, participant_id: UUID) -> ResponseReturn
             HAPPENED_ON,
         ],
         defaults={"name": member["name"]},
-        back=(back, "the partnership"),
+        back=_members(partnership_id),
+        command=command,
+    )
+
+
+@partnerships.route(
+    "/partnerships/<uuid:partnership_id>/members/<uuid:participant_id>/group/correction",
+    methods=["GET", "POST"],
+)
+def correct_member_group(partnership_id: UUID, participant_id: UUID) -> ResponseReturnValue:
+    member = _member_or_404(partnership_id, participant_id)
+
+    def command(form: Form, problems: Problems) -> Command:
+        return lambda app, actor, happened_on: app.correct_member_group(
+            actor,
+            partnership_id,
+            participant_id,
+            forms.text(form, "stakeholder_group"),
+            forms.text(form, "reason"),
+            happened_on,
+        )
+
+    return _correction_page(
+        title="Correct a member's stakeholder group",
+        caption=member["name"],
+        intro="For a group recorded wrong: the group they were always in, not one they have moved "
+        "to. The evidence of co-production counts them in the corrected group from now on, for what "
+        "they did before too; the trail keeps each fact as it was recorded, and the group it "
+        "replaces stays beside it.",
+        fields=[
+            Field("stakeholder_group", "Stakeholder group", "radios", options=GROUP_OPTIONS),
+            Field(
+                "reason",
+                "Why it is corrected",
+                "textarea",
+                hint="For example, 'Entered as an officer: she is a parent carer on the forum'",
+            ),
+            HAPPENED_ON,
+        ],
+        defaults={"stakeholder_group": member["stakeholder_group"]},
+        back=_members(partnership_id),
+        command=command,
+    )
+
+
+@partnerships.route(
+    "/partnerships/<uuid:partnership_id>/members/<uuid:participant_id>/email/correction",
+    methods=["GET", "POST"],
+)
+def correct_member_email(partnership_id: UUID, participant_id: UUID) -> ResponseReturnValue:
+    """The address is personal data: it is sent and shown only in the form's body, never in the
+    address of a page."""
+    member = _member_or_404(partnership_id, participant_id)
+    if member["email"] is None:
+        abort(404)  # nothing to correct: they give their own on their My input page
+
+    def command(form: Form, problems: Problems) -> Command:
+        return lambda app, actor, happened_on: app.correct_member_email(
+            actor,
+            partnership_id,
+            participant_id,
+            forms.text(form, "email"),
+            forms.text(form, "reason"),
+            happened_on,
+        )
+
+    return _correction_page(
+        title="Correct a member's email address",
+        caption=member["name"],
+        intro="For an address recorded wrong. Whether they are told by email stays as they chose. The "
+        "address it replaces stays in the record beside it, for the chair, and is erased with the "
+        "rest of the member's personal data if they ask.",
+        fields=[
+            Field("email", "Email address", "email", hint="As they gave it, for example name@example.com"),
+            Field(
+                "reason",
+                "Why it is corrected",
+                "textarea",
+                hint="For example, 'A letter mistyped when added'",
+            ),
+            HAPPENED_ON,
+        ],
+        defaults={"email": member["email"]},
+        back=_members(partnership_id),
         command=command,
     )

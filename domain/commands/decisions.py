@@ -16,6 +16,7 @@ from domain.decisions import MAX_WORDING, Decision, VoteTally, check_decision
 from domain.errors import NotFound, Problems
 from domain.meetings import Meeting
 from domain.partnerships import Partnership
+from domain.people import Participant
 from domain.policies import Policy
 from domain.wording import REASON, check_length
 
@@ -225,7 +226,8 @@ class DecisionCommands(Commands):
             text=text.strip(),
             proposed_by=proposed_by,
             decided_by=decided_by,
-            decision_maker_groups=sorted({partnership.members[p] for p in decided_by}),
+            # Their groups as they now stand: a group recorded wrong and corrected is the one that counts.
+            decision_maker_groups=sorted({self._get(Participant, p).stakeholder_group for p in decided_by}),
             method=method,
             votes=_tally(votes) if method == "vote" else None,
             happened_on=happened_on,

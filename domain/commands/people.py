@@ -7,11 +7,13 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
+from domain.addresses import is_one_address
 from domain.commands.base import Commands
 from domain.dates import check_not_in_future
 from domain.errors import Problems
 from domain.partnerships import Partnership
-from domain.people import LOCAL_OPERATOR_ID, Operator, Participant
+from domain.people import EMAIL_FORMAT, LOCAL_OPERATOR_ID, Operator, Participant
+from domain.vocabulary import STAKEHOLDER_GROUPS
 from domain.wording import NAME, REASON, check_length
 
 
@@ -130,6 +132,87 @@ class PeopleCommands(Commands):
         participant.correct_name(
             name=name.strip(),
             previous_name=participant.name,
+            partnership_id=partnership_id,
+            reason=reason.strip(),
+            happened_on=happened_on,
+            recorded_by=actor,
+        )
+        self.save(participant)
+
+    def correct_member_email(
+        self,
+        actor: UUID,
+        partnership_id: UUID,
+        participant_id: UUID,
+        email: str,
+        reason: str,
+        happened_on: date,
+    ) -> None:
+        """A member's email address was recorded wrong: corrected by their partnership's chair, with
+        a reason. Only an address recorded can be corrected; whether to be emailed stays theirs."""
+        partnership = self._get(Partnership, partnership_id)
+        participant = self._get(Participant, participant_id)
+        email = email.strip()
+        problems = Problems()
+        if not partnership.is_member(participant_id):
+            problems.add("email", "Choose one of this partnership's members")
+        participant.check_not_erased(problems, "email")
+        if participant.email is None:
+            problems.add(
+                "email",
+                "No email address is recorded for this member: they can give one on their My input page",
+            )
+        elif not email:
+            problems.add("email", "Enter the email address as it should have been recorded")
+        elif not is_one_address(email):
+            problems.add("email", EMAIL_FORMAT)
+        elif email == participant.email:
+            problems.add("email", "The corrected address is the same as the recorded one")
+        if not reason.strip():
+            problems.add("reason", "Give the reason for the correction, so the record explains it")
+        check_length(problems, "reason", reason, REASON, "The reason")
+        check_not_in_future(problems, "happened_on", happened_on, self.today(), "The date of the correction")
+        problems.raise_if_any()
+        assert participant.email is not None
+        participant.correct_email(
+            email=email,
+            previous_email=participant.email,
+            partnership_id=partnership_id,
+            reason=reason.strip(),
+            happened_on=happened_on,
+            recorded_by=actor,
+        )
+        self.save(participant)
+
+    def correct_member_group(
+        self,
+        actor: UUID,
+        partnership_id: UUID,
+        participant_id: UUID,
+        stakeholder_group: str,
+        reason: str,
+        happened_on: date,
+    ) -> None:
+        """A member's stakeholder group was recorded wrong: corrected by their partnership's chair,
+        with a reason. Decisions taken from now on name the corrected group."""
+        partnership = self._get(Partnership, partnership_id)
+        participant = self._get(Participant, participant_id)
+        problems = Problems()
+        if not partnership.is_member(participant_id):
+            problems.add("stakeholder_group", "Choose one of this partnership's members")
+        participant.check_not_erased(problems, "stakeholder_group")
+        if stakeholder_group not in STAKEHOLDER_GROUPS:
+            problems.add("stakeholder_group", "Choose the participant's stakeholder group")
+        elif stakeholder_group == participant.stakeholder_group:
+            problems.add("stakeholder_group", "The corrected group is the same as the recorded one")
+        if not reason.strip():
+            problems.add("reason", "Give the reason for the correction, so the record explains it")
+        check_length(problems, "reason", reason, REASON, "The reason")
+        check_not_in_future(problems, "happened_on", happened_on, self.today(), "The date of the correction")
+        problems.raise_if_any()
+        participant.correct_stakeholder_group(
+            stakeholder_group=stakeholder_group,
+            previous_group=participant.stakeholder_group,
             partnership_id=partnership_id,
             reason=reason.strip(),
             happened_on=happened_on,

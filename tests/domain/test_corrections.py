@@ -143,3 +143,55 @@ def test_a_members_name_is_corrected_by_their_partnership_with_a_reason(riversid
     assert app.repository.get(amira).name == "Amira Hassan"
     corrected = list(app.events.get(amira))[-1]
     assert (corrected.previous_name, corrected.partnership_id) == ("Amira", riverside.partnership)
+
+
+def test_a_members_email_is_corrected_by_their_partnership_with_a_reason_and_consent_kept(riverside):
+    app, actor, day = riverside.app, riverside.actor, riverside.today
+    amira = riverside.people["amira"]
+    with pytest.raises(RulesBroken) as error:
+        app.correct_member_email(actor, riverside.partnership, amira, "amira@example.org", "Typo", day)
+    assert "No email address is recorded" in error.value.by_field()["email"]
+    app.set_contact_preferences(actor, amira, "amira@exmaple.org", False)
+    for email, reason, fields in [
+        ("amira@example.org", " ", {"reason"}),
+        ("amira@exmaple.org", "Typo", {"email"}),
+        ("amira@example.org, tom@example.org", "Typo", {"email"}),
+        ("", "Typo", {"email"}),
+    ]:
+        with pytest.raises(RulesBroken) as error:
+            app.correct_member_email(actor, riverside.partnership, amira, email, reason, day)
+        assert set(error.value.by_field()) == fields, email
+    outsider = app.register_participant(actor, "Out Sider", "health")
+    app.set_contact_preferences(actor, outsider, "out@exmaple.org", True)
+    with pytest.raises(RulesBroken) as error:
+        app.correct_member_email(actor, riverside.partnership, outsider, "out@example.org", "Typo", day)
+    assert "members" in error.value.by_field()["email"]
+
+    app.correct_member_email(actor, riverside.partnership, amira, " amira@example.org ", "Mistyped", day)
+    participant = app.repository.get(amira)
+    assert (participant.email, participant.email_consent) == ("amira@example.org", False)
+    corrected = list(app.events.get(amira))[-1]
+    assert (corrected.previous_email, corrected.reason, corrected.partnership_id) == (
+        "amira@exmaple.org",
+        "Mistyped",
+        riverside.partnership,
+    )
+
+
+def test_a_members_group_is_corrected_with_a_reason_and_later_decisions_name_it(riverside):
+    app, actor, day = riverside.app, riverside.actor, riverside.today
+    daniel = riverside.people["daniel"]
+    for group, reason, fields in [
+        ("local_authority", "Typo", {"stakeholder_group"}),
+        ("astronaut", "Typo", {"stakeholder_group"}),
+        ("parent_carer", "", {"reason"}),
+    ]:
+        with pytest.raises(RulesBroken) as error:
+            app.correct_member_group(actor, riverside.partnership, daniel, group, reason, day)
+        assert set(error.value.by_field()) == fields, group
+    app.correct_member_group(actor, riverside.partnership, daniel, "parent_carer", "A parent carer", day)
+    assert app.repository.get(daniel).stakeholder_group == "parent_carer"
+    corrected = list(app.events.get(daniel))[-1]
+    assert (corrected.previous_group, corrected.reason) == ("local_authority", "A parent carer")
+    decided = riverside.decide(decided_by=[daniel])
+    assert app.repository.get(decided).decision_maker_groups == ["parent_carer"]

@@ -15,6 +15,7 @@ import zipfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 from sqlalchemy import delete, select, update
@@ -209,6 +210,38 @@ def test_a_pack_after_a_meetings_date_was_corrected_checks_each_moved_date_again
     facts_moved = [d for d in facts["decisions"] if d["id"] in ids]
     assert facts_moved and all(d["happened_on"] == moved[1].isoformat() for d in facts_moved)
     assert all(d["dated_ref"] is not None for d in facts_moved)
+
+
+def test_a_pack_with_a_corrected_group_checks_the_facts_by_the_corrected_group(
+    services, vkey, demo, admin_id
+):
+    """A group recorded wrong was never true: the facts count the person in the corrected group,
+    for what they did before it too, and the verifier reads the correction in the log."""
+    policy = policy_id(services, EHE)
+    tables = directory_tables
+    with services.engine.connect() as conn:
+        partnership = conn.scalar(
+            select(tables.policies.c.partnership_id).where(tables.policies.c.id == policy)
+        )
+        made = conn.scalars(
+            select(tables.decisions.c.decided_by).where(tables.decisions.c.policy_id == policy)
+        )
+        maker = UUID(next(iter(made))[0])
+        was = conn.scalar(
+            select(tables.participants.c.stakeholder_group).where(tables.participants.c.id == maker)
+        )
+    corrected = "health" if was != "health" else "parent_carer"
+    services.run(
+        lambda app, actor: app.correct_member_group(
+            actor, partnership, maker, corrected, "Recorded as the wrong group", app.today()
+        ),
+        admin_id,
+    )
+    data = pack_of(services, scope_of_policy(services))
+    report = check(data, vkey)
+    assert report.ok, report.text()
+    [facts] = json.loads(members(data)["evidence/facts.json"])
+    assert any(corrected in d["maker_groups"] for d in facts["decisions"])
 
 
 def test_the_verifier_says_which_key_it_trusted_when_given_none(services, vkey, demo):

@@ -240,3 +240,56 @@ def test_the_trail_and_provenance_rebuild_to_the_same_rows(services):
     assert snapshot(services) == live
     assert len(live["audit_trail"]) == 18 and live["audit_trail_groups"]
     assert len(live["provenance_decisions"]) == 3 and live["provenance_amendments"]
+
+
+def test_a_meetings_minutes_are_in_the_trail_of_every_policy_on_its_agenda(services):
+    """Issue 15: minutes written, attached and approved were in no policy's trail."""
+    story = Riverside.set_up(services.app, TODAY)
+    app, actor = story.app, story.actor
+    other = app.start_policy(actor, story.partnership, "SEND strategy", "authority", TODAY)
+    unrelated = app.start_policy(actor, story.partnership, "Training", "authority", TODAY)
+    app.add_agenda_item(actor, story.meeting, "Principles", story.policy)
+    app.add_agenda_item(actor, story.meeting, "Strategy", other)
+    app.add_agenda_item(actor, story.meeting, "More on the principles", story.policy)
+    draft = app.write_minutes(actor, story.meeting, "Agreed to ask families first")
+    attached = app.write_minutes(actor, story.meeting, "", "June minutes.pdf", "b" * 64)
+    app.approve_minutes(
+        actor, story.meeting, [story.people["amira"], story.people["daniel"]], TODAY, attached
+    )
+    services.read_models.catch_up()
+
+    only_minutes = TrailFilter(kind="minutes")
+    with services.engine.connect() as conn:
+        trails = [policy_trail(conn, policy, only_minutes) for policy in (story.policy, other)]
+        assert policy_trail(conn, unrelated, only_minutes) == []
+        amiras = policy_trail(conn, story.policy, TrailFilter(group="home_educator", kind="minutes"))
+    for rows in trails:
+        assert [(row["kind"], row["what"]) for row in rows] == [
+            (
+                "minutes_written",
+                f"Minutes of Partnership meeting written in Cotrace, version 1 (SHA-256 {draft}).",
+            ),
+            (
+                "minutes_written",
+                "Minutes of Partnership meeting attached, version 2: the file “June minutes.pdf” "
+                f"(SHA-256 {'b' * 64}).",
+            ),
+            (
+                "minutes_approved",
+                f"Minutes of Partnership meeting approved by Amira, Daniel: version 2 (SHA-256 {'b' * 64}).",
+            ),
+        ]
+        assert rows[-1]["happened_on"] == TODAY and rows[-1]["meeting"] == "Partnership meeting"
+    assert [row["kind"] for row in amiras] == ["minutes_approved"]
+
+
+def test_minutes_approved_before_cotrace_kept_them_say_so(services):
+    story = Riverside.set_up(services.app, TODAY)
+    story.app.add_agenda_item(story.actor, story.meeting, "Principles", story.policy)
+    story.app.approve_minutes(story.actor, story.meeting, [story.people["amira"]], TODAY)
+    services.read_models.catch_up()
+    with services.engine.connect() as conn:
+        [row] = policy_trail(conn, story.policy, TrailFilter(kind="minutes"))
+    assert row["what"] == (
+        "Minutes of Partnership meeting approved by Amira; the minutes are kept outside Cotrace."
+    )

@@ -23,6 +23,7 @@ from tests.conftest import TODAY, importer
 CANARY_NAME = "Zebulon Quillfeather"
 CANARY_MISSPELT = "Zebulun Quilfether"  # the name first recorded, then corrected: erased as well
 CANARY_EMAIL = "zebulon.quill@example.net"
+CANARY_MISTYPED = "zebulun.quil@example.net"  # the address first recorded, then corrected
 CANARY_WORDS = "porcupine lantern glockenspiel"
 CANARY_CORRECTED = "marmalade zeppelin harpsichord"  # the words as corrected: still the contributor's
 
@@ -47,7 +48,12 @@ def demo(services):
         person = app.register_participant(actor, CANARY_MISSPELT, "parent_carer")
         app.add_member(actor, riverside, person, TODAY)
         app.correct_member_name(actor, riverside, person, CANARY_NAME, f"Not {CANARY_MISSPELT}", TODAY)
-        app.set_contact_preferences(actor, person, CANARY_EMAIL, True)
+        # The reason for a group's correction may say who they are: encrypted and erased as well.
+        app.correct_member_group(
+            actor, riverside, person, "home_educator", f"{CANARY_MISSPELT} educates", TODAY
+        )
+        app.set_contact_preferences(actor, person, CANARY_MISTYPED, True)
+        app.correct_member_email(actor, riverside, person, CANARY_EMAIL, f"Not {CANARY_MISTYPED}", TODAY)
         said = app.submit_contribution(
             actor,
             policy_ids[0],
@@ -111,6 +117,7 @@ def test_personal_data_is_stored_encrypted_and_read_back(services, demo):
         CANARY_NAME,
         CANARY_MISSPELT,
         CANARY_EMAIL,
+        CANARY_MISTYPED,
         CANARY_WORDS,
         CANARY_CORRECTED,
         "Quill of Riverside",
@@ -138,6 +145,7 @@ def test_erasure_leaves_no_trace_of_the_person_and_every_verdict_as_it_was(servi
         CANARY_NAME,
         CANARY_MISSPELT,
         CANARY_EMAIL,
+        CANARY_MISTYPED,
         CANARY_WORDS,
         CANARY_CORRECTED,
         "Quill of Riverside",
@@ -151,6 +159,7 @@ def test_erasure_leaves_no_trace_of_the_person_and_every_verdict_as_it_was(servi
             CANARY_NAME,
             CANARY_MISSPELT,
             CANARY_EMAIL,
+            CANARY_MISTYPED,
             CANARY_WORDS,
             CANARY_CORRECTED,
             "Grace Okafor",

@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from domain.evidence import assess_policy
-from projections.evidence import policy_facts
+from projections.evidence import policy_facts, stamps
 from tests.command_line import command_line
 from tests.conftest import TODAY
 from tests.integration.test_projections import snapshot
@@ -21,6 +23,11 @@ def verdicts(services, policy_id, as_of=None):
     return {
         (a.scope.label, v.criterion): v.status for a in assess_policy(facts, TODAY, as_of) for v in a.verdicts
     } | {(a.scope.label, "level"): a.level for a in assess_policy(facts, TODAY, as_of)}
+
+
+def stamp_of(services, policy_id) -> int:
+    with services.engine.connect() as conn:
+        return conn.scalar(select(stamps.c.changed_at).where(stamps.c.policy_id == policy_id))
 
 
 def consulted_after_deciding(story: Riverside) -> None:
@@ -121,3 +128,37 @@ def test_cotrace_level_prints_the_verdicts_and_their_json(flask_app):
 
     missing = runner.invoke(args=["level", "no such policy"])
     assert missing.exit_code == 1 and "no policy with 'no such policy'" in missing.output
+
+
+def test_a_group_recorded_wrong_and_corrected_counts_for_what_they_did_before(services):
+    """A correction, not a change: Sophie was always a home educator, so the evidence counts her as
+    one from then on, in the decision she took before it too (DESIGN: citizens among the decision
+    makers); the verdicts kept for pages are judged again."""
+    story = Riverside.set_up(services.app, TODAY)
+    consulted_after_deciding(story)
+    assert verdicts(services, story.policy)[("Whole policy", "key_decision_makers")] == "fail"
+    stamped = stamp_of(services, story.policy)
+
+    story.app.correct_member_group(
+        story.actor, story.partnership, story.people["sophie"], "home_educator", "Entered wrong", TODAY
+    )
+    story.app.correct_member_group(
+        story.actor, story.partnership, story.people["tom"], "parent_carer", "Entered wrong", TODAY
+    )
+    found = verdicts(services, story.policy)
+
+    assert found[("Whole policy", "key_decision_makers")] == "pass"
+    assert stamp_of(services, story.policy) > stamped  # what pages kept is not read again
+    with services.engine.connect() as conn:
+        facts = policy_facts(conn, story.policy)
+    assert [d.maker_groups for d in facts.decisions] == [("home_educator", "local_authority")]
+    assert [d.present_groups for d in facts.decisions] == [("home_educator", "local_authority")]
+    assert sorted(c.group for c in facts.contributions) == ["home_educator", "parent_carer"]
+    later = story.decide(decided_by=[story.people["sophie"]], stage="co_design")
+    assert story.app.repository.get(later).decision_maker_groups == ["home_educator"]
+
+    services.read_models.catch_up()
+    facts_before = snapshot(services)
+    services.read_models.rebuild()
+    assert snapshot(services) == facts_before
+    assert facts_before["evidence_decision_people"]

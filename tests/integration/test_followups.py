@@ -124,6 +124,61 @@ def test_a_decision_citing_two_of_ones_contributions_is_one_message_and_two_feed
     assert mailbox.to(AMIRA)[1]["Subject"] == "A decision on EHE policy cites your suggestion"
 
 
+def test_a_corrected_response_is_emailed_once_with_what_it_now_is_and_why(riverside, mailbox):
+    """Issue 15: they were told "adopted"; the record now says otherwise, and so must they be told."""
+    riverside.agree_to_email("amira", AMIRA)
+    said = riverside.contribute("amira", "Publish the policy in plain English")
+    riverside.respond(said, "adopted")
+    riverside.run(
+        lambda app, actor: app.correct_contribution(
+            actor, said, "Publish it in plain English", "Misheard", TODAY
+        )
+    )
+    riverside.run(
+        lambda app, actor: app.correct_response(
+            actor, said, "adapted", "In plain English and Welsh", "Recorded as adopted by mistake", TODAY
+        )
+    )
+
+    sent = riverside.send()
+
+    assert [m.to_address for m in sent] == [AMIRA, AMIRA]
+    told, corrected = mailbox.to(AMIRA)
+    assert told["Subject"] == "Your suggestion on EHE policy: adopted"
+    assert corrected["Subject"] == "Your suggestion on EHE policy: the response was corrected"
+    body = corrected.get_payload(decode=True).decode()
+    assert "You said, on 15 June 2026: Publish it in plain English\r\n" in body  # the words as corrected
+    assert "The response to it was recorded wrong, and was corrected on 15 June 2026." in body
+    assert "Response: Adapted, on 15 June 2026." in body
+    assert "Reason: In plain English and Welsh" in body
+    assert "Why it was corrected: Recorded as adopted by mistake" in body
+    assert "Daniel" not in body
+    with riverside.services.engine.connect() as conn:
+        kinds = [n["kind"] for n in followups.participant_notices(conn, riverside.person("amira"))]
+    assert kinds == ["response_corrected", "response"]
+    outbox_before = outbox_rows(riverside)
+
+    riverside.services.read_models.rebuild()
+
+    assert outbox_rows(riverside) == outbox_before
+    assert riverside.send() == []  # told once, a rebuild or not
+    assert len(mailbox.messages) == 2
+
+
+def test_a_message_queued_for_an_address_recorded_wrong_goes_to_the_corrected_one(riverside, mailbox):
+    riverside.agree_to_email("amira", "amira@exmaple.org")
+    riverside.respond(riverside.contribute("amira", "Publish the policy in plain English"), "adopted")
+    riverside.run(
+        lambda app, actor: app.correct_member_email(
+            actor, riverside.story.partnership, riverside.person("amira"), AMIRA, "Mistyped", TODAY
+        )
+    )
+    riverside.respond(riverside.contribute("amira", "Add a glossary"), "adopted")
+
+    assert [m.to_address for m in riverside.send()] == [AMIRA, AMIRA]
+    assert len(mailbox.to(AMIRA)) == 2 and mailbox.to("amira@exmaple.org") == []
+
+
 def test_a_decision_that_cited_someones_input_being_reversed_is_news_for_them(riverside, mailbox):
     """ "You said, we did" must not go on saying "we did" once the decision is undone."""
     riverside.agree_to_email("amira", AMIRA)

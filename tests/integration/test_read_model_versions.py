@@ -104,14 +104,14 @@ def test_a_trail_and_a_directory_built_before_their_pages_are_rebuilt_with_their
 
 
 def test_read_models_built_before_meetings_could_move_their_records_are_rebuilt_at_start(database_url):
-    """Evidence 4, directory 4 and provenance 1 had no columns for a date replaced by a meeting's
+    """Evidence 5, directory 4 and provenance 1 had no columns for a date replaced by a meeting's
     correction: an upgrade rebuilds them, to the same rows, and a date can then be corrected."""
     first = open_services(database_url, today=lambda: TODAY)
     story = Riverside.set_up(first.app, TODAY)
     first.read_models.catch_up()
     before = snapshot(first)
     for name, version, statement in (
-        ("evidence", 4, "ALTER TABLE evidence_decisions DROP COLUMN dated_ref"),
+        ("evidence", 5, "ALTER TABLE evidence_decisions DROP COLUMN dated_ref"),
         ("directory", 4, "ALTER TABLE directory_decision_changes DROP COLUMN previous_on"),
         ("provenance", 1, "ALTER TABLE provenance_amendments DROP COLUMN previous_on"),
     ):

@@ -53,7 +53,7 @@ def lived(services) -> None:
 
 def _corrected(story: Riverside, meeting) -> None:
     """A contribution, its response, an action, an agenda item, a meeting and a
-    member's name, each recorded wrong
+    member's name, group and email address, each recorded wrong
     and then corrected."""
     app, actor, day = story.app, story.actor, TODAY - timedelta(days=2)
     policy = app.start_policy(actor, story.partnership, "Corrected policy", "citizens", day)
@@ -90,6 +90,11 @@ def _corrected(story: Riverside, meeting) -> None:
     )
     app.correct_meeting(actor, held, day, "", "Held on the Saturday", TODAY)
     app.correct_member_name(actor, story.partnership, story.people["grace"], "Grace O.", "Her choice", TODAY)
+    app.correct_member_group(actor, story.partnership, story.people["grace"], "home_educator", "Typo", TODAY)
+    app.set_contact_preferences(actor, story.people["grace"], "grace@exmaple.org", True)
+    app.correct_member_email(
+        actor, story.partnership, story.people["grace"], "grace@example.org", "Typo", TODAY
+    )
 
 
 # Each batch holds its writes and looks its rows up in memory (projections/batch.py): a batch of one
@@ -148,7 +153,9 @@ def test_cotrace_rebuild_only_prints_its_progress_and_the_ratio_to_reading_the_l
     live = every_row(services)
     events = services.app.recorder.max_notification_id()
 
-    result = runner.invoke(["rebuild", "--only", "evidence", "--only", "provenance", "--batch", "50"])
+    result = runner.invoke(
+        ["rebuild", "--only", "evidence", "--only", "provenance", "--batch", "50", "--processes", "1"]
+    )
 
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()

@@ -57,6 +57,8 @@ EXPECTED = {
     "partnerships.schedule_meeting": "chairs",
     "partnerships.thresholds": "chairs",
     "partnerships.correct_member": "chairs",
+    "partnerships.correct_member_email": "chairs",
+    "partnerships.correct_member_group": "chairs",
     "partnerships.private_link": "chairs",
     "partnerships.revoke_private_link": "chairs",
     "partnerships.reissue_private_link": "chairs",

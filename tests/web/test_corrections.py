@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from cotrace.accounts import open_account
 from projections import evidence, transparency_pages
+from projections.access import participants_with_address
 from tests.conftest import TODAY, signed_in
 from tests.web.test_meeting_page import post
 from tests.web.test_my_input import link_for
@@ -277,3 +278,72 @@ def test_a_members_name_is_corrected_from_the_partnership_page(client, story):
     page = page_of(client, f"/partnerships/{story.partnership}")
     assert "Amira Hassan" in page and "Surname left out" in page and "It read: Amira" in page
     assert "Amira Hassan" in page_of(client, f"/meetings/{story.meeting}")  # every page reads the new name
+
+
+def test_a_members_email_address_is_corrected_by_the_chair_and_never_put_in_an_address(
+    client, flask_app, services, story
+):
+    amira = story.people["amira"]
+    url = f"/partnerships/{story.partnership}/members/{amira}/email/correction"
+    assert client.get(url).status_code == 404  # no address recorded: nothing to correct
+    assert f'href="{url}"' not in page_of(client, f"/partnerships/{story.partnership}")
+    story.app.set_contact_preferences(story.actor, amira, "amira@exmaple.org", True)
+    assert f'href="{url}"' in page_of(client, f"/partnerships/{story.partnership}")
+    assert 'value="amira@exmaple.org"' in page_of(client, url)
+    before = story.notifications()
+    for data, field, message in [
+        ({"email": "amira@", "reason": "Typo"}, "email", "Enter an email address in the right format"),
+        ({"email": "amira@exmaple.org", "reason": "Typo"}, "email", "the same as the recorded one"),
+        ({"email": "amira@example.org", "reason": ""}, "reason", "Give the reason for the correction"),
+    ]:
+        refused = post(client, url, {**data, "happened_on": "2026-06-15"})
+        body = html.unescape(refused.get_data(as_text=True))
+        assert refused.status_code == 422 and f'id="form-{field}-error"' in body and message in body
+    assert story.notifications() == before
+
+    done = post(
+        client, url, {"email": "amira@example.org", "reason": "Mistyped", "happened_on": "2026-06-15"}
+    )
+    assert done.status_code == 303 and "example.org" not in done.headers["Location"]
+    assert services.app.repository.get(amira).email == "amira@example.org"
+    assert services.app.repository.get(amira).email_consent is True  # as she chose
+    with services.engine.connect() as conn:  # the corrected address signs her in, the wrong one no one
+        assert participants_with_address(conn, "amira@example.org") == [amira]
+        assert participants_with_address(conn, "amira@exmaple.org") == []
+    page = page_of(client, f"/partnerships/{story.partnership}")
+    assert "Mistyped" in page and "The email address read: amira@exmaple.org" in page
+
+    account = open_account(services, story.actor, "Mo Member", "mo@example.org")
+    services.run(lambda app, actor: app.grant_role(actor, story.partnership, account, "member"), account)
+    member_page = page_of(signed_in(flask_app, "account", account), f"/partnerships/{story.partnership}")
+    assert "exmaple" not in member_page and "Mistyped" not in member_page  # the chair's to see
+
+
+def test_a_members_group_is_corrected_from_the_partnership_page_and_shown_beside_it(client, story):
+    sophie = story.people["sophie"]
+    url = f"/partnerships/{story.partnership}/members/{sophie}/group/correction"
+    assert f'href="{url}"' in page_of(client, f"/partnerships/{story.partnership}")
+    before = story.notifications()
+    for data, field in [
+        ({"stakeholder_group": "he_organisation", "reason": "Typo"}, "stakeholder_group"),
+        ({"stakeholder_group": "astronaut", "reason": "Typo"}, "stakeholder_group"),
+        ({"stakeholder_group": "home_educator", "reason": ""}, "reason"),
+    ]:
+        refused = post(client, url, {**data, "happened_on": "2026-06-15"})
+        assert refused.status_code == 422 and f'id="form-{field}-error"' in refused.get_data(as_text=True)
+    assert story.notifications() == before
+
+    done = post(
+        client,
+        url,
+        {
+            "stakeholder_group": "home_educator",
+            "reason": "Entered as the HE organisation",
+            "happened_on": "2026-06-15",
+        },
+    )
+    assert done.status_code == 303
+    page = page_of(client, f"/partnerships/{story.partnership}")
+    row = next(r for r in page.split("<tr>") if "Sophie" in r)
+    assert "Home educator" in row and "Entered as the HE organisation" in row
+    assert "It read: Home education organisation" in row

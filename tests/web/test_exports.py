@@ -60,6 +60,23 @@ def test_the_trail_exports_every_row_with_its_columns(client, life):
     assert set(as_json[0]) == set(TRAIL_COLUMNS)
 
 
+def test_minutes_are_in_the_trail_page_and_its_export_for_each_policy_on_the_agenda(client, life):
+    story = life.story
+    other = story.app.start_policy(story.actor, story.partnership, "SEND strategy", "authority", TODAY)
+    story.app.add_agenda_item(story.actor, story.meeting, "Strategy", other)
+    checksum = story.app.write_minutes(story.actor, story.meeting, "Agreed to ask families first")
+    story.app.approve_minutes(story.actor, story.meeting, [story.people["amira"]], TODAY, checksum)
+    for policy in (story.policy, other):
+        page = client.get(f"/policies/{policy}", query_string={"kind": "minutes"}).get_data(as_text=True)
+        assert f"Minutes of Partnership meeting written in Cotrace, version 1 (SHA-256 {checksum})." in page
+        assert f"approved by Amira: version 1 (SHA-256 {checksum})." in page
+        rows = csv_rows(client.get(f"/policies/{policy}/audit-trail.csv"))
+        assert [r["kind"] for r in rows if r["kind"].startswith("minutes")] == [
+            "minutes_written",
+            "minutes_approved",
+        ]
+
+
 def test_the_trail_export_honours_the_filters_and_as_of(client, life):
     policy = life.story.policy
     decisions = csv_rows(client.get(f"/policies/{policy}/audit-trail.csv?kind=decisions"))
