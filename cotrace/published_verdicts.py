@@ -18,6 +18,8 @@ they are written and read back through `domain.evidence.published`, as the audit
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -28,7 +30,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from cotrace.evidence_figures import Chart, all_charts, chart_as_json, chart_from_json
 from cotrace.portfolio import PolicyLine, line_as_json, line_from_json, line_of
-from domain.evidence import AS_HAPPENED, Assessment, Thresholds, assess_policy
+from domain.evidence import AS_HAPPENED, Assessment, PolicyFacts, Thresholds, assess_policy
 from domain.evidence.published import assessments_as_json, assessments_from_json
 from projections import evidence, thresholds
 from projections.evidence import published, stamps
@@ -77,7 +79,7 @@ def verdicts(
     ).first()
     if row is not None:
         return _from_row(row.line, row.content)
-    line, content = _compute(conn, policy_id, view, judged_by)
+    line, content = _compute(conn, policy_id, stamp, view, judged_by)
     if keep:
         _keep(engine, policy_id, view, judged_by, stamp, line, content)
     return _from_row(line, content)
@@ -112,7 +114,7 @@ def lines(
         if policy_id not in found_stamps:
             continue
         if policy_id not in kept:
-            line, content = _compute(conn, policy_id, view, judged_by)
+            line, content = _compute(conn, policy_id, found_stamps[policy_id], view, judged_by)
             if keep:
                 _keep(engine, policy_id, view, judged_by, found_stamps[policy_id], line, content)
             kept[policy_id] = line
@@ -145,7 +147,7 @@ def warm(engine: Engine, today: date) -> int:
         )
         for row in waiting:
             judged = thresholds.judged_by(conn, row.partnership_id).thresholds
-            line, content = _compute(conn, row.policy_id, view, judged)
+            line, content = _compute(conn, row.policy_id, row.changed_at, view, judged)
             _keep(engine, row.policy_id, view, judged, row.changed_at, line, content)
     return len(waiting)
 
@@ -169,11 +171,10 @@ def _key(policy_id: UUID, view: View, judged_by: Thresholds, stamp: int) -> Any:
 
 
 def _compute(
-    conn: Connection, policy_id: UUID, view: View, judged_by: Thresholds
+    conn: Connection, policy_id: UUID, stamp: int, view: View, judged_by: Thresholds
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Judges the policy's facts afresh: its line, and its assessments and charts, as JSON."""
-    facts = evidence.policy_facts(conn, policy_id)
-    assert facts is not None  # it has a stamp
+    facts = _facts(conn, policy_id, stamp)
     found = assess_policy(facts, view.today, view.as_of, judged_by, view.reading)
     known = facts.as_of(view.as_of, view.reading) if view.as_of else facts
     charts = all_charts(known, view.day) if found else []
@@ -182,6 +183,33 @@ def _compute(
         "charts": [{"chart": chart_as_json(chart), "kind": kind} for chart, kind in charts],
     }
     return line_as_json(line_of(facts, found, view.as_of, view.reading)), content
+
+
+# The facts of the policies judged last in this process, by database, policy and stamp: a page "as of"
+# another day judges the same facts again, and reading them was two thirds of its time for the
+# largest policy (18,000 facts: 340 of 510 ms). A stamp moves with every event that changes a fact
+# (`projections.evidence`), so facts kept under an older stamp are never read again.
+KEPT_FACTS = 8
+_kept_facts: OrderedDict[tuple[str, UUID, int], PolicyFacts] = OrderedDict()
+_kept_facts_lock = threading.Lock()
+
+
+def _facts(conn: Connection, policy_id: UUID, stamp: int) -> PolicyFacts:
+    key = (conn.engine.url.render_as_string(hide_password=True), policy_id, stamp)
+    with _kept_facts_lock:
+        found = _kept_facts.get(key)
+        if found is not None:
+            _kept_facts.move_to_end(key)
+            return found
+    facts = evidence.policy_facts(conn, policy_id)
+    assert facts is not None  # it has a stamp
+    with _kept_facts_lock:
+        for older in [k for k in _kept_facts if k[:2] == key[:2]]:
+            del _kept_facts[older]
+        _kept_facts[key] = facts
+        while len(_kept_facts) > KEPT_FACTS:
+            _kept_facts.popitem(last=False)
+    return facts
 
 
 def _keep(

@@ -107,7 +107,7 @@ def test_a_verdict_kept_from_older_facts_is_never_read(services):
     with services.engine.connect() as conn:
         judged = thresholds.judged_by(conn, story.partnership).thresholds
         old_stamp = published_verdicts._stamp(conn, story.policy)
-        line, content = published_verdicts._compute(conn, story.policy, view, judged)
+        line, content = published_verdicts._compute(conn, story.policy, old_stamp, view, judged)
     story.decide()  # meanwhile, a decision is recorded
     services.read_models.catch_up()
     published_verdicts._keep(services.engine, story.policy, view, judged, old_stamp, line, content)
@@ -154,3 +154,28 @@ def test_a_rebuild_starts_the_kept_verdicts_afresh_with_the_same_stamps(services
     with services.engine.connect() as conn:
         assert list(conn.execute(select(evidence.stamps).order_by(evidence.stamps.c.policy_id))) == before
     assert_same(services, story, View(TODAY))
+
+
+def test_the_facts_are_read_once_for_a_stamp_and_again_once_an_event_moves_it(services):
+    """Pages "as of" other days judge the same facts: they are read once while the policy's stamp
+    stands, and read again once an event that changes a fact moves it."""
+    story = Riverside.set_up(services.app, TODAY)
+    services.read_models.catch_up()
+    with services.engine.connect() as conn:
+        stamp = published_verdicts._stamp(conn, story.policy)
+        first = published_verdicts._facts(conn, story.policy, stamp)
+        assert published_verdicts._facts(conn, story.policy, stamp) is first
+
+    story.app.submit_contribution(
+        story.actor, story.policy, story.people["amira"], "suggestion", "Start from families", "survey",
+        happened_on=TODAY - timedelta(days=3),
+    )  # fmt: skip
+    services.read_models.catch_up()
+    with services.engine.connect() as conn:
+        moved = published_verdicts._stamp(conn, story.policy)
+        again = published_verdicts._facts(conn, story.policy, moved)
+    assert moved > stamp
+    assert len(again.contributions) == len(first.contributions) + 1
+    assert [key for key in published_verdicts._kept_facts if key[1] == story.policy] == [
+        (str(services.engine.url), story.policy, moved)
+    ]  # the facts of the older stamp are gone
