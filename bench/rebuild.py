@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generate import TODAY, generate, generated_store  # noqa: E402
+from generate import SHAPE, TODAY, generate, generated_store  # noqa: E402
 
 from cotrace import rebuilding  # noqa: E402
 from cotrace.services import open_services  # noqa: E402
@@ -58,7 +58,7 @@ def postgresql_store(events: int, seed: int) -> str:
     """A database of its own for this size and seed, filled by the generator the first time."""
     import psycopg
 
-    name = f"cotrace_bench_{events}_seed{seed}"
+    name = f"cotrace_bench_{events}_seed{seed}_shape{SHAPE}"
     url = PG_SERVER + name
     admin_url = PG_SERVER.replace("+psycopg", "") + "postgres"
     with psycopg.connect(admin_url, autocommit=True) as admin:
