@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 # The size of the generated store the benchmarks read (bench/generate.py): `make bench EVENTS=50000` to try fast.
 EVENTS ?= 1000000
+# The PostgreSQL database `make bench` fills with the same store (created if missing), beside SQLite's.
+BENCH_POSTGRESQL ?= postgresql+psycopg://postgres@127.0.0.1:5432/cotrace_bench_$(EVENTS)
 BIN := $(VENV)/bin
 # `make run PORT=5050` when 5000 is taken.
 PORT ?= 5000
@@ -42,6 +44,11 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/commands.py --events $(EVENTS)
 	$(BIN)/python bench/pages.py --events $(EVENTS)
 	$(BIN)/python bench/rebuild.py --events $(EVENTS)
+	$(BIN)/python bench/commands.py --events $(EVENTS) --database-url $(BENCH_POSTGRESQL)
+	$(BIN)/python bench/pages.py --events $(EVENTS) --database-url $(BENCH_POSTGRESQL)
+	$(BIN)/python bench/rebuild.py --events $(EVENTS) --database-url $(BENCH_POSTGRESQL)
+	$(BIN)/python bench/evidence_pages.py
+	$(BIN)/python bench/crash_rounds.py
 
 lint: lint-imports
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -95,6 +95,7 @@ def generated_store(events: int, seed: int = 14, database_url: str | None = None
     """The URL of a generated store of about `events` events: the cached SQLite file, made if missing.
     A `database_url` (PostgreSQL) is filled if it holds no events yet, else used as it is."""
     if database_url is not None:
+        create_database_if_missing(database_url)
         if not _holds_events(database_url):
             generate(database_url, events, seed)
         return database_url
@@ -122,6 +123,23 @@ def database_beside(url: str, name: str) -> Iterator[str]:
     finally:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def create_database_if_missing(url: str) -> None:
+    """Creates the PostgreSQL database `url` names, if its server does not have it yet."""
+    server = make_url(url)
+    if server.get_backend_name() != "postgresql":
+        return
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            found = conn.exec_driver_sql(
+                "SELECT 1 FROM pg_database WHERE datname = %(name)s", {"name": server.database}
+            ).first()
+            if found is None:
+                conn.exec_driver_sql(f'CREATE DATABASE "{server.database}"')
+    finally:
         admin.dispose()
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generate import SHAPE, TODAY, generate, generated_store  # noqa: E402
+from generate import SHAPE, TODAY, create_database_if_missing, generate, generated_store  # noqa: E402
 
 from cotrace import rebuilding  # noqa: E402
 from cotrace.services import open_services  # noqa: E402
@@ -78,7 +78,9 @@ def postgresql_store(events: int, seed: int) -> str:
 
 
 def store_at(url: str, events: int, seed: int) -> str:
-    """The store at `url`, filled by the generator first if it holds no event."""
+    """The store at `url`, filled by the generator first if it holds no event (a PostgreSQL
+    database the server does not have is created)."""
+    create_database_if_missing(url)
     services = open_services(url, today=lambda: TODAY, catch_up=False)
     try:
         empty = not services.app.recorder.max_notification_id()

@@ -1,5 +1,5 @@
 """Crash rounds: a writer process adding agenda items in a loop is killed with SIGKILL at a random
-moment (seeded), twenty times. After each round: every item the writer was told was saved is in the
+moment (seeded), twenty times, on SQLite and on PostgreSQL. After each round: every item the writer was told was saved is in the
 log, none is there twice, the form that was in flight sent again records once, `cotrace verify`'s
 check of the seal passes, and the read models equal a rebuild. `bench/crash_rounds.py` runs more."""
 
@@ -85,6 +85,6 @@ def check_round(services, story: Riverside, round_: int, acked: int) -> None:
     assert snapshot(services) == kept
 
 
-def test_twenty_writers_killed_mid_command_lose_and_repeat_nothing(sqlite_url, tmp_path):
-    acknowledged = crash_rounds(sqlite_url, tmp_path, ROUNDS, SEED)
+def test_twenty_writers_killed_mid_command_lose_and_repeat_nothing(database_url, tmp_path):
+    acknowledged = crash_rounds(database_url, tmp_path, ROUNDS, SEED)
     assert sum(acknowledged) > 0  # the writers got some way before each kill
