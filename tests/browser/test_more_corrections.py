@@ -101,3 +101,81 @@ def test_a_meetings_date_is_corrected_after_attendance_and_its_records_move_with
             (f"{base}/decisions/{decided}", "decision-redated-375"),
         ],
     )
+
+
+def test_a_members_group_and_email_are_corrected_on_a_phone_and_the_address_never_in_a_url(
+    served_app, page, page_without_javascript
+):
+    base, story, flask_app = served_app
+    amira = story.people["amira"]
+    flask_app.extensions["cotrace"].run(
+        lambda app, actor: app.set_contact_preferences(actor, amira, "amira@exmaple.org", True), story.actor
+    )
+    members = f"{base}/partnerships/{story.partnership}#members"
+
+    addresses = ("exmaple", "example.org", "amira@", "amira%40")
+
+    def address_kept_out(of: Page) -> None:
+        assert not any(words in of.url for words in addresses), of.url
+
+    asked_for: list[str] = []  # every address either browser asked for, redirects and htmx's included
+    for watched in (page, page_without_javascript):
+        watched.on("request", lambda request: asked_for.append(request.url))
+
+    # With JavaScript at 1280 px, a mistyped correction: refused beside the field, in no address.
+    page.set_viewport_size(WIDE)
+    page.goto(members)
+    page.get_by_role("link", name="Correct the email address of Amira").click()
+    address_kept_out(page)
+    email = page.get_by_label("Email address")
+    expect(email).to_have_value("amira@exmaple.org")
+    email.fill("amira@")
+    page.get_by_label("Why it is corrected").fill("A letter mistyped when added")
+    page.get_by_role("button", name="Record correction").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter an email address in the right format")
+    expect(page.locator("#form-email-error")).to_contain_text("Enter an email address in the right format")
+    expect(email).to_have_value("amira@")
+    address_kept_out(page)
+
+    # Without JavaScript, on a phone: the group, then the address, each a post and a redirect.
+    phone = page_without_javascript
+    phone.set_viewport_size(PHONE)
+    phone.goto(members)
+    phone.get_by_role("link", name="Correct the stakeholder group of Sophie").click()
+    group_url = phone.url
+    group = phone.get_by_role("group", name="Stakeholder group")
+    expect(group.get_by_label("Home education organisation")).to_be_checked()  # as recorded
+    group.get_by_label("Home educator", exact=True).check()
+    phone.get_by_label("Why it is corrected").fill("Entered as the HE organisation")
+    phone.get_by_role("button", name="Record correction").click()
+    expect(phone.get_by_role("status")).to_contain_text("Correction recorded.")
+    row = phone.get_by_role("row").filter(has_text="Sophie")
+    expect(row).to_contain_text("Home educator")
+    expect(row).to_contain_text("Entered as the HE organisation")
+    expect(row).to_contain_text("It read: Home education organisation")
+
+    phone.get_by_role("link", name="Correct the email address of Amira").click()
+    email_url = phone.url
+    address_kept_out(phone)
+    phone.get_by_label("Email address").fill("amira@example.org")
+    phone.get_by_label("Why it is corrected").fill("A letter mistyped when added")
+    phone.get_by_role("button", name="Record correction").click()
+    expect(phone.get_by_role("status")).to_contain_text("Correction recorded.")
+    address_kept_out(phone)
+    row = phone.get_by_role("row").filter(has_text="Amira")
+    expect(row).to_contain_text("A letter mistyped when added")
+    expect(row).to_contain_text("The email address read: amira@exmaple.org")
+    phone.get_by_role("link", name="Correct the email address of Amira").click()
+    expect(phone.get_by_label("Email address")).to_have_value("amira@example.org")  # the corrected one
+    address_kept_out(phone)
+
+    assert_fits_a_phone(
+        page,
+        [
+            (members, "members-corrected-375"),
+            (group_url, "correct-member-group-375"),
+            (email_url, "correct-member-email-375"),
+        ],
+    )
+    address_kept_out(page)
+    assert asked_for and not [url for url in asked_for if any(words in url for words in addresses)]
