@@ -179,3 +179,62 @@ def test_a_members_group_and_email_are_corrected_on_a_phone_and_the_address_neve
     )
     address_kept_out(page)
     assert asked_for and not [url for url in asked_for if any(words in url for words in addresses)]
+
+
+MINUTES = "Present: Amira, Tom, Daniel and Sophie.\n\nThe EHE policy: agreed to ask families first."
+
+
+def test_a_meetings_minutes_written_and_approved_are_in_the_trail_of_the_policy_on_its_agenda(
+    served_app, page, page_without_javascript
+):
+    base, story, flask_app = served_app
+    flask_app.extensions["cotrace"].run(
+        lambda app, actor: app.add_agenda_item(actor, story.meeting, "The EHE policy", story.policy),
+        story.actor,
+    )
+    meeting = f"{base}/meetings/{story.meeting}"
+    policy = f"{base}/policies/{story.policy}"
+
+    # Without JavaScript, on a phone: the chair writes the minutes and records their approval.
+    phone = page_without_javascript
+    phone.set_viewport_size(PHONE)
+    phone.goto(meeting)
+    minutes = phone.locator("section", has=phone.get_by_role("heading", name="Minutes", exact=True))
+    minutes.get_by_label("The minutes", exact=True).fill(MINUTES)
+    minutes.get_by_role("button", name="Save the minutes").click()
+    expect(phone.get_by_role("status")).to_contain_text("Minutes saved.")
+    minutes.get_by_text("Approve the minutes (version 1)").click()
+    minutes.get_by_role("group", name="Approved by").get_by_label("Amira (Home educator)").check()
+    minutes.get_by_role("button", name="Approve minutes").click()
+    expect(phone.get_by_role("status")).to_contain_text("Minutes approved.")
+    checksum = minutes.locator("code").first.inner_text()
+
+    def shows_the_minutes(on: Page) -> None:
+        expect(on.locator("#trail-results")).to_contain_text("2 facts match the filters")
+        trail = on.get_by_role("region", name="Audit trail of EHE policy")
+        expect(trail).to_contain_text(
+            f"Minutes of Partnership meeting written in Cotrace, version 1 (SHA-256 {checksum})."
+        )
+        expect(trail).to_contain_text(
+            f"Minutes of Partnership meeting approved by Amira: version 1 (SHA-256 {checksum})."
+        )
+        expect(on).to_have_url(re.compile(r"[?&]kind=minutes\b"))
+
+    phone.goto(policy)
+    phone.get_by_label("Kind of event").select_option(label="Minutes written and approved")
+    phone.get_by_role("button", name="Show the trail").click()
+    shows_the_minutes(phone)
+    filtered = phone.url
+
+    # With JavaScript at 1280 px: the same filter, the trail swapped in place and its address pushed.
+    page.set_viewport_size(WIDE)
+    page.goto(policy)
+    expect(page.locator("#trail-results")).to_contain_text("facts in the trail")
+    page.get_by_label("Kind of event").select_option(label="Minutes written and approved")
+    page.get_by_role("button", name="Show the trail").click()
+    shows_the_minutes(page)
+    assert_accessible(page, "policy-trail-minutes")
+
+    assert_fits_a_phone(
+        page, [(meeting, "meeting-minutes-approved-375"), (filtered, "policy-trail-minutes-375")]
+    )
