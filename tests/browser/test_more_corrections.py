@@ -32,7 +32,9 @@ def assert_fits_a_phone(page: Page, urls: list[tuple[str, str]]) -> None:
         assert_accessible(page, name)
 
 
-def test_a_meetings_date_is_corrected_after_attendance_and_its_records_move_with_it(served_app, page):
+def test_a_meetings_date_is_corrected_after_attendance_and_its_records_move_with_it(
+    served_app, page, page_without_javascript
+):
     base, story, flask_app = served_app
 
     def recorded(app, actor):
@@ -51,24 +53,37 @@ def test_a_meetings_date_is_corrected_after_attendance_and_its_records_move_with
     said, decided = flask_app.extensions["cotrace"].run(recorded, story.actor)
     earlier = TODAY - timedelta(days=2)  # 13 June 2026, the Saturday
 
-    page.set_viewport_size(WIDE)
-    page.goto(f"{base}/meetings/{story.meeting}")
-    expect(page.get_by_role("main")).to_contain_text("15 June 2026, Library.")
-    page.get_by_role("link", name="Correct the date or place of this meeting").click()
-    correction_url = page.url
-    fill_date(page, "Date of the meeting", earlier)
-    page.get_by_role("button", name="Record correction").click()  # the reason left empty
-    summary = page.get_by_role("alert")
-    expect(summary).to_contain_text("Give the reason for the correction")
-    reason = page.get_by_label("Why it is corrected")
-    expect(page.locator("#form-reason-error")).to_contain_text("Give the reason for the correction")
-    expect(reason).to_have_attribute("aria-describedby", re.compile(r"\bform-reason-error\b"))
-    date_group = page.get_by_role("group", name="Date of the meeting", exact=True)
-    expect(date_group.get_by_label("Day", exact=True)).to_have_value("13")  # what was typed stays
-    assert page.url == correction_url
-    assert_accessible(page, "correct-meeting-with-errors")
+    def reason_forgotten(on: Page) -> str:
+        """From the meeting page, the date typed and the reason left empty: the error beside the
+        field, and in the summary; what was typed stays. Gives the correction page's address."""
+        on.goto(f"{base}/meetings/{story.meeting}")
+        expect(on.get_by_role("main")).to_contain_text("15 June 2026, Library.")
+        on.get_by_role("link", name="Correct the date or place of this meeting").click()
+        correction_url = on.url
+        fill_date(on, "Date of the meeting", earlier)
+        on.get_by_role("button", name="Record correction").click()
+        expect(on.get_by_role("alert")).to_contain_text("Give the reason for the correction")
+        expect(on.locator("#form-reason-error")).to_contain_text("Give the reason for the correction")
+        reason = on.get_by_label("Why it is corrected")
+        expect(reason).to_have_attribute("aria-describedby", re.compile(r"\bform-reason-error\b"))
+        date_group = on.get_by_role("group", name="Date of the meeting", exact=True)
+        expect(date_group.get_by_label("Day", exact=True)).to_have_value("13")
+        expect(on.get_by_label("Place")).to_have_value("Library")
+        assert on.url == correction_url
+        return correction_url
 
-    reason.fill("Held on the Saturday")
+    # Without JavaScript on a phone, the error: a full page back, nothing recorded.
+    phone = page_without_javascript
+    phone.set_viewport_size(PHONE)
+    reason_forgotten(phone)
+    phone.goto(f"{base}/meetings/{story.meeting}")
+    expect(phone.get_by_role("main")).to_contain_text("15 June 2026, Library.")
+
+    # With JavaScript at 1280 px: the error, then the correction.
+    page.set_viewport_size(WIDE)
+    correction_url = reason_forgotten(page)
+    assert_accessible(page, "correct-meeting-with-errors")
+    page.get_by_label("Why it is corrected").fill("Held on the Saturday")
     page.get_by_role("button", name="Record correction").click()
     expect(page.get_by_role("status")).to_contain_text("Correction recorded.")
     main = page.get_by_role("main")
@@ -91,14 +106,21 @@ def test_a_meetings_date_is_corrected_after_attendance_and_its_records_move_with
     page.goto(f"{base}/decisions/{decided}")
     expect(page.get_by_role("main")).to_contain_text("Decision of 13 June 2026")
     expect(page.get_by_role("main")).to_contain_text("recorded as taken on 15 June 2026")
+    expect(page.get_by_role("main")).to_contain_text("Reason: Held on the Saturday.")
 
+    page.set_viewport_size(PHONE)  # the error as the phone had it, read with JavaScript
+    page.goto(correction_url)
+    page.get_by_role("button", name="Record correction").click()
+    expect(page.get_by_role("alert")).to_contain_text("Give the reason for the correction")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(page, "correct-meeting-with-errors")
     assert_fits_a_phone(
         page,
         [
-            (correction_url, "correct-meeting-375"),
-            (f"{base}/meetings/{story.meeting}", "meeting-redated-375"),
-            (f"{base}/contributions/{said}", "contribution-redated-375"),
-            (f"{base}/decisions/{decided}", "decision-redated-375"),
+            (correction_url, "correct-meeting"),
+            (f"{base}/meetings/{story.meeting}", "meeting-redated"),
+            (f"{base}/contributions/{said}", "contribution-redated"),
+            (f"{base}/decisions/{decided}", "decision-redated"),
         ],
     )
 
@@ -172,9 +194,9 @@ def test_a_members_group_and_email_are_corrected_on_a_phone_and_the_address_neve
     assert_fits_a_phone(
         page,
         [
-            (members, "members-corrected-375"),
-            (group_url, "correct-member-group-375"),
-            (email_url, "correct-member-email-375"),
+            (members, "members-corrected"),
+            (group_url, "correct-member-group"),
+            (email_url, "correct-member-email"),
         ],
     )
     address_kept_out(page)
@@ -235,6 +257,4 @@ def test_a_meetings_minutes_written_and_approved_are_in_the_trail_of_the_policy_
     shows_the_minutes(page)
     assert_accessible(page, "policy-trail-minutes")
 
-    assert_fits_a_phone(
-        page, [(meeting, "meeting-minutes-approved-375"), (filtered, "policy-trail-minutes-375")]
-    )
+    assert_fits_a_phone(page, [(meeting, "meeting-minutes-approved"), (filtered, "policy-trail-minutes")])
