@@ -187,6 +187,9 @@ def test_a_members_group_and_email_are_corrected_on_a_phone_and_the_address_neve
     row = phone.get_by_role("row").filter(has_text="Amira")
     expect(row).to_contain_text("A letter mistyped when added")
     expect(row).to_contain_text("The email address read: amira@exmaple.org")
+    # Stacked on the phone, each cell the row's width: four narrow columns broke words mid-word.
+    cells = [phone.get_by_role("row").filter(has_text="Amira").get_by_role("cell").nth(n) for n in range(4)]
+    assert all(cell.bounding_box()["width"] > 300 for cell in cells)
     phone.get_by_role("link", name="Correct the email address of Amira").click()
     expect(phone.get_by_label("Email address")).to_have_value("amira@example.org")  # the corrected one
     address_kept_out(phone)
