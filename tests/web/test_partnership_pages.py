@@ -99,7 +99,9 @@ def test_the_members_are_paged_by_name_with_addresses_that_name_no_one(client, s
     assert named == str(UUID(named))  # an id, not a name
     second = client.get(following).get_data(as_text=True)
     assert "Members 51 to 55 of 55, by name." in second
-    assert re.findall(r"<tr><td>(Zed Member \d+)</td>", second) == [f"Zed Member {n}" for n in range(45, 50)]
+    assert re.findall(r"<tr role=\"row\"><td role=\"cell\">(Zed Member \d+)</td>", second) == [
+        f"Zed Member {n}" for n in range(45, 50)
+    ]
 
 
 def test_the_home_page_lists_the_partnerships_a_page_at_a_time_and_only_ones_own(flask_app, client, story):
