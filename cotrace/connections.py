@@ -6,6 +6,13 @@ power, not only if the process crashes), and a busy timeout long enough for the 
 worker and a command-line import to take turns at the one write lock. The library switches WAL on
 once; each connection is given all three here, so none depends on what another process did first.
 
+Writing the write-ahead log back into the database file (a WAL checkpoint) is the worker's job
+(`checkpoint_wal`, every round), not a request's: SQLite's default runs one inside whichever commit
+takes the log past 1,000 pages, every twenty or so commands, and on a large store that commit took
+two to three times as long, which was a command's p95 (`bench/commands.py`: a decision's p95 2.1-2.4
+times its empty store's with it, 0.95 without). A commit still checkpoints past
+`WAL_AUTOCHECKPOINT_PAGES`, so the log stays bounded when no worker runs.
+
 PostgreSQL: `statement_timeout` and `lock_timeout`, so that a statement stuck behind a lock, or one
 that runs away, fails (and its unit of work is tried again, or reported) instead of holding a web
 worker for ever. They are libpq connection options, set as the connection opens, so no transaction
@@ -21,7 +28,12 @@ from sqlalchemy import Engine, event
 
 from cotrace.settings import Settings
 
-SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL")
+WAL_AUTOCHECKPOINT_PAGES = 20_000  # about 80 MB of 4 KiB pages: only when no worker runs
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}",
+)
 SQLITE_FULL = 2  # what `PRAGMA synchronous` answers for FULL
 
 
@@ -94,3 +106,14 @@ def _postgresql_connect(settings: ConnectionSettings) -> Any:
         cparams["options"] = f"{ours} {given}".strip()
 
     return do_connect
+
+
+def checkpoint_wal(engine: Engine) -> int:
+    """Writes what SQLite's write-ahead log holds back into the database file, without waiting on a
+    reader or a writer (PASSIVE: what they still need stays for the next time). Returns how many
+    pages the log held; 0 on PostgreSQL, which has no such log to write back."""
+    if engine.dialect.name != "sqlite":
+        return 0
+    with engine.connect() as conn:
+        row = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").first()
+    return int(row[1]) if row is not None and row[1] > 0 else 0

@@ -2,10 +2,12 @@
 
 A round catches the read models up with the log (what another process recorded: an import, a
 command-line erasure), sends the follow-up messages waiting in the outbox, keeps today's verdicts
-ready for the pages of every policy an event changed (cotrace/published_verdicts.py), and signs a checkpoint
+ready for the pages of every policy an event changed (cotrace/published_verdicts.py), signs a checkpoint
 of the log when it has grown and the last one is `CHECKPOINT_EVERY` seconds old (there is no
-signing key: it says so once, and goes on with the rest). Something that fails in a round (the
-mail server is down, the database is restarting) is logged and tried again in the next one.
+signing key: it says so once, and goes on with the rest), and on SQLite writes the write-ahead log
+back into the database file, which a request's commit would otherwise do (cotrace/connections.py).
+Something that fails in a round (the mail server is down, the database is restarting) is logged
+and tried again in the next one.
 
 Between rounds it waits for the log to move. On PostgreSQL the library NOTIFYs the events table's
 channel with every write, and the worker LISTENs on it, so a round starts as soon as a command
@@ -28,6 +30,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cotrace import checkpoints, published_verdicts, sealing
+from cotrace.connections import checkpoint_wal
 from cotrace.mailer import Failed, MailSettings, send_outbox
 from cotrace.services import Services
 from cotrace.settings import Settings
@@ -52,6 +55,7 @@ class Round:
     failed: list[Failed] = field(default_factory=list)
     checkpoint_size: int | None = None  # a checkpoint signed in this round, of this many events
     warmed: int = 0  # policies whose verdicts for today were computed and kept for their pages
+    wal_pages: int = 0  # pages of SQLite's write-ahead log written back into the database file
     problems: list[str] = field(default_factory=list)  # what went wrong, to be tried again
 
     @property
@@ -76,6 +80,7 @@ class Worker:
         self._step(done, "sending follow-up messages", self._send)
         self._step(done, "keeping today's verdicts ready", self._warm)
         self._step(done, "signing a checkpoint", self._checkpoint)
+        self._step(done, "writing SQLite's write-ahead log into the database file", self._write_back)
         return done
 
     def _step(self, done: Round, what: str, step: Any) -> None:
@@ -126,6 +131,10 @@ class Worker:
         if signed.new:
             done.checkpoint_size = signed.size
             log.info("Signed a checkpoint of %d events", signed.size)
+
+    def _write_back(self, done: Round) -> None:
+        """SQLite's WAL checkpoint, here rather than in a request's commit (cotrace/connections.py)."""
+        done.wal_pages = checkpoint_wal(self.services.engine)
 
     def _checkpoint_due(self) -> bool:
         """The log has grown past the latest checkpoint, and that one is old enough (or there is none)."""

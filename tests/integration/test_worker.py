@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from cotrace import checkpoints
+from cotrace.connections import WAL_AUTOCHECKPOINT_PAGES
 from cotrace.worker import Worker
 from tests.command_line import command_line
 from tests.conftest import POSTGRES_DSN
@@ -72,6 +73,27 @@ def test_a_round_keeps_todays_verdicts_of_the_policies_an_event_changed(riversid
     assert worker.round().warmed == 0
     riverside.contribute("amira", "Ask families first")
     assert worker.round().warmed == 1
+
+
+def test_a_round_writes_sqlites_write_ahead_log_into_the_database_file(riverside, mailbox, database_url):
+    """A request's commit leaves the log as it grows (up to WAL_AUTOCHECKPOINT_PAGES); the worker
+    writes it back, so a command's p95 does not pay for it. PostgreSQL has no such log."""
+    services = riverside.services
+    worker = Worker(services, services.settings)
+    worker.round()
+    riverside.contribute("amira", "Ask families first")
+
+    done = worker.round()
+
+    if database_url.startswith("sqlite"):
+        with services.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == WAL_AUTOCHECKPOINT_PAGES
+        assert done.wal_pages > 0  # the contribution's pages, written back
+        with services.engine.connect() as conn:
+            busy, held, written = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").first()
+        assert (busy, held) == (0, written)  # nothing left that a reader or writer kept from it
+    else:
+        assert done.wal_pages == 0
 
 
 def test_without_a_signing_key_a_round_says_so_and_does_the_rest(riverside, mailbox, caplog):
