@@ -4,7 +4,7 @@ Each function returns a `Chart`: web/charts.py draws the SVG and the table besid
 one. They live in the application layer, beside the verdicts, so that they are kept with them
 (cotrace/published_verdicts.py) and a page reads them without reading every fact. Each chart has a
 bounded number of bars, whatever the number of facts. Figures are about groups and stages, never
-about a person (seed 002).
+about a person (seed 002); the charts by stage draw the last DRAWN_CYCLES cycles.
 """
 
 from __future__ import annotations
@@ -23,6 +23,10 @@ AWAITING = "Awaiting a response"
 # Up to this many citizen contributions are drawn one bar each; more are counted by how long each
 # waited, so the chart and its table stay the same size however many there are.
 ONE_BAR_EACH = 20
+# The charts drawn per stage draw the stages of the last few cycles: a policy goes round the Iriss
+# cycle year after year, and one bar a stage of every cycle grew the page with its age (58 KiB for
+# 24 cycles). The cycles' own levels are listed below the charts, a page of them at a time.
+DRAWN_CYCLES = 3
 WAITS = ((7, "a week or less"), (14, "8 to 14 days"), (28, "15 to 28 days"), (56, "29 to 56 days"),
          (91, "57 to 91 days"))  # fmt: skip
 
@@ -56,7 +60,21 @@ def chart_from_json(values: dict[str, Any]) -> Chart:
     return Chart(**{**values, "bars": tuple(Bar(**b) for b in values["bars"])})
 
 
+def _recent_stages(facts: PolicyFacts) -> tuple[list[Any], str]:
+    """The stages of the policy's last DRAWN_CYCLES cycles, and a sentence saying so when there are
+    earlier ones (each cycle's section of the page has its own level and link)."""
+    cycles = sorted({s.cycle for s in facts.stages})
+    drawn = set(cycles[-DRAWN_CYCLES:])
+    if len(cycles) <= DRAWN_CYCLES:
+        return list(facts.stages), ""
+    return [s for s in facts.stages if s.cycle in drawn], (
+        f" Drawn for its last {DRAWN_CYCLES} cycles, {min(drawn)} to {max(drawn)}, of {len(cycles)}: "
+        "the earlier cycles are listed below the charts."
+    )
+
+
 def stage_timeline(facts: PolicyFacts) -> Chart:
+    stages, drawn = _recent_stages(facts)
     bars = tuple(
         Bar(
             f"Cycle {s.cycle}, {stage_label(s.stage)}",
@@ -64,13 +82,13 @@ def stage_timeline(facts: PolicyFacts) -> Chart:
             f"entered {format_date(s.entered_on)}, day {(s.entered_on - facts.started_on).days}",
             s.stage,
         )
-        for s in facts.stages
+        for s in stages
     )
     return Chart(
         "chart-timeline",
         "Stages entered, across cycles",
         f"Each stage the policy has entered, placed by the days since it started on "
-        f"{format_date(facts.started_on)}: {plural(len(bars), 'stage')} so far.",
+        f"{format_date(facts.started_on)}: {plural(len(facts.stages), 'stage')} so far.{drawn}",
         "Stage",
         "Entered",
         bars,
@@ -78,9 +96,13 @@ def stage_timeline(facts: PolicyFacts) -> Chart:
 
 
 def citizen_decision_share(facts: PolicyFacts) -> Chart:
+    stages, drawn = _recent_stages(facts)
+    by_stage: dict[tuple[int, str], list[Any]] = {}
+    for d in facts.decisions:
+        by_stage.setdefault((d.cycle, d.stage), []).append(d)
     bars = []
-    for s in facts.stages:
-        decisions = [d for d in facts.decisions if (d.cycle, d.stage) == (s.cycle, s.stage)]
+    for s in stages:
+        decisions = by_stage.get((s.cycle, s.stage), [])
         with_citizen = sum(1 for d in decisions if d.has_citizen_maker)
         share = with_citizen / len(decisions) if decisions else 0
         text = f"{with_citizen} of {len(decisions)} ({share:.0%})" if decisions else "no decision yet"
@@ -89,7 +111,7 @@ def citizen_decision_share(facts: PolicyFacts) -> Chart:
         "chart-decision-makers",
         "Decisions with a citizen among the decision makers, per stage",
         "For each stage, the share of its decisions that had a home educator, parent carer or "
-        "young person among those who took them.",
+        f"young person among those who took them.{drawn}",
         "Stage",
         "Decisions with a citizen decision maker",
         tuple(bars),

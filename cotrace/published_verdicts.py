@@ -37,9 +37,10 @@ from projections.evidence import published, stamps
 
 NOW = "now"
 # What is kept is what the pages show: the rules' sentences and the charts' bars. Raised when either
-# changes (2: the sentences agree with their numbers, bars carry a colour key), it is part of each
+# changes (2: the sentences agree with their numbers, bars carry a colour key; 3: the charts by
+# stage draw the last cycles only), it is part of each
 # row's key, so a verdict kept by an older release is never read: it is computed afresh.
-FORMAT = 2
+FORMAT = 3
 
 
 @dataclass(frozen=True)

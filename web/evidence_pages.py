@@ -9,6 +9,7 @@ policy's facts. Neither names or scores a person (seed 002).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
@@ -30,11 +31,16 @@ DRAW = {"bar": bar_chart, "timeline": timeline_chart}
 
 # How many of a verdict's events it names; the trail, filtered to its stage and day, has the rest.
 PROOFS_SHOWN = 5
+# In a stage's details, fewer: four stages of seven criteria each named five, a third of the page.
+STAGE_PROOFS_SHOWN = 2
 # How many flags, and how many claims of one policy on the dashboard, are listed before "and N more".
 LISTED = 10
 # The dashboard's policies a page at a time, by title: a page a person can read, whatever the
 # partnership's size (web/paging.py keeps the "as of" day and reading in its links).
 POLICIES_SHOWN = 25
+# The cycles of a policy listed a page at a time, the latest first shown (each its level and the
+# reasons for it; the one shown in full adds its criteria and stages).
+CYCLES_SHOWN = 5
 
 
 @bp.get("/policies/<uuid:policy_id>/evidence")
@@ -54,21 +60,28 @@ def policy_level(policy_id: UUID) -> ResponseReturnValue:
         if kept is None:
             abort(404)
         found = kept.assessments
-        # The events each verdict names, named and dated, in one query; the links go to the trail
-        # unfiltered, where every row of the policy is, whatever the day the page is seen as of.
-        named = proofs(conn, (ref for a in found for v in a.verdicts for ref in shown_refs(v.refs)))
+        cycles = _by_cycle(found[1:])
+        shown_cycle = _shown_cycle(cycles)
+        window = _cycles_window(cycles, shown_cycle)
+        # The events each verdict shown in full names (the whole policy's, the cycle shown's and
+        # its stages'), named and dated, in one query; the links go to the trail unfiltered, where
+        # every row of the policy is, whatever the day the page is seen as of.
+        in_full = [*found[:1], *(a for c, more in cycles if c.scope.cycle == shown_cycle for a in (c, *more))]
+        named = proofs(conn, (ref for a in in_full for v in a.verdicts for ref in shown_refs(v.refs)))
     charts = [(chart, DRAW[kind](chart), data_table(chart)) for chart, kind in kept.charts]
-    cycles = _by_cycle(found[1:])
     page = render_template(
         "evidence_policy.html",
         policy=policy,
         partnership=partnership,
         judged=judged,
         whole=found[0] if found else None,  # none: as of a day before the policy started
-        cycles=cycles,
-        shown_cycle=_shown_cycle(cycles),
+        cycles=window.cycles,
+        cycles_window=window,
+        CYCLES_SHOWN=CYCLES_SHOWN,
+        shown_cycle=shown_cycle,
         proofs=named,
         proofs_shown=PROOFS_SHOWN,
+        stage_proofs_shown=STAGE_PROOFS_SHOWN,
         listed=LISTED,
         charts=charts,
         day=as_of.day or today,
@@ -159,6 +172,45 @@ def _shown_cycle(cycles: list[tuple]) -> int | None:
     if asked.isdigit() and int(asked) in numbers:
         return int(asked)
     return numbers[-1] if numbers else None
+
+
+@dataclass(frozen=True)
+class CyclesWindow:
+    """The cycles a page lists (CYCLES_SHOWN of them, the latest unless the address asks for
+    earlier ones), and where the pages either side end: a policy goes round the Iriss cycle year
+    after year, and listing every cycle grew the page with its age."""
+
+    cycles: list[tuple]
+    first: int  # the numbers of the cycles listed, and of all
+    last: int
+    total: int
+    earlier_to: int | None  # `cycles_to` of the page of earlier cycles, None on the first
+    later_to: int | None
+
+
+def _cycles_window(cycles: list[tuple], shown_cycle: int | None) -> CyclesWindow:
+    """The window ends at the cycle `?cycles_to=N` names; else it holds the cycle a link asks to
+    show in full (`?cycle=N`); else it ends at the latest."""
+    numbers = [cycle.scope.cycle for cycle, _ in cycles]
+    if not numbers:
+        return CyclesWindow([], 0, 0, 0, None, None)
+    asked = request.args.get("cycles_to", "")
+    if asked.isdigit() and int(asked) >= numbers[0]:
+        end = min(int(asked), numbers[-1])
+    elif request.args.get("cycle") and shown_cycle is not None:  # a link to one cycle: it is listed
+        end = min(shown_cycle + CYCLES_SHOWN - 1, numbers[-1])
+    else:
+        end = numbers[-1]
+    listed = [(c, stages) for c, stages in cycles if end - CYCLES_SHOWN < c.scope.cycle <= end]
+    first = listed[0][0].scope.cycle
+    return CyclesWindow(
+        listed,
+        first,
+        end,
+        len(numbers),
+        first - 1 if first > numbers[0] else None,
+        min(end + CYCLES_SHOWN, numbers[-1]) if end < numbers[-1] else None,
+    )
 
 
 def _by_cycle(found: list) -> list[tuple]:

@@ -1,7 +1,8 @@
 """Crash rounds: a writer process adding agenda items in a loop is killed with SIGKILL at a random
-moment (seeded), twenty times, on SQLite and on PostgreSQL. After each round: every item the writer was told was saved is in the
-log, none is there twice, the form that was in flight sent again records once, `cotrace verify`'s
-check of the seal passes, and the read models equal a rebuild. `bench/crash_rounds.py` runs more."""
+moment (seeded), twenty times, on SQLite and on PostgreSQL. After each round: every item the writer
+was told was saved is in the log, none is there twice, the form that was in flight sent again
+records once, `cotrace verify`'s check of the seal passes, and the read models equal a rebuild.
+`bench/crash_rounds.py` runs more."""
 
 from __future__ import annotations
 
