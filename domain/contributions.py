@@ -14,7 +14,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.dates import check_not_in_future, format_date
 from domain.errors import Problems
 from domain.vocabulary import CHANNELS, CONTRIBUTION_KINDS, RESPONSES
-from domain.wording import CONTRIBUTION, PSEUDONYM, REASON, check_length
+from domain.wording import CONTRIBUTION, PSEUDONYM, check_correction_reason, check_length
 
 
 class Contribution(Aggregate):
@@ -128,10 +128,7 @@ class Contribution(Aggregate):
         """What every correction of a contribution or its response keeps: a reason, and a date not
         in the future nor before what it corrects (`corrects`: the day that was recorded) or an
         earlier correction."""
-        if not reason.strip():
-            problems.add("reason", "Give the reason for the correction, so the trail explains it")
-        check_length(problems, "reason", reason, REASON, "The reason")
-        check_not_in_future(problems, "happened_on", happened_on, today, "The date of the correction")
+        check_correction_reason(problems, reason, happened_on, today, explains="trail")
         earliest = max(corrects, self.last_corrected_on or corrects)
         if happened_on < earliest:
             problems.add(

@@ -7,10 +7,10 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.dates import check_meeting_date, check_not_in_future, format_date
+from domain.dates import check_meeting_date, format_date
 from domain.errors import Problems
 from domain.minutes import MinutesVersion
-from domain.wording import NAME, REASON, check_length
+from domain.wording import NAME, check_correction_reason, check_length
 
 
 class Meeting(Aggregate):
@@ -77,10 +77,7 @@ class Meeting(Aggregate):
             elif self.actions and held_on > today:
                 problems.add("held_on", "Actions were agreed at this meeting: it has taken place")
         check_length(problems, "place", place, NAME, "The place")
-        if not reason.strip():
-            problems.add("reason", "Give the reason for the correction, so the record explains it")
-        check_length(problems, "reason", reason, REASON, "The reason")
-        check_not_in_future(problems, "happened_on", happened_on, today, "The date of the correction")
+        check_correction_reason(problems, reason, happened_on, today)
 
     @event("AttendanceRecorded")
     def record_attendance(self, present: list[UUID], apologies: list[UUID], recorded_by: UUID) -> None:

@@ -4,7 +4,9 @@ short enough that a name pasted from a whole document cannot make every page tha
 from __future__ import annotations
 
 import re
+from datetime import date
 
+from domain.dates import check_not_in_future
 from domain.errors import Problems
 from domain.evidence.numbers import counted, of_total, was  # noqa: F401 (the evidence rules say them too)
 
@@ -64,3 +66,13 @@ def at_place(place: str) -> str:
 def vote_tally(votes: dict[str, int]) -> str:
     """A vote's tally as a Loomio outcome says it: "7 for, 2 against, 1 abstained"."""
     return f"{votes['for']} for, {votes['against']} against, {votes['abstentions']} abstained"
+
+
+def check_correction_reason(
+    problems: Problems, reason: str, happened_on: date, today: date, explains: str = "record"
+) -> None:
+    """What every correction asks: a reason that is there and not too long, and its day not yet to come."""
+    if not reason.strip():
+        problems.add("reason", f"Give the reason for the correction, so the {explains} explains it")
+    check_length(problems, "reason", reason, REASON, "The reason")
+    check_not_in_future(problems, "happened_on", happened_on, today, "The date of the correction")

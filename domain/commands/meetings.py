@@ -15,7 +15,7 @@ from domain.partnerships import Partnership
 from domain.people import Participant
 from domain.policies import Policy
 from domain.vocabulary import ACCESS_ADJUSTMENTS
-from domain.wording import NAME, REASON, check_length
+from domain.wording import NAME, REASON, check_correction_reason, check_length
 
 
 class MeetingCommands(RedatingCommands):
@@ -100,10 +100,7 @@ class MeetingCommands(RedatingCommands):
         elif title.strip() == item["title"]:
             problems.add("title", "The corrected agenda item is the same as the recorded one")
         check_length(problems, "title", title, NAME, "The agenda item")
-        if not reason.strip():
-            problems.add("reason", "Give the reason for the correction, so the record explains it")
-        check_length(problems, "reason", reason, REASON, "The reason")
-        check_not_in_future(problems, "happened_on", happened_on, self.today(), "The date of the correction")
+        check_correction_reason(problems, reason, happened_on, self.today())
         problems.raise_if_any()
         meeting.correct_agenda_item(
             number=number,

@@ -14,7 +14,7 @@ from domain.errors import Problems
 from domain.partnerships import Partnership
 from domain.people import EMAIL_FORMAT, LOCAL_OPERATOR_ID, Operator, Participant
 from domain.vocabulary import STAKEHOLDER_GROUPS
-from domain.wording import NAME, REASON, check_length
+from domain.wording import NAME, check_correction_reason, check_length
 
 
 class PeopleCommands(Commands):
@@ -124,10 +124,7 @@ class PeopleCommands(Commands):
         elif name.strip() == participant.name:
             problems.add("name", "The corrected name is the same as the recorded one")
         check_length(problems, "name", name, NAME, "The name")
-        if not reason.strip():
-            problems.add("reason", "Give the reason for the correction, so the record explains it")
-        check_length(problems, "reason", reason, REASON, "The reason")
-        check_not_in_future(problems, "happened_on", happened_on, self.today(), "The date of the correction")
+        check_correction_reason(problems, reason, happened_on, self.today())
         problems.raise_if_any()
         participant.correct_name(
             name=name.strip(),
@@ -168,10 +165,7 @@ class PeopleCommands(Commands):
             problems.add("email", EMAIL_FORMAT)
         elif email == participant.email:
             problems.add("email", "The corrected address is the same as the recorded one")
-        if not reason.strip():
-            problems.add("reason", "Give the reason for the correction, so the record explains it")
-        check_length(problems, "reason", reason, REASON, "The reason")
-        check_not_in_future(problems, "happened_on", happened_on, self.today(), "The date of the correction")
+        check_correction_reason(problems, reason, happened_on, self.today())
         problems.raise_if_any()
         assert participant.email is not None
         participant.correct_email(
@@ -205,10 +199,7 @@ class PeopleCommands(Commands):
             problems.add("stakeholder_group", "Choose the participant's stakeholder group")
         elif stakeholder_group == participant.stakeholder_group:
             problems.add("stakeholder_group", "The corrected group is the same as the recorded one")
-        if not reason.strip():
-            problems.add("reason", "Give the reason for the correction, so the record explains it")
-        check_length(problems, "reason", reason, REASON, "The reason")
-        check_not_in_future(problems, "happened_on", happened_on, self.today(), "The date of the correction")
+        check_correction_reason(problems, reason, happened_on, self.today())
         problems.raise_if_any()
         participant.correct_stakeholder_group(
             stakeholder_group=stakeholder_group,
