@@ -204,6 +204,18 @@ def policy_stages(conn: Connection, policy_id: UUID) -> list[Row]:
     return _rows(conn, query)
 
 
+def policy_stages_of_latest_cycles(conn: Connection, policy_id: UUID, cycles: int) -> list[Row]:
+    """The stages entered in the policy's last `cycles` cycles: a policy goes round the Iriss cycle
+    year after year, and its whole timeline grows with its age (by the primary key's index)."""
+    latest = select(func.max(stages.c.cycle)).where(stages.c.policy_id == policy_id).scalar_subquery()
+    query = (
+        select(stages)
+        .where(stages.c.policy_id == policy_id, stages.c.cycle > latest - cycles)
+        .order_by(stages.c.position)
+    )
+    return _rows(conn, query)
+
+
 @dataclass(frozen=True)
 class TrailFilter:
     """What an auditor narrows a policy's trail to; every part is optional.

@@ -31,6 +31,9 @@ bp = Blueprint("policies", __name__)
 FILTER_ORDER = ["stage", "group", "kind", "from", "to", "as_of", "reading"]
 # Rows of the trail a page shows: enough to read through, few enough to stay quick at any size.
 TRAIL_PAGE = 50
+# Cycles the stage timeline shows, the latest: the earlier ones' stages are in the trail (its
+# "stages entered" filter), as a policy's timeline otherwise grows by a cycle a year.
+TIMELINE_CYCLES = 3
 
 
 @bp.get("/policies/<uuid:policy_id>")
@@ -72,13 +75,27 @@ def _context(
             abort(404)
         if only.as_of:
             stages = reads.policy_stages_as_of(conn, policy_id, only.as_of, only.as_recorded)
+            stages = (
+                [row for row in stages if row["cycle"] > stages[-1]["cycle"] - TIMELINE_CYCLES]
+                if stages
+                else []
+            )
         else:
-            stages = reads.policy_stages(conn, policy_id)
+            stages = reads.policy_stages_of_latest_cycles(conn, policy_id, TIMELINE_CYCLES)
         return dict(
             policy=policy,
             partnership=reads.partnership(conn, policy["partnership_id"]),
             stages=stages,
             current=stages[-1] if stages else None,
+            earlier_cycles=stages[0]["cycle"] - 1 if stages else 0,
+            # The trail's stage rows, as of the same day: where the earlier cycles' stages are.
+            earlier_stages_url=url_for(
+                "policies.show",
+                policy_id=policy_id,
+                kind="stages",
+                **{k: v for k, v in filter_args(only).items() if k in ("as_of", "reading")},
+                _anchor="audit-trail",
+            ),
             milestones=reads.policy_adopted_and_retired(conn, policy_id, only.as_of, only.as_recorded),
             trail=reads.policy_trail_page(conn, policy_id, only, TRAIL_PAGE, cursor),
             as_of=only.as_of,
