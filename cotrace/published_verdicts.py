@@ -22,7 +22,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from sqlalchemy import Connection, Engine, and_, select
@@ -36,6 +36,7 @@ from projections import evidence, thresholds
 from projections.evidence import published, stamps
 
 NOW = "now"
+Value = TypeVar("Value")
 # What is kept is what the pages show: the rules' sentences and the charts' bars. Raised when either
 # changes (2: the sentences agree with their numbers, bars carry a colour key; 3: the charts by
 # stage draw the last cycles only), it is part of each
@@ -75,15 +76,22 @@ def verdicts(
     stamp = _stamp(conn, policy_id)
     if stamp is None:
         return None
+    key = (_database(conn), policy_id, stamp, view, _thresholds_key(judged_by))
+    found = _kept_verdicts.get(key)
+    if found is not None:
+        return found
     row = conn.execute(
         select(published.c.line, published.c.content).where(_key(policy_id, view, judged_by, stamp))
     ).first()
     if row is not None:
-        return _from_row(row.line, row.content)
-    line, content = _compute(conn, policy_id, stamp, view, judged_by)
-    if keep:
-        _keep(engine, policy_id, view, judged_by, stamp, line, content)
-    return _from_row(line, content)
+        found = _from_row(row.line, row.content)
+    else:
+        line, content = _compute(conn, policy_id, stamp, view, judged_by)
+        if keep:
+            _keep(engine, policy_id, view, judged_by, stamp, line, content)
+        found = _from_row(line, content)
+    _kept_verdicts.put(key, found)
+    return found
 
 
 def lines(
@@ -186,31 +194,72 @@ def _compute(
     return line_as_json(line_of(facts, found, view.as_of, view.reading)), content
 
 
-# The facts of the policies judged last in this process, by database, policy and stamp: a page "as of"
-# another day judges the same facts again, and reading them was two thirds of its time for the
-# largest policy (18,000 facts: 340 of 510 ms). A stamp moves with every event that changes a fact
-# (`projections.evidence`), so facts kept under an older stamp are never read again.
+class _KeptInProcess(Generic[Value]):
+    """The last few values read in this process, by database, policy, stamp and what else the key
+    holds: a value kept under an older stamp of the same policy is dropped as a newer one comes,
+    as it would never be read again (a stamp moves with every event that changes the policy's
+    facts, `projections.evidence`). Shared by a worker's threads: values are never changed."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: OrderedDict[tuple, Value] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Value | None:
+        with self._lock:
+            found = self._values.get(key)
+            if found is not None:
+                self._values.move_to_end(key)
+            return found
+
+    def put(self, key: tuple, value: Value) -> None:
+        database, policy_id, stamp = key[:3]
+        with self._lock:
+            for older in [k for k in self._values if k[:2] == (database, policy_id) and k[2] != stamp]:
+                del self._values[older]
+            self._values[key] = value
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+
+    def keys(self) -> list[tuple]:
+        with self._lock:
+            return list(self._values)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+# The facts of the policies judged last in this process: a page "as of" another day judges the same
+# facts again, and reading them was two thirds of its time for the largest policy (18,000 facts:
+# 340 of 510 ms).
 KEPT_FACTS = 8
-_kept_facts: OrderedDict[tuple[str, UUID, int], PolicyFacts] = OrderedDict()
-_kept_facts_lock = threading.Lock()
+_kept_facts: _KeptInProcess[PolicyFacts] = _KeptInProcess(KEPT_FACTS)
+# The verdicts pages read last in this process, as read back from their row: for the largest
+# policy the row is megabytes of JSON (every cycle's verdicts and the events each names), and
+# reading it back grew the evidence page's time with the policy's age.
+KEPT_VERDICTS = 16
+_kept_verdicts: _KeptInProcess[Published] = _KeptInProcess(KEPT_VERDICTS)
+
+
+def forget_what_was_kept() -> None:
+    """Drops the facts and verdicts this process kept (for tests, whose databases may share an address)."""
+    _kept_facts.clear()
+    _kept_verdicts.clear()
+
+
+def _database(conn: Connection) -> str:
+    return conn.engine.url.render_as_string(hide_password=True)
 
 
 def _facts(conn: Connection, policy_id: UUID, stamp: int) -> PolicyFacts:
-    key = (conn.engine.url.render_as_string(hide_password=True), policy_id, stamp)
-    with _kept_facts_lock:
-        found = _kept_facts.get(key)
-        if found is not None:
-            _kept_facts.move_to_end(key)
-            return found
-    facts = evidence.policy_facts(conn, policy_id)
-    assert facts is not None  # it has a stamp
-    with _kept_facts_lock:
-        for older in [k for k in _kept_facts if k[:2] == key[:2]]:
-            del _kept_facts[older]
-        _kept_facts[key] = facts
-        while len(_kept_facts) > KEPT_FACTS:
-            _kept_facts.popitem(last=False)
-    return facts
+    key = (_database(conn), policy_id, stamp)
+    found = _kept_facts.get(key)
+    if found is None:
+        found = evidence.policy_facts(conn, policy_id)
+        assert found is not None  # it has a stamp
+        _kept_facts.put(key, found)
+    return found
 
 
 def _keep(

@@ -18,7 +18,7 @@ import pytest
 from argon2 import PasswordHasher
 from argon2.profiles import RFC_9106_LOW_MEMORY
 
-from cotrace import credentials, passwords, sign_in_sessions
+from cotrace import credentials, passwords, published_verdicts, sign_in_sessions
 from cotrace.accounts import open_account
 from cotrace.services import Services, open_services
 from domain.application import Cotrace
@@ -119,6 +119,13 @@ def runner(flask_app, admin_id) -> CommandLine:
 def cheap_password_hashes(monkeypatch):
     """Still argon2id, with full-size salts and hashes; only the cost is a test's."""
     monkeypatch.setattr(passwords, "hasher", PasswordHasher.from_parameters(CHEAP_ARGON2))
+
+
+@pytest.fixture(autouse=True)
+def nothing_kept_from_another_test():
+    """The verdicts and facts a process keeps are by database address, policy and stamp: a test's
+    database may have the address of an earlier test's, so each test starts with none kept."""
+    published_verdicts.forget_what_was_kept()
 
 
 ADMIN = ("Ada Admin", "ada.admin@example.org")

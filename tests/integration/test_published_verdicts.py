@@ -176,6 +176,31 @@ def test_the_facts_are_read_once_for_a_stamp_and_again_once_an_event_moves_it(se
         again = published_verdicts._facts(conn, story.policy, moved)
     assert moved > stamp
     assert len(again.contributions) == len(first.contributions) + 1
-    assert [key for key in published_verdicts._kept_facts if key[1] == story.policy] == [
+    assert [key for key in published_verdicts._kept_facts.keys() if key[1] == story.policy] == [
         (str(services.engine.url), story.policy, moved)
     ]  # the facts of the older stamp are gone
+
+
+def test_verdicts_read_back_are_kept_in_the_process_until_an_event_moves_the_stamp(services):
+    """The largest policy's kept row is megabytes of JSON: a page reads it back once per process
+    and stamp, not on every view. Shown here by emptying the table behind the process's back."""
+    story = Riverside.set_up(services.app, TODAY)
+    now = View(TODAY)
+    kept, *_ = kept_and_fresh(services, story, now)
+    with services.engine.begin() as conn:
+        conn.execute(published.delete())
+    again, *_ = kept_and_fresh(services, story, now)
+    assert again is kept and rows_kept(services, story) == 1  # the line alone, by lines()
+
+    story.app.submit_contribution(
+        story.actor, story.policy, story.people["amira"], "suggestion", "Start from families", "survey",
+        happened_on=TODAY - timedelta(days=3),
+    )  # fmt: skip
+    moved, lines, fresh, charts, line = kept_and_fresh(services, story, now)
+    assert moved is not kept and moved.assessments == fresh and moved.charts == charts
+    other_day = View(TODAY, TODAY - timedelta(days=1))
+    assert kept_and_fresh(services, story, other_day)[0] is not moved
+    assert [key[3] for key in published_verdicts._kept_verdicts.keys() if key[1] == story.policy] == [
+        now,
+        other_day,
+    ]  # the verdicts of the older stamp are gone
