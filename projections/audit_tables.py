@@ -100,8 +100,21 @@ trail = Table(
     Column("rating", String(16)),
 )
 # A policy's trail in order, a page at a time (reads.policy_trail_page): the page reads the rows
-# after a position within one policy's entries, never the whole table.
-Index("audit_trail_by_policy", trail.c.policy_id, trail.c.position)
+# after a position within one policy's entries, never the whole table. With the days each row
+# happened and was recorded, a trail "as of" a day is filtered, and counted, from the index alone
+# (the count took 19 ms for the largest policy's 18,000 rows, reading each).
+Index("audit_trail_by_policy", trail.c.policy_id, trail.c.position, trail.c.happened_on, trail.c.recorded_on)
+# A policy's rows of some kinds, in order (a filter by kind; the stage timeline and the adoption and
+# retirement "as of" a day): without it, the largest policy's 18,000 rows were read for its 750
+# stages entered, on every page "as of" a day.
+Index(
+    "audit_trail_by_kind",
+    trail.c.policy_id,
+    trail.c.kind,
+    trail.c.position,
+    trail.c.happened_on,
+    trail.c.recorded_on,
+)
 # The stakeholder groups of the people a row involves (contributor, decision makers, claimant):
 # one row each, so the page can filter by group with a plain join on either database.
 trail_groups = Table(

@@ -29,9 +29,10 @@ __all__ = ["KIND_FILTERS", "AuditTrail", "recorded_day", "trail", "trail_groups"
 
 class AuditTrail(ReadModel):
     name = "audit_trail"
-    version = 5  # 2: the trail indexed by policy and position, for its pages; 3: corrections of
+    version = 6  # 2: the trail indexed by policy and position, for its pages; 3: corrections of
     # contributions, of responses and of agenda items; 4: minutes written and approved; 5: decisions
-    # and contributions moved with their meeting's corrected date
+    # and contributions moved with their meeting's corrected date; 6: indexed by policy and by kind,
+    # each with the days
     metadata = metadata
     lookups = lookups
     # Contributions and decisions have their entries in `audit_decisions`.

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Select, exists, func, select
+from sqlalchemy import Connection, Select, and_, exists, func, select
 
 from projections import audit_trail, directory, provenance
 from projections.directory import (
@@ -284,25 +284,36 @@ def policy_trail_query(policy_id: UUID, only: TrailFilter | None = None) -> Sele
     return query
 
 
+trail_kind, trail_day = audit_trail.trail.c.kind, audit_trail.trail.c.happened_on
+
+
 def policy_adopted_and_retired(
     conn: Connection, policy_id: UUID, as_of: date | None = None, as_recorded: bool = False
 ) -> Row:
     """When the policy was adopted and retired, if it was (by the end of `as_of`, if given)."""
-    rows = policy_trail(conn, policy_id, TrailFilter(kind="documents", as_of=as_of, as_recorded=as_recorded))
-    found = {row["kind"]: row["happened_on"] for row in rows}
+    only = TrailFilter(kind="documents", as_of=as_of, as_recorded=as_recorded)
+    # In no order: the trail's index by policy and kind then finds them (a policy is adopted once,
+    # and retired once), where the trail's order would read every row of the policy.
+    query = policy_trail_query(policy_id, only).with_only_columns(trail_kind, trail_day).order_by(None)
+    found = {row.kind: row.happened_on for row in conn.execute(query)}
     return {"adopted_on": found.get("policy_adopted"), "retired_on": found.get("policy_retired")}
 
 
 def policy_stages_as_of(
-    conn: Connection, policy_id: UUID, as_of: date, as_recorded: bool = False
+    conn: Connection, policy_id: UUID, as_of: date, as_recorded: bool = False, cycles: int | None = None
 ) -> list[Row]:
-    """The stage timeline as it stood at the end of `as_of`, from the trail's stage rows."""
-    entered = policy_trail(conn, policy_id, TrailFilter(kind="stages", as_of=as_of, as_recorded=as_recorded))
-    return [
-        {"cycle": row["cycle"], "stage": row["stage"], "entered_on": row["happened_on"]}
-        for row in entered
-        if row["kind"] == "stage_entered"
-    ]
+    """The stage timeline as it stood at the end of `as_of` (its last `cycles` cycles, if given),
+    from the trail's stage rows, read by the trail's index by policy and kind."""
+    trail = audit_trail.trail
+    day = policy_trail_query(policy_id, TrailFilter(as_of=as_of, as_recorded=as_recorded)).whereclause
+    entered = and_(day, trail.c.kind == "stage_entered")
+    query = select(
+        trail.c.cycle, trail.c.stage, trail.c.happened_on.label("entered_on"), trail.c.position
+    ).where(entered)
+    if cycles is not None:
+        latest = select(func.max(trail.c.cycle)).where(entered).scalar_subquery()
+        query = query.where(trail.c.cycle > latest - cycles)
+    return _rows(conn, query.order_by(trail.c.position))
 
 
 def meeting(conn: Connection, meeting_id: UUID) -> Row | None:

@@ -74,12 +74,7 @@ def _context(
         if policy is None:
             abort(404)
         if only.as_of:
-            stages = reads.policy_stages_as_of(conn, policy_id, only.as_of, only.as_recorded)
-            stages = (
-                [row for row in stages if row["cycle"] > stages[-1]["cycle"] - TIMELINE_CYCLES]
-                if stages
-                else []
-            )
+            stages = reads.policy_stages_as_of(conn, policy_id, only.as_of, only.as_recorded, TIMELINE_CYCLES)
         else:
             stages = reads.policy_stages_of_latest_cycles(conn, policy_id, TIMELINE_CYCLES)
         return dict(
