@@ -13,13 +13,20 @@ from functools import singledispatch
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection, Select, case, func, select
 
 from domain.policies import Policy
 from domain.vocabulary import RESPONSES
 from projections import audit_tables, evidence
 from projections.batch import Batch
-from projections.directory_tables import contributions, decision_changes, decisions, partnerships, policies
+from projections.directory_tables import (
+    contributions,
+    decision_changes,
+    decisions,
+    partnerships,
+    policies,
+    stages,
+)
 from projections.keyset import Cursor, Key, Page, page_of
 from projections.runner import recorded_day
 
@@ -101,24 +108,38 @@ def public_decisions(conn: Connection, policy_id: UUID) -> list[Row]:
     What became of it is told by its kind and date, not its reason: a reason for a reversal or a
     supersession is often about someone ("as Tom's dissent had warned", in the demo), while the
     decision's own text and a response's reason are what the partnership publishes as its record."""
-    query = (
-        select(
-            decisions.c.id,
-            decisions.c.position,
-            decisions.c.happened_on,
-            decisions.c.stage,
-            decisions.c.cycle,
-            decisions.c.text,
-            decisions.c.method,
-            decisions.c.votes,
-            decisions.c.decision_maker_groups,
-            decisions.c.status,
-            (decisions.c.meeting_id.is_(None)).label("outside_meeting"),
-        )
-        .where(decisions.c.policy_id == policy_id)
-        .order_by(decisions.c.position)
-    )
-    found = _rows(conn, query)
+    return _with_changes(conn, _rows(conn, _public_decisions(policy_id).order_by(decisions.c.position)))
+
+
+DECISION_KEYS = [Key(decisions.c.position)]
+
+
+def public_decisions_page(conn: Connection, policy_id: UUID, size: int, cursor: Cursor | None = None) -> Page:
+    """A page of the policy's decisions, oldest first, by the decisions' index by policy: the public
+    page of a policy decided on for years would otherwise list thousands (counted, as one policy's)."""
+    page = page_of(conn, _public_decisions(policy_id), DECISION_KEYS, size, cursor, counted=True)
+    _with_changes(conn, page.rows)
+    return page
+
+
+def _public_decisions(policy_id: UUID) -> Select:
+    return select(
+        decisions.c.id,
+        decisions.c.position,
+        decisions.c.happened_on,
+        decisions.c.stage,
+        decisions.c.cycle,
+        decisions.c.text,
+        decisions.c.method,
+        decisions.c.votes,
+        decisions.c.decision_maker_groups,
+        decisions.c.status,
+        (decisions.c.meeting_id.is_(None)).label("outside_meeting"),
+    ).where(decisions.c.policy_id == policy_id)
+
+
+def _with_changes(conn: Connection, found: list[Row]) -> list[Row]:
+    """Each decision with what became of it since, by kind and date."""
     changes = _rows(
         conn,
         select(
@@ -149,8 +170,20 @@ def public_responses(conn: Connection, policy_id: UUID) -> list[Row]:
     """Each response the partnership gave, oldest first: its kind, the kind of input it answered,
     when and at which stage, and the partnership's reason. Read from the audit trail, whose rows
     sit at the positions the evidence's verdicts link to."""
+    return _rows(conn, _public_responses(policy_id).order_by(audit_tables.trail.c.position))
+
+
+RESPONSE_KEYS = [Key(audit_tables.trail.c.position)]
+
+
+def public_responses_page(conn: Connection, policy_id: UUID, size: int, cursor: Cursor | None = None) -> Page:
+    """A page of the responses, oldest first, by the trail's index by policy and kind."""
+    return page_of(conn, _public_responses(policy_id), RESPONSE_KEYS, size, cursor, counted=True)
+
+
+def _public_responses(policy_id: UUID) -> Select:
     trail, answered = audit_tables.trail, audit_tables.contributions
-    query = (
+    return (
         select(
             trail.c.position,
             trail.c.happened_on,
@@ -167,6 +200,24 @@ def public_responses(conn: Connection, policy_id: UUID) -> list[Row]:
         .join(answered, answered.c.id == trail.c.contribution_id)
         .where(trail.c.policy_id == policy_id)
         .where(trail.c.kind == "contribution_responded")
-        .order_by(trail.c.position)
     )
-    return _rows(conn, query)
+
+
+def public_facts_among(conn: Connection, policy_id: UUID, refs: list[int]) -> dict[int, str]:
+    """Which of these positions are the policy's decisions ("decision"), responses ("response") and
+    stages entered ("stage"): where a verdict's proof on the public page links when its fact is on
+    another page of a list, or in a cycle the timeline does not show."""
+    if not refs:
+        return {}
+    trail = audit_tables.trail
+    decided = select(decisions.c.position).where(
+        decisions.c.policy_id == policy_id, decisions.c.position.in_(refs)
+    )
+    found = {position: "decision" for position in conn.scalars(decided)}
+    responded = select(trail.c.position).where(
+        trail.c.policy_id == policy_id, trail.c.kind == "contribution_responded", trail.c.position.in_(refs)
+    )
+    found.update({position: "response" for position in conn.scalars(responded)})
+    entered = select(stages.c.position).where(stages.c.policy_id == policy_id, stages.c.position.in_(refs))
+    found.update({position: "stage" for position in conn.scalars(entered)})
+    return found
