@@ -50,7 +50,8 @@ class Directory(ReadModel):
     # 2: whether each policy's transparency page is published; 3: the indexes of the pages' lists,
     # and each contribution's partnership; 4: the corrections of contributions, responses, actions,
     # meetings, agenda items and members' names; 5: decisions and contributions moved with their
-    # meeting's corrected date, and the date each replaced; 6: a policy's decisions indexed in order
+    # meeting's corrected date, and the date each replaced; 6: a policy's decisions indexed in order, its
+    # contributions by response
     version = 6
     metadata = metadata
     lookups = lookups

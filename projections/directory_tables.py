@@ -213,6 +213,8 @@ Index(
 )
 Index("directory_contributions_by_partnership", contributions.c.partnership_id, contributions.c.position)
 Index("directory_contributions_by_policy", contributions.c.policy_id, contributions.c.position)
+# A policy's contributions by response: how many got each, counted from the index alone (the public page).
+Index("directory_contributions_by_response", contributions.c.policy_id, contributions.c.response)
 # A policy's decisions in order, a page at a time (its public transparency page).
 Index("directory_decisions_by_policy", decisions.c.policy_id, decisions.c.position)
 # Every partnership by name (the home page); the published transparency pages by title, and only those.

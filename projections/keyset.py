@@ -105,13 +105,17 @@ def page_of(
     cursor: Cursor | None = None,
     counted: bool = False,
     named_by: Callable[[Connection, Any], tuple[Any, ...] | None] | None = None,
+    counted_from: Select | None = None,
 ) -> Page:
     """One page of `query` (unordered, unlimited: the keys order it) of at most `size` rows.
 
     `counted` also counts the whole list and the rows before this page: only for a list whose
     filter an index narrows to one policy or partnership, never for a whole table. `named_by`
     gives a row's whole key from its last key's value (None for an unknown one: the first page).
+    `counted_from` is what is counted, when `query` joins a table its rows need but its count does
+    not (the same rows, with the keys' columns: an index can then count them alone).
     """
+    counting = counted_from if counted_from is not None else query
     if named_by is not None:
         whole = named_by(conn, cursor.values[-1]) if cursor is not None else None
         cursor = Cursor(whole, cursor.before) if cursor is not None and whole is not None else None
@@ -122,7 +126,7 @@ def page_of(
     if backwards:
         rows.reverse()
     if not rows:
-        return Page([], None, None, first=None, total=_count(conn, query) if counted else None)
+        return Page([], None, None, first=None, total=_count(conn, counting) if counted else None)
     first_key, last_key = _key_of(rows[0], keys), _key_of(rows[-1], keys)
     if backwards:
         has_before, has_after = more, _any_beyond(conn, query, keys, last_key, backwards=False)
@@ -131,8 +135,8 @@ def page_of(
         has_before = cursor is not None and _any_beyond(conn, query, keys, first_key, backwards=True)
     first = total = None
     if counted:
-        total = _count(conn, query)
-        before = _count(conn, query.where(_beyond(keys, first_key, backwards=True))) if has_before else 0
+        total = _count(conn, counting)
+        before = _count(conn, counting.where(_beyond(keys, first_key, backwards=True))) if has_before else 0
         first = before + 1
     if named_by is not None:
         first_key, last_key = first_key[-1:], last_key[-1:]

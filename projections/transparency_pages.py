@@ -177,8 +177,14 @@ RESPONSE_KEYS = [Key(audit_tables.trail.c.position)]
 
 
 def public_responses_page(conn: Connection, policy_id: UUID, size: int, cursor: Cursor | None = None) -> Page:
-    """A page of the responses, oldest first, by the trail's index by policy and kind."""
-    return page_of(conn, _public_responses(policy_id), RESPONSE_KEYS, size, cursor, counted=True)
+    """A page of the responses, oldest first, by the trail's index by policy and kind; counted from
+    that index alone (every response answers a contribution: the join adds no row nor takes one)."""
+    trail = audit_tables.trail
+    responded = select(trail.c.position).where(
+        trail.c.policy_id == policy_id, trail.c.kind == "contribution_responded"
+    )
+    query = _public_responses(policy_id)
+    return page_of(conn, query, RESPONSE_KEYS, size, cursor, counted=True, counted_from=responded)
 
 
 def _public_responses(policy_id: UUID) -> Select:
