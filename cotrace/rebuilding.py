@@ -80,6 +80,7 @@ def rebuild(
     shares = shared_out(chosen, processes)
     if len(shares) < 2:
         applied = read_models.catch_up(progress, batch_size=batch_size)
+        read_models.refresh_statistics(chosen)
         return Rebuilt(applied, 1, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
     url = str(read_models.engine.url.render_as_string(hide_password=False))
     settings = services.settings
@@ -100,7 +101,9 @@ def rebuild(
     for worker in workers:
         worker.start()
     try:
-        return _follow(workers, reports, total, progress)
+        rebuilt = _follow(workers, reports, total, progress)
+        read_models.refresh_statistics(chosen)
+        return rebuilt
     finally:
         for worker in workers:
             if worker.is_alive():

@@ -270,6 +270,21 @@ class ReadModels:
         self.create_tables()
         return chosen
 
+    def refresh_statistics(self, projections: Iterable[Projection]) -> list[str]:
+        """On PostgreSQL, ANALYZE each of these read models' tables, and returns their names: a table
+        a rebuild dropped and filled again has no statistics until autovacuum gets to it (never, on a
+        server where it is off), and its planner then guessed a sequential scan of the audit trail
+        for a page's 100 proofs by position (23 ms against under 1 ms by its key, at 100k events).
+        SQLite's planner needs none: nothing is done there."""
+        if self.engine.dialect.name != "postgresql":
+            return []
+        tables = [table.name for projection in projections for table in projection.metadata.sorted_tables]
+        with self.engine.connect() as conn:
+            for name in tables:
+                conn.exec_driver_sql(f'ANALYZE "{name}"')
+            conn.commit()
+        return tables
+
     def read_the_log(self, batch_size: int = REBUILD_BATCH) -> int:
         """Reads every notification of the log, as stored (not decoded into events), in batches as
         a rebuild reads them, and returns how many: the floor a rebuild's time is measured against."""
