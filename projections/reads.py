@@ -284,9 +284,6 @@ def policy_trail_query(policy_id: UUID, only: TrailFilter | None = None) -> Sele
     return query
 
 
-trail_kind, trail_day = audit_trail.trail.c.kind, audit_trail.trail.c.happened_on
-
-
 def policy_adopted_and_retired(
     conn: Connection, policy_id: UUID, as_of: date | None = None, as_recorded: bool = False
 ) -> Row:
@@ -294,7 +291,9 @@ def policy_adopted_and_retired(
     only = TrailFilter(kind="documents", as_of=as_of, as_recorded=as_recorded)
     # In no order: the trail's index by policy and kind then finds them (a policy is adopted once,
     # and retired once), where the trail's order would read every row of the policy.
-    query = policy_trail_query(policy_id, only).with_only_columns(trail_kind, trail_day).order_by(None)
+    trail = audit_trail.trail
+    query = policy_trail_query(policy_id, only).with_only_columns(trail.c.kind, trail.c.happened_on)
+    query = query.order_by(None)
     found = {row.kind: row.happened_on for row in conn.execute(query)}
     return {"adopted_on": found.get("policy_adopted"), "retired_on": found.get("policy_retired")}
 

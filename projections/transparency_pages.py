@@ -101,22 +101,18 @@ def started_ref(conn: Connection, policy_id: UUID) -> int | None:
     return conn.scalar(select(table.c.started_ref).where(table.c.id == policy_id))
 
 
-def public_decisions(conn: Connection, policy_id: UUID) -> list[Row]:
-    """The policy's decisions, oldest first: what, when, at which stage, how, and the stakeholder
-    groups of those who took it, with what became of it since (never who proposed or dissented).
-
-    What became of it is told by its kind and date, not its reason: a reason for a reversal or a
-    supersession is often about someone ("as Tom's dissent had warned", in the demo), while the
-    decision's own text and a response's reason are what the partnership publishes as its record."""
-    return _with_changes(conn, _rows(conn, _public_decisions(policy_id).order_by(decisions.c.position)))
-
-
 DECISION_KEYS = [Key(decisions.c.position)]
 
 
 def public_decisions_page(conn: Connection, policy_id: UUID, size: int, cursor: Cursor | None = None) -> Page:
-    """A page of the policy's decisions, oldest first, by the decisions' index by policy: the public
-    page of a policy decided on for years would otherwise list thousands (counted, as one policy's)."""
+    """A page of the policy's decisions, oldest first: what, when, at which stage, how, and the
+    stakeholder groups of those who took it, with what became of it since (never who proposed or
+    dissented). By the decisions' index by policy: the public page of a policy decided on for years
+    would otherwise list thousands (counted, as one policy's).
+
+    What became of it is told by its kind and date, not its reason: a reason for a reversal or a
+    supersession is often about someone ("as Tom's dissent had warned", in the demo), while the
+    decision's own text and a response's reason are what the partnership publishes as its record."""
     page = page_of(conn, _public_decisions(policy_id), DECISION_KEYS, size, cursor, counted=True)
     _with_changes(conn, page.rows)
     return page
@@ -166,19 +162,14 @@ def response_counts(conn: Connection, policy_id: UUID) -> dict[str, int]:
     return {code: counted.get(code, 0) for code in (*RESPONSES, AWAITING)}
 
 
-def public_responses(conn: Connection, policy_id: UUID) -> list[Row]:
-    """Each response the partnership gave, oldest first: its kind, the kind of input it answered,
-    when and at which stage, and the partnership's reason. Read from the audit trail, whose rows
-    sit at the positions the evidence's verdicts link to."""
-    return _rows(conn, _public_responses(policy_id).order_by(audit_tables.trail.c.position))
-
-
 RESPONSE_KEYS = [Key(audit_tables.trail.c.position)]
 
 
 def public_responses_page(conn: Connection, policy_id: UUID, size: int, cursor: Cursor | None = None) -> Page:
-    """A page of the responses, oldest first, by the trail's index by policy and kind; counted from
-    that index alone (every response answers a contribution: the join adds no row nor takes one)."""
+    """A page of the responses the partnership gave, oldest first: its kind, the kind of input it
+    answered, when and at which stage, and the partnership's reason. Read from the audit trail, whose
+    rows sit at the positions the evidence's verdicts link to, by its index by policy and kind; counted
+    from that index alone (every response answers a contribution: the join adds no row nor takes one)."""
     trail = audit_tables.trail
     responded = select(trail.c.position).where(
         trail.c.policy_id == policy_id, trail.c.kind == "contribution_responded"

@@ -22,14 +22,14 @@ from projections.keyset import encode
 from projections.proofs import proofs as named_proofs
 from web import commands, paging
 from web.evidence_pages import PROOFS_SHOWN, shown_refs
+from web.policies import TIMELINE_CYCLES
 
 bp = Blueprint("public", __name__)
 
 
-# Rows of each list the public page shows at a time (decisions, responses), and the cycles of its
-# stage timeline unless every cycle is asked for: a policy decided on for years has thousands.
+# Rows of each list the public page shows at a time (decisions, responses); its stage timeline
+# shows as many cycles as the policy page does, unless every cycle is asked for.
 PUBLIC_ROWS = 50
-TIMELINE_CYCLES = 3
 
 
 @bp.get("/public/policies/<uuid:policy_id>")

@@ -45,8 +45,8 @@ def test_the_public_reads_count_responses_and_name_no_one(services):
     services.read_models.catch_up()
     with services.engine.connect() as conn:
         counts = transparency_pages.response_counts(conn, story.policy)
-        responses = transparency_pages.public_responses(conn, story.policy)
-        decisions = transparency_pages.public_decisions(conn, story.policy)
+        responses = transparency_pages.public_responses_page(conn, story.policy, 1000).rows
+        decisions = transparency_pages.public_decisions_page(conn, story.policy, 1000).rows
     assert counts == {"adopted": 0, "adapted": 1, "not_adopted": 1, "awaiting": 1}
     assert [(r["response"], r["reason"], r["contribution_kind"]) for r in responses] == [
         ("adapted", ADAPTED, "concern"),
