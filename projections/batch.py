@@ -97,11 +97,14 @@ class Batch:
         self._known: Known = known if known is not None else {}
         # The tables a lookup had to read from the database: those worth handing on.
         self._read: set[Table] = set(self._known)
+        # The rows to insert as the driver takes them, by table (`prepare`): forgotten by any write.
+        self._prepared: dict[Table, list[Any]] = {}
 
     # Writes.
 
     def insert(self, table: Table, rows: Row | Iterable[Row]) -> None:
         """Inserts a row (or several), at the end of the batch."""
+        self._prepared = {}
         held = self._inserts.get(table)
         if held is None:
             held = self._inserts[table] = {}
@@ -122,6 +125,7 @@ class Batch:
     def update(self, table: Table, key: Any, **values: Any) -> None:
         """Sets these columns of the row with this key (a table with a one-column key). Like an
         UPDATE, a key with no row sets nothing."""
+        self._prepared = {}
         known = self._known.setdefault(table, {})
         row = known.get(key)
         if row is not None:
@@ -133,6 +137,7 @@ class Batch:
     def delete_where(self, table: Table, column: str, value: Any) -> None:
         """Deletes the rows whose `column` holds `value` (a table whose rows no lookup reads by key);
         from then on the batch knows every row of that value, as it inserts them."""
+        self._prepared = {}
         if _key_column(table) is not None:
             raise ValueError(f"{table.name}: rows looked up by key cannot be deleted by {column}")
         by = self._held_by.get((table, column))
@@ -203,6 +208,17 @@ class Batch:
         self.flush()
         return self.connection.scalars(statement, parameters)
 
+    def prepare(self) -> None:
+        """Turns the rows held to insert into the driver's values now, before anything is written:
+        the runner calls it before a batch takes SQLite's write lock, so that a process rebuilding
+        read models of its own does this work while another writes (it was more than half of the
+        writing). Any write after it is prepared again by `flush`."""
+        self._prepared = {
+            table: _parameters(self.connection, table, list(held.values()))
+            for table, held in self._inserts.items()
+            if held
+        }
+
     def flush(self) -> None:
         """Writes what the batch holds: each table's deletes, its updates, then its inserts."""
         for (table, column), values in self._deleted.items():
@@ -216,10 +232,14 @@ class Batch:
             for params in groups.values():
                 self.connection.execute(_updating(table, key_column), params)
         self._updates = {}
+        prepared = self._prepared
         for table, held in self._inserts.items():
             if held:
-                _insert_many(self.connection, table, list(held.values()))
-        self._inserts = {}
+                params = prepared.get(table)
+                if params is None:
+                    params = _parameters(self.connection, table, list(held.values()))
+                self.connection.exec_driver_sql(_compiled_insert(table, self.connection.dialect)[0], params)
+        self._inserts, self._prepared = {}, {}
 
     def carried(self) -> Known:
         """What the batch knows of the tables its lookups read (at most CARRIED_ROWS rows of each), as
@@ -231,11 +251,11 @@ class Batch:
         return {table: rows for table, rows in kept.items() if rows is not None and len(rows) <= CARRIED_ROWS}
 
 
-def _insert_many(connection: Connection, table: Table, rows: list[Row]) -> None:
-    """One executemany of these rows (each with every column of the table), their values turned
-    into the database's as SQLAlchemy turns them, without its work for each row of a statement it
-    cannot know is the same each time: about a quarter of a rebuild's time before."""
-    statement, processors = _compiled_insert(table, connection.dialect)
+def _parameters(connection: Connection, table: Table, rows: list[Row]) -> list[Any]:
+    """The parameters of one executemany of these rows (each with every column of the table), their
+    values turned into the database's as SQLAlchemy turns them, without its work for each row of a
+    statement it cannot know is the same each time: about a quarter of a rebuild's time before."""
+    processors = _compiled_insert(table, connection.dialect)[1]
     # None is SQL's NULL, as for a column an INSERT leaves out (SQLAlchemy would write JSON's null).
     converted = [
         [
@@ -249,7 +269,7 @@ def _insert_many(connection: Connection, table: Table, rows: list[Row]) -> None:
     else:
         names = [name for name, _ in processors]
         params = [dict(zip(names, values, strict=True)) for values in converted]
-    connection.exec_driver_sql(statement, params)
+    return params
 
 
 _compiled: dict[tuple[Table, str], tuple[str, list[tuple[str, Any]]]] = {}

@@ -345,10 +345,12 @@ class ReadModels:
                 for projection in behind:
                     if notification.id > positions[projection.name]:
                         projection.process_event(batch, event, notification.id)
-            # The positions move once the events are applied in memory, just before their rows are
-            # written: SQLite's write lock (taken by the first write) is then held for the writing
-            # alone, and processes rebuilding read models of their own each apply their batch while
-            # the other writes (`cotrace.rebuilding`). One that applied the same batch is refused.
+            # The positions move once the events are applied in memory and their rows turned into
+            # the driver's values, just before the rows are written: SQLite's write lock (taken by
+            # the first write) is then held for the writing alone, and processes rebuilding read
+            # models of their own each apply their batch while the other writes
+            # (`cotrace.rebuilding`). One that applied the same batch is refused.
+            batch.prepare()
             for position in {positions[p.name] for p in behind}:
                 moving = [p for p in behind if positions[p.name] == position]
                 self._move_positions(session, moving, position, last)

@@ -72,3 +72,24 @@ def test_a_batch_reads_its_own_writes_and_leaves_the_rows_one_statement_at_a_tim
         }
         assert conn.scalar(select(things.c.id).where(things.c.tags.is_(None)).where(things.c.id == held))
         assert sorted(map(tuple, conn.execute(select(marks)))) == sorted([(before, "new"), (held, "new")])
+
+
+def test_rows_prepared_before_the_writing_are_written_as_they_stand_when_it_is_done(engine):
+    # The runner prepares a batch's inserts before it takes the write lock; a write after that is
+    # not lost, nor is a row written as it stood when it was prepared.
+    first, second = uuid4(), uuid4()
+    with engine.begin() as conn:
+        batch = Batch(conn)
+        batch.insert(things, {"id": first, "name": "first", "tags": {"a": 1}})
+        batch.prepare()
+        batch.insert(things, {"id": second, "name": "second"})
+        batch.prepare()
+        batch.update(things, first, count=3)
+        batch.flush()
+        batch.insert(marks, {"thing_id": first, "mark": "unprepared"})
+        batch.flush()
+
+    with engine.connect() as conn:
+        rows = {row.id: (row.name, row.count, row.tags) for row in conn.execute(select(things))}
+        assert rows == {first: ("first", 3, {"a": 1}), second: ("second", None, None)}
+        assert list(map(tuple, conn.execute(select(marks)))) == [(first, "unprepared")]
