@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
+from types import SimpleNamespace
 
 import pytest
 
@@ -35,9 +36,21 @@ def test_the_read_models_are_shared_out_by_weight_and_no_share_is_empty():
     two = rebuilding.shared_out(projections, 2)
     assert sorted(name for share in two for name in share) == sorted(p.name for p in projections)
     weights = [sum(rebuilding.WEIGHTS.get(name, rebuilding.LIGHT) for name in share) for share in two]
-    assert max(weights) - min(weights) <= max(rebuilding.WEIGHTS.values())
+    assert max(weights) - min(weights) <= min(rebuilding.WEIGHTS.values())
     assert rebuilding.shared_out(projections[:1], 4) == [[projections[0].name]]
     assert len(rebuilding.shared_out(projections, 1)) == 1
+
+
+def test_the_heaviest_share_is_as_light_as_any_sharing_makes_it(monkeypatch):
+    # Heaviest first, each to the lightest share so far, would give 3 + 2 + 2 against 3 + 2.
+    weights = {"a": 3.0, "b": 3.0, "c": 2.0, "d": 2.0, "e": 2.0}
+    monkeypatch.setattr(rebuilding, "WEIGHTS", weights)
+    read_models = [SimpleNamespace(name=name) for name in weights]
+
+    shares = rebuilding.shared_out(read_models, 2)
+
+    assert sorted(sum(weights[name] for name in share) for share in shares) == [6.0, 6.0]
+    assert sorted(name for share in shares for name in share) == sorted(weights)
 
 
 def test_a_process_that_stops_stops_the_rebuild_with_its_exit_code():
