@@ -17,6 +17,7 @@ they are written and read back through `domain.evidence.published`, as the audit
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections import OrderedDict
@@ -166,7 +167,13 @@ def _stamp(conn: Connection, policy_id: UUID) -> int | None:
 
 
 def _thresholds_key(judged_by: Thresholds) -> str:
-    return f"{FORMAT}:" + json.dumps(asdict(judged_by), sort_keys=True, separators=(",", ":"))
+    return f"{FORMAT}:" + _rendered(judged_by)
+
+
+@functools.lru_cache(maxsize=64)
+def _rendered(judged_by: Thresholds) -> str:
+    """The thresholds as kept beside a verdict: rendered once (a frozen dataclass), not each view."""
+    return json.dumps(asdict(judged_by), sort_keys=True, separators=(",", ":"))
 
 
 def _key(policy_id: UUID, view: View, judged_by: Thresholds, stamp: int) -> Any:
