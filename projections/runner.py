@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError, OperationalError, Recording
+from eventsourcing.persistence import IntegrityError, Notification, OperationalError, Recording
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -120,6 +120,18 @@ class ReadModels:
         # several times what SQLite takes to run it.
         events = app.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
         self._select_head = select(func.max(events.c.id))
+        self._select_after = (
+            select(
+                events.c.id,
+                events.c.originator_id,
+                events.c.originator_version,
+                events.c.topic,
+                events.c.state,
+            )
+            .where(events.c.id > bindparam("start"))
+            .order_by(events.c.id)
+            .limit(bindparam("limit"))
+        )
         self._move_all = _move_together([p.name for p in self.projections])
 
     def create_tables(self) -> None:
@@ -290,10 +302,8 @@ class ReadModels:
         a rebuild reads them, and returns how many: the floor a rebuild's time is measured against."""
         start = count = 0
         while True:
-            with self.datastore.transaction(commit=False):
-                notifications = self.app.recorder.select_notifications(
-                    start, batch_size, inclusive_of_start=False
-                )
+            with self.datastore.transaction(commit=False) as session:
+                notifications = self._notifications_after(session, start, batch_size)
             if not notifications:
                 return count
             count += len(notifications)
@@ -331,9 +341,7 @@ class ReadModels:
                 if not positions:
                     return 0
             start = min(positions.values())
-            notifications = self.app.recorder.select_notifications(
-                start, batch_size, inclusive_of_start=False
-            )
+            notifications = self._notifications_after(session, start, batch_size)
             if not notifications:
                 return 0
             last = notifications[-1].id
@@ -359,6 +367,22 @@ class ReadModels:
                 carry.known = batch.carried()
                 carry.positions = {**positions, **{p.name: last for p in behind}}
             return len(notifications)
+
+    def _notifications_after(self, session: Session, start: int, limit: int) -> list[Notification]:
+        """The notifications after `start`, in order, as the recorder's `select_notifications` gives
+        them, read with one statement built once: the recorder builds an ORM object for each row
+        first, 3.3 of a rebuild's 90 s under cProfile at 100k events."""
+        rows = session.execute(self._select_after, {"start": start, "limit": limit})
+        return [
+            Notification(
+                id=row[0],
+                originator_id=row[1],
+                originator_version=row[2],
+                topic=row[3],
+                state=bytes(row[4]) if isinstance(row[4], memoryview) else row[4],
+            )
+            for row in rows
+        ]
 
     def _read_positions(self, session: Session) -> dict[str, int]:
         rows = session.execute(select(projection_positions)).all()

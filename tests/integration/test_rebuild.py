@@ -200,3 +200,14 @@ def test_a_rebuild_on_postgresql_leaves_its_tables_analyzed(services):
         )  # fmt: skip
     assert analyzed["audit_trail"] and analyzed["audit_contributions"]
     assert not analyzed["directory_decisions"]  # not rebuilt: left to autovacuum
+
+
+def test_a_batch_reads_the_notifications_the_recorder_would_give(services):
+    lived(services)
+    read_models = services.read_models
+    head = read_models.head()
+    with read_models.datastore.transaction(commit=False) as session:
+        for start, limit in ((0, head + 5), (3, 7), (head - 2, 10), (head, 10)):
+            expected = services.app.recorder.select_notifications(start, limit, inclusive_of_start=False)
+            assert read_models._notifications_after(session, start, limit) == expected
+    assert len(expected) == 0 and head > 100
