@@ -102,10 +102,17 @@ def shown_refs(refs: tuple[int, ...]) -> list[int]:
 def refs_shown(refs: tuple[int, ...], shown: int | None = None) -> tuple[list[int], int]:
     """A verdict's events, each once: the first `shown` of them (all when None), and how many more
     there are. Thousands for a large policy: counted here, not by a template's loop."""
-    unique = list(dict.fromkeys(refs))
     if shown is None:
-        return unique, 0
-    return unique[:shown], max(0, len(unique) - shown)
+        return list(dict.fromkeys(refs)), 0
+    first: list[int] = []
+    seen: set[int] = set()
+    for ref in refs:  # the first few, without ordering the thousands after them
+        if ref not in seen:
+            seen.add(ref)
+            first.append(ref)
+            if len(first) == shown:
+                return first, len(set(refs)) - shown
+    return first, 0
 
 
 @bp.get("/partnerships/<uuid:partnership_id>/dashboard")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
@@ -55,9 +55,13 @@ def event_url(policy_id: UUID, position: int) -> str:
     The trail's first page holds its first 50 events only, so `#event-N` alone may land on a page
     without the row. The cursor is the one a "Next page" link would carry to open at the event
     (the rows after the position before it), so the page has its pager either side as usual."""
-    return url_for(
-        "policies.show", policy_id=policy_id, after=encode((position - 1,)), _anchor=f"event-{position}"
-    )
+    # The policy's address is built once a request (an evidence page links a hundred proofs); the
+    # cursor is URL-safe base64 already, as url_for would have left it.
+    built = g.setdefault("policy_urls", {})
+    base = built.get(policy_id)
+    if base is None:
+        base = built[policy_id] = url_for("policies.show", policy_id=policy_id)
+    return f"{base}?after={encode((position - 1,))}#event-{position}"
 
 
 def page(policy_id: UUID, **extra: Any) -> str:

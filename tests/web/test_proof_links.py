@@ -1,31 +1,32 @@
-"""A link to an event of a policy's trail (a verdict's proof, a decision on the meeting page) opens
-the trail's page that holds the event, however long the trail: not its first page, where it is not."""
+"""The events a verdict names on the evidence page (its first few, each once, and how many more) and
+the links to them."""
 
 from __future__ import annotations
 
-import html
-import re
+from uuid import uuid4
 
-from tests.conftest import TODAY
-from tests.story import Riverside
-from web.policies import TRAIL_PAGE
+from flask import url_for
+
+from projections.keyset import encode
+from web.evidence_pages import refs_shown
+from web.policies import event_url
 
 
-def test_a_link_to_a_late_event_opens_the_trail_page_that_holds_it(client, flask_app):
-    story = Riverside.set_up(flask_app.extensions["cotrace"].app, TODAY)
-    for n in range(TRAIL_PAGE + 10):
-        story.app.rate_policy(story.actor, story.policy, f"Aspect {n}", "green", happened_on=TODAY)
-    story.decide(text="Adopt the late plan")
+def test_the_first_few_events_each_once_and_how_many_more_there_are():
+    refs = (5, 3, 5, 9, 3, 1, 7, 9, 2)
 
-    meeting = client.get(f"/meetings/{story.meeting}").get_data(as_text=True)
-    evidence = client.get(f"/policies/{story.policy}/evidence").get_data(as_text=True)
-    (from_meeting,) = re.findall(rf'href="(/policies/{story.policy}[^"]*#event-\d+)"', meeting)
-    from_evidence = re.search(r'href="([^"]*#event-\d+)">Decision &#39;Adopt the late plan', evidence)
-    assert from_evidence is not None and html.unescape(from_evidence.group(1)) == html.unescape(from_meeting)
+    assert refs_shown(refs, 3) == ([5, 3, 9], 3)  # 1, 7 and 2 are not shown
+    assert refs_shown(refs, 6) == ([5, 3, 9, 1, 7, 2], 0)
+    assert refs_shown(refs, 10) == ([5, 3, 9, 1, 7, 2], 0)
+    assert refs_shown(refs) == ([5, 3, 9, 1, 7, 2], 0)
+    assert refs_shown((), 3) == ([], 0)
 
-    address, anchor = html.unescape(from_meeting).split("#")
-    trail = client.get(address).get_data(as_text=True)
-    assert f'<tr id="{anchor}"' in trail
-    assert 'rel="prev"' in trail  # the events before it are a page back
-    first_page = client.get(f"/policies/{story.policy}").get_data(as_text=True)
-    assert f'<tr id="{anchor}"' not in first_page  # what the bare #event-N link opened
+
+def test_a_proofs_link_is_the_address_url_for_gives(flask_app):
+    policy = uuid4()
+    with flask_app.test_request_context("/"):
+        for position in (1, 57, 123_456):
+            expected = url_for(
+                "policies.show", policy_id=policy, after=encode((position - 1,)), _anchor=f"event-{position}"
+            )
+            assert event_url(policy, position) == expected
