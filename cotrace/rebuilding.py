@@ -62,8 +62,8 @@ def shared_out(projections: Iterable[Projection], processes: int) -> list[list[s
 
     The heaviest share is as light as it can be: every way of sharing them out is tried while there
     are few (2 processes and 9 read models: 512 ways), since the rebuild lasts as long as its
-    heaviest share (heaviest first, each to the lightest share so far, left one share 40 % heavier
-    than the other). With more, that way is taken."""
+    heaviest share. With more, each in turn, heaviest first, goes to the lightest share so far
+    (which, for these weights and 2 processes, leaves one share 13 % heavier than the other)."""
     names = [p.name for p in sorted(projections, key=lambda p: -WEIGHTS.get(p.name, LIGHT))]
     count = max(1, min(processes, len(names)))
     if count ** len(names) <= 20_000:
