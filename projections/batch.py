@@ -239,7 +239,7 @@ class Batch:
                 params = prepared.get(table)
                 if params is None:
                     params = _parameters(self.connection, table, list(held.values()))
-                self.connection.exec_driver_sql(_compiled_insert(table, self.connection.dialect)[0], params)
+                _write(self.connection, table, params)
         self._inserts, self._prepared = {}, {}
 
     def carried(self) -> Known:
@@ -272,9 +272,25 @@ def _parameters(connection: Connection, table: Table, rows: list[Row]) -> list[A
             if value is not None:
                 values[index] = process(value)
         converted.append(values)
-    if connection.dialect.positional:
-        return [tuple(values) for values in converted]
+    if connection.dialect.positional or connection.dialect.name == "postgresql":
+        return [tuple(values) for values in converted]  # PostgreSQL's are copied in (`_write`)
     return [dict(zip(names, values, strict=True)) for values in converted]
+
+
+def _write(connection: Connection, table: Table, params: list[Any]) -> None:
+    """Writes the rows `_parameters` made: on PostgreSQL by COPY, whose rows the server takes
+    without parsing and planning an INSERT for each (psycopg's executemany sends one a row); on
+    SQLite by one executemany, which runs the statement prepared once."""
+    statement, processors = _compiled_insert(table, connection.dialect)
+    if connection.dialect.name != "postgresql":
+        connection.exec_driver_sql(statement, params)
+        return
+    quote = connection.dialect.identifier_preparer
+    columns = ", ".join(quote.quote(table.c[name].name) for name, _ in processors)
+    with connection.connection.driver_connection.cursor() as cursor:  # the transaction's own
+        with cursor.copy(f"COPY {quote.format_table(table)} ({columns}) FROM STDIN") as copy:
+            for row in params:
+                copy.write_row(row)
 
 
 _compiled: dict[tuple[Table, str], tuple[str, list[tuple[str, Any]]]] = {}
