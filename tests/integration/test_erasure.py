@@ -93,8 +93,11 @@ def every_row(services) -> str:
     found = []
     with services.engine.connect() as conn:
         for table in tables.sorted_tables:
-            for row in conn.exec_driver_sql(f'SELECT * FROM "{table.name}"'):
-                found.append(repr(tuple(row)))
+            # In a stable order: the order a table's rows come back in is where they happen to
+            # lie (on PostgreSQL, a rebuild's COPY lays them out as executemany did not).
+            rows = sorted(map(tuple, conn.exec_driver_sql(f'SELECT * FROM "{table.name}"')), key=repr)
+            for row in rows:
+                found.append(repr(row))
                 for value in row:
                     if isinstance(value, bytes | memoryview):
                         found.append(bytes(value).decode("utf-8", "replace"))
