@@ -13,6 +13,7 @@ works on SQLite too, and a request can call `catch_up()` to read its own writes 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
@@ -110,6 +111,8 @@ class UnknownReadModel(ValueError):
 
 
 class ReadModels:
+    max_retries = MAX_RETRIES  # a lost race or a busy file, tried again this many times
+
     def __init__(self, app: Application, projections: Iterable[Projection], batch_size: int = 500) -> None:
         self.app = app
         self.projections = list(projections)
@@ -178,7 +181,7 @@ class ReadModels:
                     )
 
     def positions(self) -> dict[str, int]:
-        with self.datastore.transaction(commit=False) as session:
+        with self._transaction(commit=False) as session:
             rows = session.execute(select(projection_positions)).all()
         return {row.projection: row.position for row in rows}
 
@@ -205,7 +208,7 @@ class ReadModels:
             except (LostRace, IntegrityError, OperationalError):
                 carry = Carry()  # what the failed batch knew was not written
                 retries += 1
-                if retries > MAX_RETRIES:
+                if retries > self.max_retries:
                     raise
                 continue
             applied += count
@@ -334,7 +337,7 @@ class ReadModels:
         that stand at or after it (none: nothing is applied). With `carry`, the batch starts from
         the rows the batch before it knew, if every position stands where that batch left it (no
         other process has written a read model since), and leaves its own for the next."""
-        with self.datastore.transaction(commit=True) as session:
+        with self._transaction(commit=True) as session:
             positions = self._read_positions(session)
             if from_at_least is not None:
                 positions = {name: at for name, at in positions.items() if at >= from_at_least}
@@ -367,6 +370,11 @@ class ReadModels:
                 carry.known = batch.carried()
                 carry.positions = {**positions, **{p.name: last for p in behind}}
             return len(notifications)
+
+    def _transaction(self, commit: bool) -> AbstractContextManager[Session]:
+        """A transaction on the database the read models' rows are written to (and the log read
+        from): the store's, unless a rebuild writes them elsewhere first (`projections.staging`)."""
+        return self.datastore.transaction(commit=commit)
 
     def _notifications_after(self, session: Session, start: int, limit: int) -> list[Notification]:
         """The notifications after `start`, in order, as the recorder's `select_notifications` gives

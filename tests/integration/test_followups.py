@@ -13,7 +13,7 @@ import pytest
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy import select, update
 
-from cotrace import mailer
+from cotrace import mailer, rebuilding
 from cotrace.importer import HistoryInvalid, import_history, load_history
 from projections import followups
 from tests.command_line import command_line
@@ -162,6 +162,13 @@ def test_a_corrected_response_is_emailed_once_with_what_it_now_is_and_why(rivers
 
     assert outbox_rows(riverside) == outbox_before
     assert riverside.send() == []  # told once, a rebuild or not
+    assert len(mailbox.messages) == 2
+
+    # As `cotrace rebuild` does it: on SQLite, in files of their own first, the outbox in the store.
+    rebuilding.rebuild(riverside.services, processes=2)
+
+    assert outbox_rows(riverside) == outbox_before
+    assert riverside.send() == []
     assert len(mailbox.messages) == 2
 
 
