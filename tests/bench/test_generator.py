@@ -49,3 +49,18 @@ def test_a_small_generated_store_is_sealed_and_its_read_models_rebuild_the_same(
         assert snapshot(services) == before
     finally:
         services.close()
+
+
+def test_the_meetings_shared_out_come_to_the_number_asked_for_none_over_the_cap():
+    import random
+
+    generator = _generator()
+    shape = generator.Shape.of(1_000_000)
+    parts = shape.partnerships - 1
+
+    shares = generator._shares(shape.meetings, parts, random.Random(14))
+
+    assert len(shares) == parts
+    assert abs(sum(shares) - shape.meetings) <= parts  # each share rounded
+    assert max(shares) == 2900  # a few very large ones, capped below the largest partnership's
+    assert min(shares) >= 1
