@@ -6,8 +6,9 @@ turning the rows' values into the database's), and one process uses one core. Th
 not read each other (each has its own tables, people and position), so a share of them can be
 caught up from position 0 by a process alone: each opens its own services on the same database,
 catches its share up in batches, and tells the parent how far it has gone, which shows the whole.
-On PostgreSQL the processes write side by side; on SQLite they take the write lock in turn, for a
-batch's writing alone (the positions move just before it: `projections.runner`).
+On PostgreSQL the processes write side by side, in place. On SQLite, where they would take the one
+write lock in turn, each writes into a file of its own and copies it into the store at its end
+(`projections.staging`).
 """
 
 from __future__ import annotations

@@ -154,20 +154,16 @@ def cut_write_ahead_log(engine: Engine) -> None:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
+@contextlib.contextmanager
 def staged(
     app: Application, store: Engine, projections: Iterable[Projection], path: Path
-) -> contextlib.AbstractContextManager[StagedRebuild]:
+) -> Iterator[StagedRebuild]:
     """A `StagedRebuild` whose file is removed at the end, however it ends."""
-
-    @contextlib.contextmanager
-    def managed() -> Iterator[StagedRebuild]:
-        rebuild = StagedRebuild(app, store, projections, path)
-        try:
-            yield rebuild
-        finally:
-            rebuild.remove()
-
-    return managed()
+    rebuild = StagedRebuild(app, store, projections, path)
+    try:
+        yield rebuild
+    finally:
+        rebuild.remove()
 
 
 class _StagedReadModels(ReadModels):
