@@ -112,7 +112,8 @@ class StagedRebuild:
                     raise
             finally:
                 sqlite.execute("DETACH DATABASE staged")
-            sqlite.execute(f"PRAGMA busy_timeout={waited}")
+                # Also when the copy failed: the connection goes back to the pool, for commands.
+                sqlite.execute(f"PRAGMA busy_timeout={waited}")
         finally:
             raw.close()
         return position
