@@ -285,12 +285,18 @@ def _write(connection: Connection, table: Table, params: list[Any]) -> None:
     if connection.dialect.name != "postgresql":
         connection.exec_driver_sql(statement, params)
         return
-    quote = connection.dialect.identifier_preparer
-    columns = ", ".join(quote.quote(table.c[name].name) for name, _ in processors)
+    copying = _copying.get(table)
+    if copying is None:
+        quote = connection.dialect.identifier_preparer
+        columns = ", ".join(quote.quote(table.c[name].name) for name, _ in processors)
+        copying = _copying[table] = f"COPY {quote.format_table(table)} ({columns}) FROM STDIN"
     with connection.connection.driver_connection.cursor() as cursor:  # the transaction's own
-        with cursor.copy(f"COPY {quote.format_table(table)} ({columns}) FROM STDIN") as copy:
+        with cursor.copy(copying) as copy:
             for row in params:
                 copy.write_row(row)
+
+
+_copying: dict[Table, str] = {}  # each table's COPY statement (PostgreSQL's), built once
 
 
 _compiled: dict[tuple[Table, str], tuple[str, list[tuple[str, Any]]]] = {}
