@@ -75,6 +75,7 @@ changes = Table(
 class Access(ReadModel):
     name = "access"
     metadata = metadata
+    handler_indexes = ("ix_access_participant_addresses_participant_id",)
 
     @singledispatchmethod
     def _on(self, event: Any, conn: Connection, position: int) -> None:

@@ -56,6 +56,7 @@ class Directory(ReadModel):
     metadata = metadata
     lookups = lookups
     handlers_elsewhere = (transparency_page_entry,)
+    handler_indexes = ("directory_members_by_participant", "ix_directory_agenda_meeting_id")
 
     @singledispatchmethod
     def _on(self, event: Any, conn: Batch, position: int) -> None:

@@ -172,6 +172,7 @@ class Evidence(ReadModel):
     # their meeting's corrected date
     metadata = metadata
     lookups = lookups
+    handler_indexes = ("ix_evidence_contributions_contributor_id", "ix_evidence_policies_partnership_id")
 
     def apply(self, conn: Batch, event: Any, position: int) -> None:
         super().apply(conn, event, position)

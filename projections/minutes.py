@@ -58,6 +58,7 @@ approvals = Table(
 class Minutes(ReadModel):
     name = "minutes"
     metadata = metadata
+    handler_indexes = ("minutes_versions_meeting",)
 
     @singledispatchmethod
     def _on(self, event: Any, conn: Batch, position: int) -> None:

@@ -61,6 +61,7 @@ class Link:
 class PrivateLinks(ReadModel):
     name = "private_links"
     metadata = metadata
+    handler_indexes = ("private_links_changes_participant",)
 
     @singledispatchmethod
     def _on(self, event: Any, conn: Connection, position: int) -> None:

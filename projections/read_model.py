@@ -34,6 +34,12 @@ class ReadModel:
     metadata: ClassVar[MetaData]  # dropped and built again by a rebuild
     lookups: ClassVar[Lookups | None] = None  # its own people, policies and meetings
     handlers_elsewhere: ClassVar[tuple[Handler, ...]] = ()
+    # The indexes (by name) its handlers' own statements search by: a rebuild staged in a file of
+    # its own makes only these (and each table's key) while it applies the log, the rest once, as
+    # the rows are copied into the store (`projections.staging.staged_indexes`). A handler that
+    # searches by another reads its table whole there: tests/integration/test_staged_rebuild.py
+    # names the index it needs.
+    handler_indexes: ClassVar[tuple[str, ...]] = ()
     topics: ClassVar[tuple[str, ...]] = ()  # derived from the handlers: see __init_subclass__
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -44,6 +50,10 @@ class ReadModel:
         if cls.lookups is not None:
             handled.update(cls.lookups.handled)
         cls.topics = tuple(sorted(get_topic(event_class) for event_class in handled))
+        indexes = {index.name for table in cls.metadata.tables.values() for index in table.indexes}
+        unknown = set(cls.handler_indexes) - indexes
+        if unknown:
+            raise TypeError(f"{cls.__name__} has no index called {', '.join(sorted(unknown))}")
         cls._handlers = {}
 
     # The handlers of each event class, as the dispatchers choose them, found once per class: a

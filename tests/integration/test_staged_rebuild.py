@@ -6,12 +6,14 @@ a rebuild, stays in the store."""
 
 from __future__ import annotations
 
+import re
 import stat
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, event, text
 
 from cotrace import rebuilding
+from cotrace.erasure import erase_participant
 from projections.staging import can_stage, staged, store_file
 from tests.conftest import TODAY
 from tests.integration.test_rebuild import every_row, lived
@@ -131,3 +133,77 @@ def test_every_read_model_is_staged_on_a_sqlite_file_and_none_on_postgresql(stor
         assert not can_stage(served.engine)
     finally:
         served.close()
+
+
+def test_no_handler_searches_the_staged_file_by_an_index_it_lacks(store):
+    """The file has only the indexes the handlers search by (`staged_indexes`): any statement a
+    rebuild runs there that reads a read model's table whole, where the store, with every index,
+    would search it, names an index the read model must list in its `handler_indexes`."""
+    _every_kind_of_event(store)
+    plans: dict[str, set[str]] = {}
+
+    def planned(conn, cursor, statement, parameters, context, executemany):
+        if ".rebuild-" not in str(conn.engine.url.database) or not statement.lstrip().upper().startswith(
+            ("SELECT", "UPDATE", "DELETE")
+        ):
+            return
+        given = parameters[0] if executemany else parameters
+        plans.setdefault(statement, set()).update(_scanned(_plan(cursor.connection, statement, given)))
+
+    event.listen(Engine, "before_cursor_execute", planned)
+    try:
+        rebuilding.rebuild(store)
+    finally:
+        event.remove(Engine, "before_cursor_execute", planned)
+
+    assert plans  # the handlers' own statements were seen
+    tables = {table.name for p in store.read_models.projections for table in p.metadata.sorted_tables}
+    raw = store.engine.raw_connection()
+    try:
+        # For each statement that reads a table whole in the file but not in the store: the
+        # indexes the store searches it by, which the file lacks.
+        lacking = {}
+        for statement, scanned in plans.items():
+            in_store = _plan(raw.driver_connection, statement, None)
+            if (scanned - _scanned(in_store)) & tables:
+                used = set(re.findall(r"USING (?:COVERING )?INDEX (\w+)", in_store))
+                lacking[statement] = sorted(name for name in used if not name.startswith("sqlite_autoindex"))
+    finally:
+        raw.close()
+    needed = sorted({name for names in lacking.values() for name in names})
+    assert lacking == {}, f"name these in their read model's handler_indexes: {', '.join(needed)}"
+
+
+def _plan(sqlite, statement: str, parameters) -> str:
+    """SQLite's plan for this statement, its lines together."""
+    if parameters is None:
+        parameters = [None] * statement.count("?")
+    return "\n".join(row[-1] for row in sqlite.execute(f"EXPLAIN QUERY PLAN {statement}", parameters))
+
+
+def _scanned(plan: str) -> set[str]:
+    """The tables a plan reads whole (a SCAN, of the table or of an index)."""
+    return set(re.findall(r"^SCAN (\w+)", plan, re.MULTILINE))
+
+
+def _every_kind_of_event(store) -> None:
+    """`lived`, and the events it does not record: every event a read model handles is then in
+    the log once at least (checked), so that every handler's statements are planned."""
+    lived(store)
+    app = store.app
+    story = Riverside.set_up(app, TODAY)
+    admin = app.open_account(story.actor, "Ada Admin", "ada@example.org")
+    app.make_admin(story.actor, admin)
+    app.revoke_admin(story.actor, admin)
+    app.grant_role(story.actor, story.partnership, admin, "auditor")
+    app.revoke_role(story.actor, story.partnership, admin, "auditor")
+    app.appoint_chair(story.actor, story.partnership, story.people["daniel"])
+    app.record_access_adjustment(story.actor, story.meeting, "time", "Held after school hours")
+    app.revoke_private_link(story.actor, story.partnership, story.people["tom"])
+    app.publish_transparency_page(story.actor, story.policy)
+    app.withdraw_transparency_page(story.actor, story.policy, "Published too soon")
+    erase_participant(store, story.actor, story.people["grace"])
+    with store.engine.connect() as conn:
+        recorded = set(conn.scalars(text("SELECT DISTINCT topic FROM cotrace_events")))
+    handled = {topic for p in store.read_models.projections for topic in p.topics}
+    assert handled - recorded == set()
