@@ -23,6 +23,23 @@
     }
   });
 
+  // A form sent without htmx to its place on the page (an action ending in #schedule, to come back
+  // there without JavaScript) comes back to an address with that fragment, and the browser scrolls
+  // to it once the page has loaded, which takes the focus from the error summary and leaves it on
+  // nothing. Then it is given again, unless the person has moved it somewhere already.
+  window.addEventListener("load", function () {
+    if (!window.location.hash) {
+      return;
+    }
+    window.requestAnimationFrame(function () {
+      var target = document.querySelector("[data-autofocus]");
+      var lost = !document.activeElement || document.activeElement === document.body;
+      if (target && lost) {
+        focusOn(target);
+      }
+    });
+  });
+
   // htmx fires afterSettle on each element it swapped in. Look only there: a notice left on the page by
   // an earlier post (outside the part swapped) must not take focus back. The trail's count is marked
   // data-autofocus only when filtered, so a plain page load keeps focus at the top; after a swap of the
