@@ -332,7 +332,11 @@ def second_factor_setup() -> ResponseReturnValue:
         confirmed = bool(code) and credentials.confirm_totp(conn, principal.id, code, now())
     secret = str(session.get("secret"))
     if not confirmed:
-        message = "Enter the 6-digit code your authenticator app shows for Cotrace"
+        message = (
+            "Enter the code your authenticator app shows now: this one was not right"
+            if code
+            else "Enter the 6-digit code your authenticator app shows for Cotrace"
+        )
         return _render("accounts/second_factor_setup.html", {"code": message}, **_setup(secret, email))
     token = session.get(SESSION_TOKEN)
     with commands.services().engine.begin() as conn:

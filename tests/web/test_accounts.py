@@ -113,8 +113,12 @@ def test_an_admin_must_set_up_a_second_factor_then_gives_a_code_each_time(flask_
     assert refused.status_code == 303 and refused.headers["Location"].endswith("/account/second-factor")
     setup = client.get("/account/second-factor").get_data(as_text=True)
     secret = re.search(r'class="secret-key">([A-Z2-7 ]+)<', setup).group(1).replace(" ", "")
+    empty = form_post(client, "/account/second-factor", {"code": ""})
+    assert empty.status_code == 422
+    assert "Enter the 6-digit code your authenticator app shows" in empty.get_data(as_text=True)
     wrong = form_post(client, "/account/second-factor", {"code": "000000"})
     assert wrong.status_code == 422
+    assert "this one was not right" in wrong.get_data(as_text=True)  # not asked for as if left empty
     done = form_post(client, "/account/second-factor", {"code": pyotp.TOTP(secret).now()})
     assert done.status_code == 303
     assert client.get("/admin/accounts").status_code == 200
