@@ -137,7 +137,7 @@ def serve(installation: Installation, host: str, port: int, workers: int, thread
 @click.option("--if-empty", is_flag=True, help="Load only into a database with no partnership.")
 @pass_installation
 def demo(installation: Installation, if_empty: bool) -> None:
-    """Load the demonstration partnership."""
+    """Load the two demonstration partnerships, and print their accounts' emails and new passwords."""
     services = installation.services
     from projections.reads import all_partnerships
 
