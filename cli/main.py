@@ -197,7 +197,8 @@ class RebuildProgress:
                 )
                 self.bar.render_progress()
             self.bar.update(applied - self.done, current_item=f"{rate:,.0f} events/s")
-        elif self.done == 0 or now - self.last_line >= self.every or applied == total:
+        elif self.done == 0 or now - self.last_line >= self.every or (applied == total != self.done):
+            # The end is said once: the processes of a rebuild each report theirs.
             self.last_line = now
             left = (total - applied) / rate if rate else 0
             click.echo(

@@ -75,6 +75,7 @@ def test_cotrace_rebuild_in_two_processes_says_so_and_shows_its_progress(runner,
     lines = result.output.splitlines()
     assert lines[0].startswith("Rebuilding directory, ") and lines[0].endswith(", in 2 processes.")
     assert lines[-2].startswith(f"Rebuilt {events:,} of {events:,} events (100 %)")
+    assert sum(line.startswith(f"Rebuilt {events:,} of") for line in lines) == 1  # the end, said once
     assert lines[-1].startswith(f"Applied {events} events in ") and " MB." in lines[-1]
     assert every_row(services) == live
 
