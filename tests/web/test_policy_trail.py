@@ -215,3 +215,23 @@ def test_an_unknown_choice_keeps_the_page_usable(client, life):
     page = response.get_data(as_text=True)
     assert "Any stage" in page and "Clear filters" in page  # the form is there to choose again
     assert get(client, life, stage="co_design").status_code == 200
+
+
+def test_as_recorded_before_a_policy_was_recorded_it_says_so_not_that_it_had_not_started(
+    flask_app, client, clock
+):
+    clock.set(TODAY)  # the policy started 90 days before, and is recorded today
+    story = Riverside.set_up(flask_app.extensions["cotrace"].app, TODAY)
+    a_week_before = (TODAY - timedelta(days=7)).isoformat()
+
+    recorded = client.get(
+        f"/policies/{story.policy}", query_string={"as_of": a_week_before, "reading": "recorded"}
+    )
+    page = recorded.get_data(as_text=True)
+    assert recorded.status_code == 200
+    assert "Started on 17 March 2026." in page
+    assert "It had not started on that date." not in page  # it had: it was not recorded yet
+    assert "None of it had been recorded by that date." in page
+
+    happened = client.get(f"/policies/{story.policy}", query_string={"as_of": a_week_before})
+    assert "Then at <strong>Co-commission</strong>" in happened.get_data(as_text=True)
